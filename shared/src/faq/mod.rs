@@ -1,0 +1,1 @@
+//! The FAQ bot: knowledge base, matching, emergency detection (issue 3).

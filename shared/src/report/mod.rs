@@ -1,0 +1,1 @@
+//! Online reports: schemas and field rules (issue 5).

@@ -1,0 +1,1 @@
+//! Translation: the Translator port, its providers and the language table (issue 4).
