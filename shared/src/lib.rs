@@ -1,6 +1,7 @@
 //! Bluelamp's shared library: the domain, the wire protocol, and the ports (storage, delivery,
 //! translation) with their adapters. Every Lambda function and the local gateway build on it.
 
+pub mod auth;
 pub mod domain;
 pub mod faq;
 pub mod report;

@@ -1,0 +1,1 @@
+//! Operator sign-in: verifying Cognito-style JWTs against a JWKS (RS256 only, fail closed).
