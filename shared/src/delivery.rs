@@ -142,6 +142,7 @@ pub async fn post_or_forget(
 pub struct RecordingDelivery {
     posted: Mutex<Vec<(Api, ConnectionId, ServerFrame)>>,
     gone: Mutex<Vec<ConnectionId>>,
+    failing: Mutex<Vec<ConnectionId>>,
 }
 
 impl RecordingDelivery {
@@ -154,6 +155,15 @@ impl RecordingDelivery {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .push(id.clone());
+    }
+
+    /// Posts to this connection fail (as a throttled or unreachable endpoint would).
+    pub fn set_failing(&self, id: &ConnectionId, failing: bool) {
+        let mut f = self.failing.lock().unwrap_or_else(|p| p.into_inner());
+        f.retain(|c| c != id);
+        if failing {
+            f.push(id.clone());
+        }
     }
 
     /// Everything posted so far, in order.
@@ -190,6 +200,14 @@ impl Deliver for RecordingDelivery {
             .contains(to)
         {
             return Err(DeliveryError::Gone);
+        }
+        if self
+            .failing
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .contains(to)
+        {
+            return Err(DeliveryError::Failed("injected failure".into()));
         }
         self.posted
             .lock()

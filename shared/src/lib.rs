@@ -12,3 +12,4 @@ pub mod chat;
 pub mod config;
 pub mod delivery;
 pub mod bootstrap;
+pub mod stream;

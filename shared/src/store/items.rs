@@ -284,7 +284,7 @@ mod tests {
         };
         let image = message_image(&m, 1).unwrap();
         assert_eq!(message_from_image(image).unwrap(), Some(m));
-        let mut other = serde_dynamo::Item::from(std::collections::HashMap::new());
+        let mut other = serde_dynamo::Item::from(std::collections::HashMap::<String, serde_dynamo::AttributeValue>::new());
         other.insert("sk".into(), serde_dynamo::AttributeValue::S("CHAT".into()));
         assert_eq!(message_from_image(other).unwrap(), None);
     }
