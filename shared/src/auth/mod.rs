@@ -5,8 +5,8 @@ mod config;
 mod jwks;
 mod verifier;
 
-#[cfg(test)]
-mod test_tokens;
+#[cfg(any(test, feature = "test-support"))]
+pub mod test_tokens;
 
 pub use config::{AuthConfig, TokenUse};
 #[cfg(feature = "jwks-fetch")]
