@@ -11,11 +11,10 @@ use std::convert::Infallible;
 async fn main() -> Result<(), Error> {
     lambda_runtime::tracing::init_default_subscriber();
 
-    let config = Config::from_env()
-        .inspect_err(|error| tracing::error!(%error, "cannot start: configuration"))?;
+    let config = Config::from_env().map_err(|error| fatal("configuration", error))?;
     let verifier = TokenVerifier::fetch(config.auth, config.jwks_url.as_deref())
         .await
-        .inspect_err(|error| tracing::error!(%error, "cannot start: signing keys"))?;
+        .map_err(|error| fatal("signing keys", error))?;
     tracing::info!(
         keys = verifier.jwks().len(),
         issuer = %verifier.config().issuer,
@@ -29,4 +28,11 @@ async fn main() -> Result<(), Error> {
         },
     ))
     .await
+}
+
+/// Logs why the function cannot start, with the whole cause chain, and hands the error back.
+fn fatal(stage: &str, error: impl std::error::Error + Send + Sync + 'static) -> anyhow::Error {
+    let error = anyhow::Error::new(error);
+    tracing::error!(stage, error = format!("{error:#}"), "cannot start");
+    error
 }
