@@ -2,7 +2,7 @@
 //! operator API's authorizer), one event per frame routed on `$request.body.action`, and
 //! `$disconnect` — handed to the functions' own handlers.
 
-use crate::sockets::{stage, Outgoing, Socket, Sockets};
+use crate::sockets::{stage, Outgoing, Socket};
 use crate::Gateway;
 use aws_lambda_events::apigw::{
     ApiGatewayCustomAuthorizerRequestTypeRequest, ApiGatewayWebsocketProxyRequest,

@@ -28,16 +28,16 @@ fn workspace_root() -> PathBuf {
         .unwrap_or_default()
 }
 
-/// `moto_server` from `MOTO_SERVER`, the project's virtual environment, or the PATH.
-fn moto_command() -> PathBuf {
-    if let Ok(p) = std::env::var("MOTO_SERVER") {
+/// The Python that has moto: `MOTO_PYTHON`, the project's virtual environment, or the PATH's.
+fn moto_python() -> PathBuf {
+    if let Ok(p) = std::env::var("MOTO_PYTHON") {
         return PathBuf::from(p);
     }
-    let venv = workspace_root().join(".venv/bin/moto_server");
+    let venv = workspace_root().join(".venv/bin/python");
     if venv.exists() {
         return venv;
     }
-    PathBuf::from("moto_server")
+    PathBuf::from("python3")
 }
 
 fn free_port() -> anyhow::Result<u16> {
@@ -51,15 +51,18 @@ struct Moto {
 
 fn start_moto() -> anyhow::Result<Moto> {
     let port = free_port()?;
-    let cmd = moto_command();
+    // moto's server app, one request at a time (see tests/moto_serial.py for why).
+    let cmd = moto_python();
+    let script = workspace_root().join("tests/moto_serial.py");
     let child = Command::new(&cmd)
+        .arg(&script)
         .args(["-H", "127.0.0.1", "-p", &port.to_string()])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .with_context(|| {
             format!(
-                "cannot start {} — run the README's test command (scripts/test), which installs moto[server] in .venv",
+                "cannot start moto with {} — run the README's test command (scripts/test), which installs moto[server] in .venv",
                 cmd.display()
             )
         })?;

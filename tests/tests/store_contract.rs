@@ -259,10 +259,10 @@ async fn connections_are_stored_found_by_operator_and_removed(s: Arc<dyn Store>)
         s.put_connection(x).await.unwrap();
     }
     let all: Vec<_> = s.operator_connections(None).await.unwrap().into_iter().map(|c| c.id).collect();
-    assert_eq!(all, vec![a.id.clone(), a2.id.clone(), b.id.clone()]);
+    assert_eq!(all, vec![a2.id.clone(), a.id.clone(), b.id.clone()], "sorted by connection id");
     let alice: Vec<_> =
         s.operator_connections(Some(&op("alice"))).await.unwrap().into_iter().map(|c| c.id).collect();
-    assert_eq!(alice, vec![a.id.clone(), a2.id.clone()]);
+    assert_eq!(alice, vec![a2.id.clone(), a.id.clone()]);
     s.set_connection_chat(&c.id, &ChatId::parse("c1").unwrap()).await.unwrap();
     let got = s.get_connection(&c.id).await.unwrap().unwrap();
     assert_eq!(got.chat, Some(ChatId::parse("c1").unwrap()));

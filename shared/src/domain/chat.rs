@@ -217,6 +217,10 @@ impl ChatPatch {
         }
         if let Some(q) = self.queue {
             chat.queue = q;
+            // The queue slot's priority is the chat's (one value, as in the DynamoDB item).
+            if let Some(slot) = q {
+                chat.priority = slot.priority;
+            }
         }
         if let Some(o) = &self.operator {
             chat.operator = o.clone();
