@@ -49,7 +49,7 @@ pub fn select_route(api: Api, body: &str) -> String {
 fn new_connection_id() -> String {
     // The shape of API Gateway's ids: 12 random bytes, base64.
     let bytes = *uuid::Uuid::new_v4().as_bytes();
-    base64::engine::general_purpose::STANDARD.encode(&bytes[..12])
+    base64::engine::general_purpose::URL_SAFE.encode(&bytes[..12])
 }
 
 struct Meta {

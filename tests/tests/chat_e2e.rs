@@ -168,6 +168,7 @@ async fn a_retried_send_is_stored_and_delivered_once(kind: StoreKind) -> R {
     let mut op = Client::operator(&gw, "dan").await?;
     let (chat, _) = citizen.start_chat().await?;
     citizen.send(json!({"action": "request_operator"})).await?;
+    citizen.expect("queued").await?;
     op.send(json!({"action": "claim", "chatId": chat})).await?;
     op.expect("claimed").await?;
     let first = citizen.say(None, "same-id", "are you there?").await?;
@@ -196,6 +197,7 @@ async fn a_citizen_who_drops_resumes_and_misses_nothing(kind: StoreKind) -> R {
     let mut op = Client::operator(&gw, "erin").await?;
     let (chat, token) = citizen.start_chat().await?;
     citizen.send(json!({"action": "request_operator"})).await?;
+    citizen.expect("queued").await?;
     op.send(json!({"action": "claim", "chatId": chat})).await?;
     op.expect("claimed").await?;
     let joined = citizen.expect_where("operator_joined", |v| is_event(v, "operator_joined")).await?;
