@@ -68,6 +68,18 @@ impl Sockets {
         }
     }
 
+    /// The ids of the open sockets of one API.
+    pub fn ids(&self, api: Api) -> Vec<String> {
+        let mut ids: Vec<String> = self
+            .lock()
+            .iter()
+            .filter(|(_, s)| s.api == api)
+            .map(|(id, _)| id.clone())
+            .collect();
+        ids.sort();
+        ids
+    }
+
     pub fn len(&self) -> usize {
         self.lock().len()
     }

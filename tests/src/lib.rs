@@ -103,6 +103,24 @@ pub fn moto_endpoint() -> String {
     }
 }
 
+/// Runs the real AWS CLI (from the project's virtual environment, or `AWS_CLI`) with
+/// throwaway credentials: it only ever talks to local endpoints.
+pub async fn aws_cli(args: &[&str]) -> anyhow::Result<std::process::Output> {
+    let cli = std::env::var("AWS_CLI")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| workspace_root().join(".venv/bin/aws"));
+    tokio::process::Command::new(&cli)
+        .args(args)
+        .env("AWS_ACCESS_KEY_ID", "local")
+        .env("AWS_SECRET_ACCESS_KEY", "local")
+        .env("AWS_DEFAULT_REGION", "eu-west-2")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env_remove("AWS_PROFILE")
+        .output()
+        .await
+        .with_context(|| format!("cannot run {} — scripts/test installs it in .venv", cli.display()))
+}
+
 /// A prefix no other test uses, so tests run in parallel on one moto server.
 pub fn unique_prefix() -> String {
     format!("t{}-", uuid::Uuid::new_v4().simple())
