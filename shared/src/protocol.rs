@@ -152,10 +152,7 @@ pub fn parse_client_frame(body: &str) -> Result<ClientFrame, ClientError> {
         .and_then(Value::as_str)
         .ok_or_else(|| ClientError::new(ErrorCode::UnknownAction, "the frame has no action"))?;
     if !ACTIONS.contains(&action) {
-        return Err(ClientError::new(
-            ErrorCode::UnknownAction,
-            "unknown action",
-        ));
+        return Err(ClientError::new(ErrorCode::UnknownAction, "unknown action"));
     }
     if let Some(text) = value.get("text").and_then(Value::as_str) {
         if let Err(e) = MessageText::parse(text) {
@@ -350,7 +347,9 @@ pub enum ServerFrame {
         report_url: String,
     },
     /// To operators: the whole queue, whenever it changes.
-    Queue { entries: Vec<QueueEntry> },
+    Queue {
+        entries: Vec<QueueEntry>,
+    },
     #[serde(rename_all = "camelCase")]
     OperatorReady {
         operator_id: OperatorId,
@@ -364,9 +363,14 @@ pub enum ServerFrame {
         transcript: Vec<MessageView>,
     },
     #[serde(rename_all = "camelCase")]
-    HandedBack { chat_id: ChatId },
+    HandedBack {
+        chat_id: ChatId,
+    },
     #[serde(rename_all = "camelCase")]
-    ChatEnded { chat_id: ChatId, reason: EndReason },
+    ChatEnded {
+        chat_id: ChatId,
+        reason: EndReason,
+    },
     Error(ClientError),
     Pong {},
 }
@@ -401,14 +405,11 @@ mod tests {
 
     #[test]
     fn a_send_frame_parses_into_checked_values() {
-        let f = parse_client_frame(
-            r#"{"action":"send","clientMessageId":"m1","text":"  hello  "}"#,
-        )
-        .unwrap();
+        let f =
+            parse_client_frame(r#"{"action":"send","clientMessageId":"m1","text":"  hello  "}"#)
+                .unwrap();
         match f {
-            ClientFrame::Send {
-                text, chat_id, ..
-            } => {
+            ClientFrame::Send { text, chat_id, .. } => {
                 assert_eq!(text.as_str(), "hello");
                 assert_eq!(chat_id, None);
             }
@@ -457,7 +458,13 @@ mod tests {
             let frame = format!(r#"{{"action":"{a}"}}"#);
             let r = parse_client_frame(&frame);
             assert!(
-                !matches!(r, Err(ClientError { code: ErrorCode::UnknownAction, .. })),
+                !matches!(
+                    r,
+                    Err(ClientError {
+                        code: ErrorCode::UnknownAction,
+                        ..
+                    })
+                ),
                 "{a}"
             );
         }

@@ -18,7 +18,9 @@ pub fn fit_transcript(
     let mut out = Vec::new();
     for m in messages {
         let view = MessageView::for_reader(m, reader);
-        let size = serde_json::to_vec(&view).map(|v| v.len() + 1).unwrap_or(budget);
+        let size = serde_json::to_vec(&view)
+            .map(|v| v.len() + 1)
+            .unwrap_or(budget);
         if used + size > budget {
             return (out, true);
         }

@@ -20,14 +20,20 @@ pub enum Sender {
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum ChatEvent {
     /// The citizen asked for an operator (or was handed over) and entered the queue.
-    Queued { emergency: bool },
-    OperatorJoined { operator_id: OperatorId },
+    Queued {
+        emergency: bool,
+    },
+    OperatorJoined {
+        operator_id: OperatorId,
+    },
     /// The operator put the chat back in the queue.
     HandedBack,
     /// The citizen's socket dropped; they may come back with their resume token.
     CitizenDisconnected,
     CitizenReturned,
-    Ended { reason: EndReason },
+    Ended {
+        reason: EndReason,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -120,9 +126,7 @@ impl ChatMessage {
             (Sender::Operator { .. }, _) => &[Side::Citizen],
             (Sender::Bot, _) => &[Side::Citizen, Side::Operator],
             (Sender::System, MessageBody::Event(ChatEvent::CitizenDisconnected))
-            | (Sender::System, MessageBody::Event(ChatEvent::CitizenReturned)) => {
-                &[Side::Operator]
-            }
+            | (Sender::System, MessageBody::Event(ChatEvent::CitizenReturned)) => &[Side::Operator],
             (Sender::System, _) => &[Side::Citizen, Side::Operator],
         }
     }

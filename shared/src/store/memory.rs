@@ -223,10 +223,7 @@ impl ConnectionStore for MemoryStore {
         Ok(self.lock().connections.get(id).map(|r| r.conn.clone()))
     }
 
-    async fn delete_connection(
-        &self,
-        id: &ConnectionId,
-    ) -> Result<Option<Connection>, StoreError> {
+    async fn delete_connection(&self, id: &ConnectionId) -> Result<Option<Connection>, StoreError> {
         Ok(self.lock().connections.remove(id).map(|r| r.conn))
     }
 
