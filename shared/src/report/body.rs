@@ -196,7 +196,16 @@ fn structural(e: &serde_path_to_error::Error<serde_json::Error>) -> FieldError {
     }
     let text = inner.to_string();
     if text.starts_with("unknown field") {
-        return FieldError::new(field, "unknown_field", "This field is not part of the request");
+        return FieldError::new(
+            field,
+            "unknown_field",
+            "This field is not part of the request",
+        );
+    }
+    // serde also reads an object from a list of its fields in order; a wrong-sized list is
+    // still just "not an object" to a client.
+    if text.starts_with("invalid length") && text.contains("expected struct") {
+        return FieldError::new(field, "wrong_type", "Expected an object");
     }
     if text.starts_with("invalid type") {
         let expected = text
@@ -242,7 +251,8 @@ fn required<T, E: FieldRule>(
     v: &Option<String>,
     parse: impl FnOnce(&str) -> Result<T, E>,
 ) -> Option<T> {
-    c.required(field, given(v), what).and_then(|s| c.check(field, parse(s)))
+    c.required(field, given(v), what)
+        .and_then(|s| c.check(field, parse(s)))
 }
 
 fn choice<T>(
@@ -283,30 +293,61 @@ impl Report {
     /// Applies every field rule and every rule across fields. With `now`, dates must be in the
     /// past and within [`super::MAX_AGE_DAYS`]; without it (a report read back from storage)
     /// only their format is checked.
-    pub fn from_body(b: &ReportBody, now: Option<DateTime<Utc>>) -> Result<Report, Vec<FieldError>> {
+    pub fn from_body(
+        b: &ReportBody,
+        now: Option<DateTime<Utc>>,
+    ) -> Result<Report, Vec<FieldError>> {
         let mut c = Collector::default();
 
-        let kind = choice(&mut c, "kind", "the kind of report", &b.kind, ReportKind::parse, ReportKind::choices);
+        let kind = choice(
+            &mut c,
+            "kind",
+            "the kind of report",
+            &b.kind,
+            ReportKind::parse,
+            ReportKind::choices,
+        );
 
-        let when = c.required("when", b.when.as_ref(), "when it happened").and_then(|w| {
-            let from = time(&mut c, "when.from", &w.from, true, now);
-            let to = time(&mut c, "when.to", &w.to, false, now);
-            let from = from?;
-            c.check("when.to", IncidentTime::new(from, to))
-        });
+        let when = c
+            .required("when", b.when.as_ref(), "when it happened")
+            .and_then(|w| {
+                let from = time(&mut c, "when.from", &w.from, true, now);
+                let to = time(&mut c, "when.to", &w.to, false, now);
+                let from = from?;
+                c.check("when.to", IncidentTime::new(from, to))
+            });
 
-        let location = c.required("where", b.location.as_ref(), "where it happened").and_then(|w| {
-            let address = optional(&mut c, "where.address", &w.address, AddressText::parse);
-            let postcode = optional(&mut c, "where.postcode", &w.postcode, Postcode::parse);
-            let description = optional(&mut c, "where.description", &w.description, LocationDescription::parse);
-            let any_given = [&w.address, &w.postcode, &w.description].iter().any(|v| given(v).is_some());
-            if !any_given {
-                c.push("where", "required", "Enter an address, a postcode or a description of the place");
-            }
-            Location::new(address, postcode, description)
-        });
+        let location = c
+            .required("where", b.location.as_ref(), "where it happened")
+            .and_then(|w| {
+                let address = optional(&mut c, "where.address", &w.address, AddressText::parse);
+                let postcode = optional(&mut c, "where.postcode", &w.postcode, Postcode::parse);
+                let description = optional(
+                    &mut c,
+                    "where.description",
+                    &w.description,
+                    LocationDescription::parse,
+                );
+                let any_given = [&w.address, &w.postcode, &w.description]
+                    .iter()
+                    .any(|v| given(v).is_some());
+                if !any_given {
+                    c.push(
+                        "where",
+                        "required",
+                        "Enter an address, a postcode or a description of the place",
+                    );
+                }
+                Location::new(address, postcode, description)
+            });
 
-        let what_happened = required(&mut c, "whatHappened", "what happened", &b.what_happened, Narrative::parse);
+        let what_happened = required(
+            &mut c,
+            "whatHappened",
+            "what happened",
+            &b.what_happened,
+            Narrative::parse,
+        );
         let reporter = c
             .required("reporter", b.reporter.as_ref(), "your details")
             .and_then(|r| reporter(&mut c, r));
@@ -426,19 +467,45 @@ impl Report {
 
 fn reporter(c: &mut Collector, r: &ReporterBody) -> Option<Reporter> {
     let name = required(c, "reporter.name", "your name", &r.name, PersonName::parse);
-    let role_kind = choice(c, "reporter.role", "whether you are the victim or a witness", &r.role, RoleKind::parse, RoleKind::choices);
+    let role_kind = choice(
+        c,
+        "reporter.role",
+        "whether you are the victim or a witness",
+        &r.role,
+        RoleKind::parse,
+        RoleKind::choices,
+    );
     let role = match (role_kind, &r.on_behalf_of) {
         (Some(RoleKind::OnBehalf), None) => {
-            c.push("reporter.onBehalfOf", "required", "Enter the name of the person you are reporting for");
+            c.push(
+                "reporter.onBehalfOf",
+                "required",
+                "Enter the name of the person you are reporting for",
+            );
             None
         }
         (Some(RoleKind::OnBehalf), Some(o)) => {
-            let name = required(c, "reporter.onBehalfOf.name", "their name", &o.name, PersonName::parse);
-            let relationship = optional(c, "reporter.onBehalfOf.relationship", &o.relationship, ShortText::parse);
+            let name = required(
+                c,
+                "reporter.onBehalfOf.name",
+                "their name",
+                &o.name,
+                PersonName::parse,
+            );
+            let relationship = optional(
+                c,
+                "reporter.onBehalfOf.relationship",
+                &o.relationship,
+                ShortText::parse,
+            );
             name.map(|name| ReporterRole::OnBehalf { name, relationship })
         }
         (Some(_), Some(_)) => {
-            c.push("reporter.onBehalfOf", "not_allowed", "Only give this when reporting on behalf of someone else");
+            c.push(
+                "reporter.onBehalfOf",
+                "not_allowed",
+                "Only give this when reporting on behalf of someone else",
+            );
             None
         }
         (Some(RoleKind::Victim), None) => Some(ReporterRole::Victim),
@@ -447,18 +514,29 @@ fn reporter(c: &mut Collector, r: &ReporterBody) -> Option<Reporter> {
     };
     let phone = optional(c, "reporter.phone", &r.phone, PhoneNumber::parse);
     let email = optional(c, "reporter.email", &r.email, Email::parse);
-    let preferred = choice(c, "reporter.preferredContact", "how you would like to be contacted", &r.preferred_contact, ContactPreference::parse, ContactPreference::choices);
+    let preferred = choice(
+        c,
+        "reporter.preferredContact",
+        "how you would like to be contacted",
+        &r.preferred_contact,
+        ContactPreference::parse,
+        ContactPreference::choices,
+    );
     let contact = preferred.and_then(|p| {
         let contact = Contact::new(phone.clone(), email.clone(), p);
         if contact.is_none() {
             // Only complain when the detail is missing, not when it was given but invalid.
             match p {
-                ContactPreference::Phone if given(&r.phone).is_none() => {
-                    c.push("reporter.phone", "required", "Enter a phone number, to be contacted by phone")
-                }
-                ContactPreference::Email if given(&r.email).is_none() => {
-                    c.push("reporter.email", "required", "Enter an email address, to be contacted by email")
-                }
+                ContactPreference::Phone if given(&r.phone).is_none() => c.push(
+                    "reporter.phone",
+                    "required",
+                    "Enter a phone number, to be contacted by phone",
+                ),
+                ContactPreference::Email if given(&r.email).is_none() => c.push(
+                    "reporter.email",
+                    "required",
+                    "Enter an email address, to be contacted by email",
+                ),
                 _ => {}
             }
         }
@@ -471,28 +549,56 @@ fn reporter(c: &mut Collector, r: &ReporterBody) -> Option<Reporter> {
     })
 }
 
-fn kind_details(c: &mut Collector, kind: Option<ReportKind>, b: &ReportBody) -> Option<ReportDetails> {
+fn kind_details(
+    c: &mut Collector,
+    kind: Option<ReportKind>,
+    b: &ReportBody,
+) -> Option<ReportDetails> {
     let blocks = [
         (ReportKind::Crime, "crime", b.crime.is_some()),
         (ReportKind::Collision, "collision", b.collision.is_some()),
-        (ReportKind::AntisocialBehaviour, "antisocialBehaviour", b.antisocial_behaviour.is_some()),
+        (
+            ReportKind::AntisocialBehaviour,
+            "antisocialBehaviour",
+            b.antisocial_behaviour.is_some(),
+        ),
     ];
     for (block_kind, name, present) in blocks {
         match kind {
             Some(k) if k == block_kind && !present => {
-                c.push(name, "required", &format!("Enter the details of the {}", describe(k)));
+                c.push(
+                    name,
+                    "required",
+                    &format!("Enter the details of the {}", describe(k)),
+                );
             }
             Some(k) if k != block_kind && present => {
-                c.push(name, "not_for_kind", "Only the details for the kind of report chosen may be given");
+                c.push(
+                    name,
+                    "not_for_kind",
+                    "Only the details for the kind of report chosen may be given",
+                );
             }
             _ => {}
         }
     }
     // When the kind is unknown, still check every block given, so that its errors show too.
     let wanted = |k: ReportKind| kind.is_none_or(|kind| kind == k);
-    let crime = b.crime.as_ref().filter(|_| wanted(ReportKind::Crime)).and_then(|cb| crime(c, cb));
-    let collision = b.collision.as_ref().filter(|_| wanted(ReportKind::Collision)).and_then(|cb| collision(c, cb));
-    let asb = b.antisocial_behaviour.as_ref().filter(|_| wanted(ReportKind::AntisocialBehaviour)).and_then(|ab| asb(c, ab));
+    let crime = b
+        .crime
+        .as_ref()
+        .filter(|_| wanted(ReportKind::Crime))
+        .and_then(|cb| crime(c, cb));
+    let collision = b
+        .collision
+        .as_ref()
+        .filter(|_| wanted(ReportKind::Collision))
+        .and_then(|cb| collision(c, cb));
+    let asb = b
+        .antisocial_behaviour
+        .as_ref()
+        .filter(|_| wanted(ReportKind::AntisocialBehaviour))
+        .and_then(|ab| asb(c, ab));
     match kind? {
         ReportKind::Crime => crime.map(ReportDetails::Crime),
         ReportKind::Collision => collision.map(ReportDetails::Collision),
@@ -509,10 +615,22 @@ fn describe(k: ReportKind) -> &'static str {
 }
 
 fn crime(c: &mut Collector, b: &CrimeBody) -> Option<CrimeDetails> {
-    let category = choice(c, "crime.category", "the type of crime", &b.category, CrimeCategory::parse, CrimeCategory::choices);
+    let category = choice(
+        c,
+        "crime.category",
+        "the type of crime",
+        &b.category,
+        CrimeCategory::parse,
+        CrimeCategory::choices,
+    );
     let property = optional(c, "crime.property", &b.property, Detail::parse);
     let suspect = optional(c, "crime.suspect", &b.suspect, Detail::parse);
-    let suspect_vehicle = optional(c, "crime.suspectVehicle", &b.suspect_vehicle, VehicleRegistration::parse);
+    let suspect_vehicle = optional(
+        c,
+        "crime.suspectVehicle",
+        &b.suspect_vehicle,
+        VehicleRegistration::parse,
+    );
     Some(CrimeDetails {
         category: category?,
         property,
@@ -527,17 +645,27 @@ fn bool_required(c: &mut Collector, field: &str, v: Option<bool>, what: &str) ->
 
 fn collision(c: &mut Collector, b: &CollisionBody) -> Option<CollisionDetails> {
     let vehicles = c
-        .required("collision.vehicles", b.vehicles.as_ref(), "the vehicles involved")
+        .required(
+            "collision.vehicles",
+            b.vehicles.as_ref(),
+            "the vehicles involved",
+        )
         .and_then(|list| {
             if list.is_empty() {
-                c.push("collision.vehicles", "too_few", "Enter at least one vehicle");
+                c.push(
+                    "collision.vehicles",
+                    "too_few",
+                    "Enter at least one vehicle",
+                );
                 return None;
             }
             if list.len() > MAX_VEHICLES {
                 c.push(
                     "collision.vehicles",
                     "too_many",
-                    &format!("Enter at most {MAX_VEHICLES} vehicles; call 101 for a larger collision"),
+                    &format!(
+                        "Enter at most {MAX_VEHICLES} vehicles; call 101 for a larger collision"
+                    ),
                 );
                 return None;
             }
@@ -546,7 +674,13 @@ fn collision(c: &mut Collector, b: &CollisionBody) -> Option<CollisionDetails> {
                 .enumerate()
                 .map(|(i, v)| {
                     let f = |name: &str| format!("collision.vehicles[{i}].{name}");
-                    let registration = required(c, &f("registration"), "the registration", &v.registration, VehicleRegistration::parse);
+                    let registration = required(
+                        c,
+                        &f("registration"),
+                        "the registration",
+                        &v.registration,
+                        VehicleRegistration::parse,
+                    );
                     let make = optional(c, &f("make"), &v.make, ShortText::parse);
                     let model = optional(c, &f("model"), &v.model, ShortText::parse);
                     let colour = optional(c, &f("colour"), &v.colour, ShortText::parse);
@@ -560,7 +694,12 @@ fn collision(c: &mut Collector, b: &CollisionBody) -> Option<CollisionDetails> {
                 .collect();
             parsed.into_iter().collect::<Option<Vec<_>>>()
         });
-    let injured = bool_required(c, "collision.anyoneInjured", b.anyone_injured, "whether anyone was hurt");
+    let injured = bool_required(
+        c,
+        "collision.anyoneInjured",
+        b.anyone_injured,
+        "whether anyone was hurt",
+    );
     if injured == Some(true) {
         c.push(
             "collision.anyoneInjured",
@@ -568,21 +707,62 @@ fn collision(c: &mut Collector, b: &CollisionBody) -> Option<CollisionDetails> {
             "A collision in which someone was hurt cannot be reported online: call 101, or 999 if someone needs help now",
         );
     }
-    let details_exchanged = bool_required(c, "collision.detailsExchanged", b.details_exchanged, "whether details were exchanged");
+    let details_exchanged = bool_required(
+        c,
+        "collision.detailsExchanged",
+        b.details_exchanged,
+        "whether details were exchanged",
+    );
     let other_party = b.other_party.as_ref().map(|p| OtherParty {
         name: optional(c, "collision.otherParty.name", &p.name, PersonName::parse),
-        phone: optional(c, "collision.otherParty.phone", &p.phone, PhoneNumber::parse),
-        address: optional(c, "collision.otherParty.address", &p.address, AddressText::parse),
-        insurer: optional(c, "collision.otherParty.insurer", &p.insurer, ShortText::parse),
-        policy_number: optional(c, "collision.otherParty.policyNumber", &p.policy_number, ShortText::parse),
+        phone: optional(
+            c,
+            "collision.otherParty.phone",
+            &p.phone,
+            PhoneNumber::parse,
+        ),
+        address: optional(
+            c,
+            "collision.otherParty.address",
+            &p.address,
+            AddressText::parse,
+        ),
+        insurer: optional(
+            c,
+            "collision.otherParty.insurer",
+            &p.insurer,
+            ShortText::parse,
+        ),
+        policy_number: optional(
+            c,
+            "collision.otherParty.policyNumber",
+            &p.policy_number,
+            ShortText::parse,
+        ),
     });
     let other_party = other_party.filter(|p| *p != OtherParty::default());
     let insurance = match &b.insurance {
         None => Some(None),
         Some(i) => {
-            let insurer = required(c, "collision.insurance.insurer", "your insurer", &i.insurer, ShortText::parse);
-            let policy_number = optional(c, "collision.insurance.policyNumber", &i.policy_number, ShortText::parse);
-            insurer.map(|insurer| Some(Insurance { insurer, policy_number }))
+            let insurer = required(
+                c,
+                "collision.insurance.insurer",
+                "your insurer",
+                &i.insurer,
+                ShortText::parse,
+            );
+            let policy_number = optional(
+                c,
+                "collision.insurance.policyNumber",
+                &i.policy_number,
+                ShortText::parse,
+            );
+            insurer.map(|insurer| {
+                Some(Insurance {
+                    insurer,
+                    policy_number,
+                })
+            })
         }
     };
     if injured? {
@@ -597,8 +777,22 @@ fn collision(c: &mut Collector, b: &CollisionBody) -> Option<CollisionDetails> {
 }
 
 fn asb(c: &mut Collector, b: &AsbBody) -> Option<AsbDetails> {
-    let category = choice(c, "antisocialBehaviour.category", "the type of behaviour", &b.category, AsbCategory::parse, AsbCategory::choices);
-    let frequency = choice(c, "antisocialBehaviour.frequency", "how often it happens", &b.frequency, AsbFrequency::parse, AsbFrequency::choices);
+    let category = choice(
+        c,
+        "antisocialBehaviour.category",
+        "the type of behaviour",
+        &b.category,
+        AsbCategory::parse,
+        AsbCategory::choices,
+    );
+    let frequency = choice(
+        c,
+        "antisocialBehaviour.frequency",
+        "how often it happens",
+        &b.frequency,
+        AsbFrequency::parse,
+        AsbFrequency::choices,
+    );
     let pattern = optional(c, "antisocialBehaviour.pattern", &b.pattern, Detail::parse);
     Some(AsbDetails {
         category: category?,

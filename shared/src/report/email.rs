@@ -75,13 +75,23 @@ mod tests {
     fn ordinary_addresses_are_accepted_with_the_domain_lower_cased() {
         let cases = [
             ("ann@example.com", "ann@example.com"),
-            ("  Ann.Lee+police@Example.CO.UK ", "Ann.Lee+police@example.co.uk"),
+            (
+                "  Ann.Lee+police@Example.CO.UK ",
+                "Ann.Lee+police@example.co.uk",
+            ),
             ("o'brien@mail.example.org", "o'brien@mail.example.org"),
             ("x@xn--bcher-kva.example", "x@xn--bcher-kva.example"),
-            ("a_b-c@sub-domain.example.net", "a_b-c@sub-domain.example.net"),
+            (
+                "a_b-c@sub-domain.example.net",
+                "a_b-c@sub-domain.example.net",
+            ),
         ];
         for (input, want) in cases {
-            assert_eq!(Email::parse(input).map(|e| e.0), Ok(want.to_owned()), "{input}");
+            assert_eq!(
+                Email::parse(input).map(|e| e.0),
+                Ok(want.to_owned()),
+                "{input}"
+            );
         }
     }
 
@@ -94,7 +104,7 @@ mod tests {
             "ann",
             "ann@",
             "@example.com",
-            "ann@example",          // no dot in the domain
+            "ann@example", // no dot in the domain
             "ann@@example.com",
             "ann@exa mple.com",
             "an n@example.com",

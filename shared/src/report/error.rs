@@ -46,7 +46,11 @@ impl Collector {
     }
 
     /// Keeps the value, or records why it was refused.
-    pub(crate) fn check<T, E: FieldRule>(&mut self, field: &str, result: Result<T, E>) -> Option<T> {
+    pub(crate) fn check<T, E: FieldRule>(
+        &mut self,
+        field: &str,
+        result: Result<T, E>,
+    ) -> Option<T> {
         match result {
             Ok(v) => Some(v),
             Err(e) => {

@@ -107,7 +107,11 @@ mod tests {
             ("  01392.123.456 ", "+441392123456"),
         ];
         for (input, want) in cases {
-            assert_eq!(PhoneNumber::parse(input).map(|p| p.0), Ok(want.to_owned()), "{input}");
+            assert_eq!(
+                PhoneNumber::parse(input).map(|p| p.0),
+                Ok(want.to_owned()),
+                "{input}"
+            );
         }
     }
 
@@ -117,15 +121,15 @@ mod tests {
             "",
             "999",
             "101",
-            "7700 900123",        // no trunk prefix
-            "+1 202 555 0100",    // not UK
+            "7700 900123",     // no trunk prefix
+            "+1 202 555 0100", // not UK
             "+33 1 23 45 67 89",
-            "0909 879 0000",      // premium rate
-            "0800 123 4567",      // freephone service
-            "0700 123 4567",      // personal number
-            "07623 123456",       // pager
-            "07700 90012",        // too short
-            "07700 9001234",      // too long
+            "0909 879 0000", // premium rate
+            "0800 123 4567", // freephone service
+            "0700 123 4567", // personal number
+            "07623 123456",  // pager
+            "07700 90012",   // too short
+            "07700 9001234", // too long
             "020 7946 001",
             "07700 900123 ext 4",
             "07700-900-12a",

@@ -138,7 +138,10 @@ mod tests {
             let r = ReportReference::new_random();
             let s = r.as_str();
             assert_eq!(s.len(), 14, "{s}");
-            assert!(s.starts_with("BL-") && &s[7..8] == "-" && &s[12..13] == "-", "{s}");
+            assert!(
+                s.starts_with("BL-") && &s[7..8] == "-" && &s[12..13] == "-",
+                "{s}"
+            );
             assert_eq!(ReportReference::parse(s), Ok(r.clone()));
         }
     }
@@ -162,13 +165,25 @@ mod tests {
             canonical.replace('1', "l"),
         ];
         for t in typed {
-            assert_eq!(ReportReference::parse(&t).map(|r| r.0), Ok(canonical.clone()), "{t}");
+            assert_eq!(
+                ReportReference::parse(&t).map(|r| r.0),
+                Ok(canonical.clone()),
+                "{t}"
+            );
         }
     }
 
     #[test]
     fn malformed_references_are_refused() {
-        for bad in ["", "BL", "BL-7KQ9-M3XD", "XX-7KQ9-M3XD-P", "BL-7KQ9-M3XD-PP", "BL-7KQ9-M3XU-P", "BL-7KQ9-M3XD-*"] {
+        for bad in [
+            "",
+            "BL",
+            "BL-7KQ9-M3XD",
+            "XX-7KQ9-M3XD-P",
+            "BL-7KQ9-M3XD-PP",
+            "BL-7KQ9-M3XU-P",
+            "BL-7KQ9-M3XD-*",
+        ] {
             assert_eq!(ReportReference::parse(bad), Err(ReferenceError), "{bad}");
         }
     }

@@ -95,7 +95,12 @@ const FRAUD_WORDS: &[&str] = &[
     "sextortion",
     "cybercrime",
 ];
-const FRAUD_PHRASES: &[&str] = &["identity theft", "bank transfer", "cyber crime", "online shopping"];
+const FRAUD_PHRASES: &[&str] = &[
+    "identity theft",
+    "bank transfer",
+    "cyber crime",
+    "online shopping",
+];
 
 /// Lower-case words of the text, split on anything that is not a letter or digit.
 fn words(text: &str) -> impl Iterator<Item = String> + '_ {

@@ -3,9 +3,9 @@
 //! access. Adapters: [`MemoryReportStore`] (embedded, and the fake in tests); DynamoDB to come.
 //! Every adapter must pass the suite in [`contract`].
 
-mod memory;
 #[cfg(any(test, feature = "test-support"))]
 pub mod contract;
+mod memory;
 
 pub use memory::MemoryReportStore;
 
@@ -275,5 +275,8 @@ pub trait ReportStore: Send + Sync {
     async fn append_audit(&self, record: AuditRecord) -> Result<(), StoreError>;
 
     /// The audit records about one report, oldest first.
-    async fn audit_trail(&self, reference: &ReportReference) -> Result<Vec<AuditRecord>, StoreError>;
+    async fn audit_trail(
+        &self,
+        reference: &ReportReference,
+    ) -> Result<Vec<AuditRecord>, StoreError>;
 }

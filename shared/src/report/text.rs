@@ -103,8 +103,14 @@ mod tests {
 
     #[test]
     fn text_is_trimmed_and_control_characters_dropped() {
-        assert_eq!(PersonName::parse("  Ann\u{7} Lee \n").unwrap().as_str(), "Ann Lee");
-        assert_eq!(Narrative::parse(" a\nb\u{0}\tc ").unwrap().as_str(), "a\nb\tc");
+        assert_eq!(
+            PersonName::parse("  Ann\u{7} Lee \n").unwrap().as_str(),
+            "Ann Lee"
+        );
+        assert_eq!(
+            Narrative::parse(" a\nb\u{0}\tc ").unwrap().as_str(),
+            "a\nb\tc"
+        );
         assert_eq!(PersonName::parse("a\nb").unwrap().as_str(), "ab");
     }
 
@@ -124,7 +130,11 @@ mod tests {
             assert!(parse(&"é".repeat(max)).is_ok(), "{name} at its limit");
             let err = parse(&"é".repeat(max + 1)).unwrap_err();
             assert_eq!(err.code(), "too_long", "{name} over its limit");
-            assert_eq!(parse("  \u{7} ").unwrap_err().code(), "required", "{name} blank");
+            assert_eq!(
+                parse("  \u{7} ").unwrap_err().code(),
+                "required",
+                "{name} blank"
+            );
         }
     }
 

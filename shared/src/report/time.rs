@@ -60,7 +60,15 @@ impl OccurredAt {
     /// Checks the format and that it is neither in the future nor too long ago, both from `now`.
     pub fn parse(s: &str, now: DateTime<Utc>) -> Result<Self, TimeError> {
         let at = Self::parse_format(s)?;
-        if at.earliest() > now + CLOCK_SKEW + if at.is_date() { UK_AHEAD_OF_UTC } else { Duration::zero() } {
+        if at.earliest()
+            > now
+                + CLOCK_SKEW
+                + if at.is_date() {
+                    UK_AHEAD_OF_UTC
+                } else {
+                    Duration::zero()
+                }
+        {
             return Err(TimeError::InFuture);
         }
         if at.latest() < now - Duration::days(MAX_AGE_DAYS) {
@@ -185,7 +193,9 @@ mod tests {
     #[test]
     fn a_span_must_not_end_before_it_starts() {
         let p = |s| OccurredAt::parse(s, now()).unwrap();
-        assert!(IncidentTime::new(p("2026-11-27T08:00:00Z"), Some(p("2026-11-27T18:00:00Z"))).is_ok());
+        assert!(
+            IncidentTime::new(p("2026-11-27T08:00:00Z"), Some(p("2026-11-27T18:00:00Z"))).is_ok()
+        );
         assert!(IncidentTime::new(p("2026-11-27T08:00:00Z"), Some(p("2026-11-27"))).is_ok());
         assert_eq!(
             IncidentTime::new(p("2026-11-27T08:00:00Z"), Some(p("2026-11-26"))),

@@ -42,7 +42,13 @@ pub fn new_report(kind: ReportKind, seconds: i64, key: Option<(&str, &[u8])>) ->
     let reference = ReportReference::new_random();
     let report = sample_report(kind);
     let submitted_at = base_time() + Duration::seconds(seconds);
-    let receipt = Receipt::new(reference.clone(), &report, &[], submitted_at, Duration::hours(24));
+    let receipt = Receipt::new(
+        reference.clone(),
+        &report,
+        &[],
+        submitted_at,
+        Duration::hours(24),
+    );
     NewReport {
         reference,
         report,
@@ -97,7 +103,11 @@ pub async fn a_created_report_reads_back_as_stored(store: Store) {
     let new = new_report(ReportKind::Collision, 0, None);
     let created = store.create(new.clone()).await.expect("create");
     assert_eq!(created, Created::New(new.receipt.clone()));
-    let got = store.get(&new.reference).await.expect("get").expect("stored");
+    let got = store
+        .get(&new.reference)
+        .await
+        .expect("get")
+        .expect("stored");
     assert_eq!(got.reference, new.reference);
     assert_eq!(got.report, new.report);
     assert_eq!(got.status, ReportStatus::New);
@@ -125,7 +135,10 @@ pub async fn the_same_key_with_another_body_is_a_conflict(store: Store) {
     let other = store
         .create(new_report(ReportKind::Crime, 1, Some(("key-2", b"two"))))
         .await;
-    assert!(matches!(other, Err(StoreError::IdempotencyConflict)), "{other:?}");
+    assert!(
+        matches!(other, Err(StoreError::IdempotencyConflict)),
+        "{other:?}"
+    );
 }
 
 pub async fn an_expired_key_may_be_used_again(store: Store) {
@@ -153,7 +166,10 @@ pub async fn a_taken_reference_is_refused(store: Store) {
     b.reference = a.reference.clone();
     store.create(a.clone()).await.expect("a");
     let second = store.create(b).await;
-    assert!(matches!(second, Err(StoreError::ReferenceTaken)), "{second:?}");
+    assert!(
+        matches!(second, Err(StoreError::ReferenceTaken)),
+        "{second:?}"
+    );
     let kept = store.get(&a.reference).await.expect("get").expect("kept");
     assert_eq!(kept.report.kind(), ReportKind::Crime);
 }
@@ -171,10 +187,16 @@ pub async fn concurrent_submissions_with_one_key_store_one_report(store: Store) 
     while let Some(joined) = tasks.join_next().await {
         outcomes.push(joined.expect("task").expect("create"));
     }
-    let new: Vec<&Created> = outcomes.iter().filter(|o| matches!(o, Created::New(_))).collect();
+    let new: Vec<&Created> = outcomes
+        .iter()
+        .filter(|o| matches!(o, Created::New(_)))
+        .collect();
     assert_eq!(new.len(), 1, "exactly one submission stores a report");
     let receipt = new[0].receipt();
-    assert!(outcomes.iter().all(|o| o.receipt() == receipt), "all get the same receipt");
+    assert!(
+        outcomes.iter().all(|o| o.receipt() == receipt),
+        "all get the same receipt"
+    );
     let mut stored = 0;
     for s in &submissions {
         if store.get(&s.reference).await.expect("get").is_some() {
@@ -185,7 +207,11 @@ pub async fn concurrent_submissions_with_one_key_store_one_report(store: Store) 
 }
 
 fn query(kind: Option<ReportKind>, limit: usize, cursor: Option<QueueCursor>) -> QueueQuery {
-    QueueQuery { kind, limit, cursor }
+    QueueQuery {
+        kind,
+        limit,
+        cursor,
+    }
 }
 
 pub async fn the_queue_is_new_reports_oldest_first_filtered_by_kind(store: Store) {
@@ -203,16 +229,29 @@ pub async fn the_queue_is_new_reports_oldest_first_filtered_by_kind(store: Store
 
     let all = store.queue(&query(None, 10, None)).await.expect("queue");
     let refs: Vec<&ReportReference> = all.entries.iter().map(|e| &e.reference).collect();
-    assert_eq!(refs, [&early_asb.reference, &middle_crime.reference, &late_crime.reference]);
+    assert_eq!(
+        refs,
+        [
+            &early_asb.reference,
+            &middle_crime.reference,
+            &late_crime.reference
+        ]
+    );
     assert_eq!(all.next, None);
     assert_eq!(all.entries[0].kind, ReportKind::AntisocialBehaviour);
     assert_eq!(all.entries[0].submitted_at, early_asb.submitted_at);
 
-    let crimes = store.queue(&query(Some(ReportKind::Crime), 10, None)).await.expect("crimes");
+    let crimes = store
+        .queue(&query(Some(ReportKind::Crime), 10, None))
+        .await
+        .expect("crimes");
     let refs: Vec<&ReportReference> = crimes.entries.iter().map(|e| &e.reference).collect();
     assert_eq!(refs, [&middle_crime.reference, &late_crime.reference]);
 
-    let collisions = store.queue(&query(Some(ReportKind::Collision), 10, None)).await.expect("none");
+    let collisions = store
+        .queue(&query(Some(ReportKind::Collision), 10, None))
+        .await
+        .expect("none");
     assert!(collisions.entries.is_empty());
 }
 
@@ -228,7 +267,10 @@ pub async fn the_queue_pages_cover_every_report_once(store: Store) {
     let mut seen = Vec::new();
     let mut cursor = None;
     for _ in 0..10 {
-        let page = store.queue(&query(None, 3, cursor.take())).await.expect("page");
+        let page = store
+            .queue(&query(None, 3, cursor.take()))
+            .await
+            .expect("page");
         assert!(page.entries.len() <= 3);
         seen.extend(page.entries.into_iter().map(|e| e.reference));
         match page.next {
@@ -254,9 +296,16 @@ pub async fn an_assessment_is_recorded_once_with_its_audit_record(store: Store) 
     assert_eq!(done.assessment, Some(assessment("op-1", 60)));
     assert_eq!(store.get(&r.reference).await.expect("get"), Some(done));
 
-    let again = store.record_assessment(&r.reference, assessment("op-2", 70)).await;
+    let again = store
+        .record_assessment(&r.reference, assessment("op-2", 70))
+        .await;
     assert!(
-        matches!(again, Err(StoreError::NotNew { current: ReportStatus::Assessed })),
+        matches!(
+            again,
+            Err(StoreError::NotNew {
+                current: ReportStatus::Assessed
+            })
+        ),
         "{again:?}"
     );
     let unknown = store
@@ -298,7 +347,10 @@ pub async fn concurrent_assessments_of_one_report_have_one_winner(store: Store) 
         }
     }
     assert_eq!(wins, 1);
-    assert_eq!(store.audit_trail(&r.reference).await.expect("trail").len(), 1);
+    assert_eq!(
+        store.audit_trail(&r.reference).await.expect("trail").len(),
+        1
+    );
 }
 
 pub async fn the_audit_trail_is_append_only_and_per_report(store: Store) {
@@ -312,9 +364,18 @@ pub async fn the_audit_trail_is_append_only_and_per_report(store: Store) {
         action: AuditAction::ReportViewed,
         reference: Some(reference.clone()),
     };
-    store.append_audit(record(1, &a.reference)).await.expect("1");
-    store.append_audit(record(2, &b.reference)).await.expect("2");
-    store.append_audit(record(3, &a.reference)).await.expect("3");
+    store
+        .append_audit(record(1, &a.reference))
+        .await
+        .expect("1");
+    store
+        .append_audit(record(2, &b.reference))
+        .await
+        .expect("2");
+    store
+        .append_audit(record(3, &a.reference))
+        .await
+        .expect("3");
     store
         .append_audit(AuditRecord {
             at: base_time(),

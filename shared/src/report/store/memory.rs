@@ -140,7 +140,11 @@ impl ReportStore for MemoryReportStore {
         });
         let more = entries.len() > limit;
         entries.truncate(limit);
-        let next = if more { entries.last().map(encode_cursor) } else { None };
+        let next = if more {
+            entries.last().map(encode_cursor)
+        } else {
+            None
+        };
         Ok(QueuePage { entries, next })
     }
 
@@ -150,7 +154,10 @@ impl ReportStore for MemoryReportStore {
         assessment: Assessment,
     ) -> Result<StoredReport, StoreError> {
         let mut state = self.lock();
-        let report = state.reports.get_mut(reference).ok_or(StoreError::NotFound)?;
+        let report = state
+            .reports
+            .get_mut(reference)
+            .ok_or(StoreError::NotFound)?;
         if report.status != ReportStatus::New {
             return Err(StoreError::NotNew {
                 current: report.status,
@@ -174,7 +181,10 @@ impl ReportStore for MemoryReportStore {
         Ok(())
     }
 
-    async fn audit_trail(&self, reference: &ReportReference) -> Result<Vec<AuditRecord>, StoreError> {
+    async fn audit_trail(
+        &self,
+        reference: &ReportReference,
+    ) -> Result<Vec<AuditRecord>, StoreError> {
         Ok(self
             .lock()
             .audit
@@ -192,8 +202,10 @@ mod tests {
 
     #[tokio::test]
     async fn the_memory_store_passes_the_report_store_contract() {
-        super::super::contract::check_all(|| async { Arc::new(MemoryReportStore::new()) as Arc<dyn ReportStore> })
-            .await;
+        super::super::contract::check_all(|| async {
+            Arc::new(MemoryReportStore::new()) as Arc<dyn ReportStore>
+        })
+        .await;
     }
 
     #[tokio::test]
@@ -204,6 +216,9 @@ mod tests {
             limit: 10,
             cursor: QueueCursor::parse("bm9uc2Vuc2U"),
         };
-        assert!(matches!(store.queue(&query).await, Err(StoreError::InvalidCursor)));
+        assert!(matches!(
+            store.queue(&query).await,
+            Err(StoreError::InvalidCursor)
+        ));
     }
 }
