@@ -80,7 +80,12 @@ impl IntakeConfig {
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let d = Self::default();
         Ok(Self {
-            retention: Duration::days(signed(number(&lookup, "REPORT_RETENTION_DAYS", None, 1..=3650)?)),
+            retention: Duration::days(signed(number(
+                &lookup,
+                "REPORT_RETENTION_DAYS",
+                None,
+                1..=3650,
+            )?)),
             assessment_target: Duration::hours(signed(number(
                 &lookup,
                 "REPORT_ASSESSMENT_TARGET_HOURS",
@@ -141,8 +146,16 @@ mod tests {
 
     #[test]
     fn a_bad_value_names_its_variable() {
-        let err = from(&[("REPORT_RETENTION_DAYS", "400"), ("REPORT_RATE_LIMIT", "lots")]).unwrap_err();
-        assert!(err.to_string().starts_with("REPORT_RATE_LIMIT is not valid"), "{err}");
+        let err = from(&[
+            ("REPORT_RETENTION_DAYS", "400"),
+            ("REPORT_RATE_LIMIT", "lots"),
+        ])
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("REPORT_RATE_LIMIT is not valid"),
+            "{err}"
+        );
         let err = from(&[("REPORT_RETENTION_DAYS", "0")]).unwrap_err();
         assert!(err.to_string().contains("from 1 to 3650"), "{err}");
     }

@@ -11,7 +11,9 @@ use std::sync::Mutex;
 pub enum RateDecision {
     Allowed,
     /// Over the limit; the client may try again after this many seconds.
-    Limited { retry_after_secs: u64 },
+    Limited {
+        retry_after_secs: u64,
+    },
 }
 
 #[async_trait]
@@ -101,7 +103,9 @@ mod tests {
         assert_eq!(limiter.admit("a", t(1)).await, RateDecision::Allowed);
         assert_eq!(
             limiter.admit("a", t(10)).await,
-            RateDecision::Limited { retry_after_secs: 50 }
+            RateDecision::Limited {
+                retry_after_secs: 50
+            }
         );
         assert_eq!(limiter.admit("b", t(10)).await, RateDecision::Allowed);
         assert_eq!(limiter.admit("a", t(60)).await, RateDecision::Allowed);
@@ -117,6 +121,9 @@ mod tests {
         assert_eq!(limiter.admit("c", t(2)).await, RateDecision::Allowed);
         // Once they have expired, it is tracked.
         assert_eq!(limiter.admit("c", t(61)).await, RateDecision::Allowed);
-        assert!(matches!(limiter.admit("c", t(62)).await, RateDecision::Limited { .. }));
+        assert!(matches!(
+            limiter.admit("c", t(62)).await,
+            RateDecision::Limited { .. }
+        ));
     }
 }

@@ -24,7 +24,10 @@ async fn main() -> Result<(), lambda_http::Error> {
         auth: Arc::new(DenyAllOperators),
         // TODO(faq): plug in the FAQ bot's emergency detector from `bluelamp::faq`.
         emergency: Arc::new(PhraseEmergencyCheck),
-        rate_limit: Arc::new(MemoryRateLimiter::new(config.rate_limit, config.rate_window)),
+        rate_limit: Arc::new(MemoryRateLimiter::new(
+            config.rate_limit,
+            config.rate_window,
+        )),
         clock: Arc::new(SystemClock),
         config,
     };

@@ -113,7 +113,10 @@ impl From<StoredReport> for ReportView {
 
 fn query_pairs(req: &Request) -> Vec<(String, String)> {
     match req.query_string_parameters_ref() {
-        Some(q) => q.iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect(),
+        Some(q) => q
+            .iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect(),
         None => req
             .uri()
             .query()
@@ -172,7 +175,11 @@ fn parse_queue_query(req: &Request) -> Result<QueueQuery, Vec<FieldError>> {
         match k.as_str() {
             "kind" => match ReportKind::parse(&v) {
                 Some(kind) => query.kind = Some(kind),
-                None => errors.push(FieldError::new("kind", "invalid_choice", ReportKind::choices())),
+                None => errors.push(FieldError::new(
+                    "kind",
+                    "invalid_choice",
+                    ReportKind::choices(),
+                )),
             },
             "limit" => match v.parse::<usize>() {
                 Ok(n) if (1..=MAX_QUEUE_PAGE).contains(&n) => query.limit = n,
@@ -192,7 +199,11 @@ fn parse_queue_query(req: &Request) -> Result<QueueQuery, Vec<FieldError>> {
                 } else {
                     "query".to_owned()
                 };
-                errors.push(FieldError::new(field, "unknown_field", "This parameter is not known"));
+                errors.push(FieldError::new(
+                    field,
+                    "unknown_field",
+                    "This parameter is not known",
+                ));
             }
         }
     }
@@ -204,7 +215,11 @@ fn parse_queue_query(req: &Request) -> Result<QueueQuery, Vec<FieldError>> {
 }
 
 fn invalid_cursor() -> FieldError {
-    FieldError::new("cursor", "invalid_cursor", "Use the nextCursor of the previous page")
+    FieldError::new(
+        "cursor",
+        "invalid_cursor",
+        "Use the nextCursor of the previous page",
+    )
 }
 
 async fn audit(
@@ -283,7 +298,9 @@ struct AssessmentBody {
     notes: Option<String>,
 }
 
-fn parse_assessment(body: &[u8]) -> Result<(AssessmentOutcome, Option<AssessmentNotes>), Vec<FieldError>> {
+fn parse_assessment(
+    body: &[u8],
+) -> Result<(AssessmentOutcome, Option<AssessmentNotes>), Vec<FieldError>> {
     let b: AssessmentBody = parse_json_body(body)?;
     let mut errors = Vec::new();
     let outcome = match b.outcome.as_deref().map(str::trim) {
@@ -294,7 +311,11 @@ fn parse_assessment(body: &[u8]) -> Result<(AssessmentOutcome, Option<Assessment
         Some(s) => {
             let o = AssessmentOutcome::parse(s);
             if o.is_none() {
-                errors.push(FieldError::new("outcome", "invalid_choice", AssessmentOutcome::choices()));
+                errors.push(FieldError::new(
+                    "outcome",
+                    "invalid_choice",
+                    AssessmentOutcome::choices(),
+                ));
             }
             o
         }

@@ -33,23 +33,44 @@ impl Problem {
     }
 
     pub fn validation(errors: Vec<FieldError>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "validation_failed", "The request has errors")
-            .with_errors(errors)
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "validation_failed",
+            "The request has errors",
+        )
+        .with_errors(errors)
     }
     pub fn invalid_query(errors: Vec<FieldError>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "invalid_query", "The query has errors").with_errors(errors)
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+            "The query has errors",
+        )
+        .with_errors(errors)
     }
     pub fn unauthorized() -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", "Sign in as an operator")
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "Sign in as an operator",
+        )
     }
     pub fn forbidden() -> Self {
-        Self::new(StatusCode::FORBIDDEN, "forbidden", "You may not work on reports")
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "You may not work on reports",
+        )
     }
     pub fn not_found() -> Self {
         Self::new(StatusCode::NOT_FOUND, "not_found", "There is nothing here")
     }
     pub fn method_not_allowed() -> Self {
-        Self::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "That method is not allowed here")
+        Self::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            "That method is not allowed here",
+        )
     }
     pub fn idempotency_conflict() -> Self {
         Self::new(
@@ -59,10 +80,18 @@ impl Problem {
         )
     }
     pub fn already_assessed() -> Self {
-        Self::new(StatusCode::CONFLICT, "already_assessed", "The report has already been assessed")
+        Self::new(
+            StatusCode::CONFLICT,
+            "already_assessed",
+            "The report has already been assessed",
+        )
     }
     pub fn too_large() -> Self {
-        Self::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "The request body is too large")
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            "The request body is too large",
+        )
     }
     pub fn unsupported_media_type() -> Self {
         Self::new(
@@ -72,7 +101,11 @@ impl Problem {
         )
     }
     pub fn rate_limited() -> Self {
-        Self::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", "Too many reports; try again later")
+        Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            "Too many reports; try again later",
+        )
     }
     pub fn unavailable() -> Self {
         Self::new(
@@ -82,7 +115,11 @@ impl Problem {
         )
     }
     pub fn internal() -> Self {
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "Something went wrong on our side")
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal_error",
+            "Something went wrong on our side",
+        )
     }
 
     pub fn into_response(self) -> Response<Body> {
@@ -106,13 +143,18 @@ pub(crate) fn json(status: StatusCode, body: &impl Serialize) -> Response<Body> 
     body_response(status, body, "application/json")
 }
 
-fn body_response(status: StatusCode, body: &impl Serialize, content_type: &'static str) -> Response<Body> {
+fn body_response(
+    status: StatusCode,
+    body: &impl Serialize,
+    content_type: &'static str,
+) -> Response<Body> {
     let (status, text, content_type) = match serde_json::to_string(body) {
         Ok(text) => (status, text, content_type),
         // Our own types always serialise; this is only so that no path can panic.
         Err(_) => (
             StatusCode::INTERNAL_SERVER_ERROR,
-            r#"{"status":500,"code":"internal_error","title":"Something went wrong on our side"}"#.to_owned(),
+            r#"{"status":500,"code":"internal_error","title":"Something went wrong on our side"}"#
+                .to_owned(),
             "application/problem+json",
         ),
     };
@@ -121,6 +163,9 @@ fn body_response(status: StatusCode, body: &impl Serialize, content_type: &'stat
     let headers = resp.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     resp
 }

@@ -21,7 +21,9 @@ const REFERENCE_ATTEMPTS: usize = 3;
 
 pub(crate) async fn submit(deps: &Deps, req: &Request) -> Response<Body> {
     let now = deps.clock.now();
-    if let RateDecision::Limited { retry_after_secs } = deps.rate_limit.admit(&source_ip(req), now).await {
+    if let RateDecision::Limited { retry_after_secs } =
+        deps.rate_limit.admit(&source_ip(req), now).await
+    {
         info!(code = "rate_limited", "report refused");
         let mut resp = Problem::rate_limited().into_response();
         if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {

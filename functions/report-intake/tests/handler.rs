@@ -66,14 +66,36 @@ async fn each_kind_of_report_is_accepted_with_a_reference_and_nothing_personal()
         assert_eq!(header(&resp, "content-type"), Some("application/json"));
         assert_eq!(header(&resp, "cache-control"), Some("no-store"));
         let body = body_json(&resp);
-        let keys: BTreeSet<&str> = body.as_object().unwrap().keys().map(String::as_str).collect();
-        assert_eq!(keys, BTreeSet::from(["reference", "nextSteps", "assessBy", "signposts"]));
+        let keys: BTreeSet<&str> = body
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            keys,
+            BTreeSet::from(["reference", "nextSteps", "assessBy", "signposts"])
+        );
         assert!(ReportReference::parse(body["reference"].as_str().unwrap()).is_ok());
-        assert!(body["nextSteps"].as_str().unwrap().contains("within 24 hours"));
+        assert!(body["nextSteps"]
+            .as_str()
+            .unwrap()
+            .contains("within 24 hours"));
         assert_eq!(body["assessBy"], json!("2026-11-29T12:00:00Z"));
         let text = body_text(&resp);
-        for personal in ["Example", "07700", "example.com", "EX1", "EX4", "AB12", "Dan"] {
-            assert!(!text.contains(personal), "the reply echoes {personal}: {text}");
+        for personal in [
+            "Example",
+            "07700",
+            "example.com",
+            "EX1",
+            "EX4",
+            "AB12",
+            "Dan",
+        ] {
+            assert!(
+                !text.contains(personal),
+                "the reply echoes {personal}: {text}"
+            );
         }
     }
     assert_eq!(app.store.report_count(), 3);
@@ -89,7 +111,10 @@ async fn a_bad_report_gets_all_its_field_errors_at_once() {
     bad["declaration"] = json!(false);
     let resp = app.send(post_report(&bad.to_string(), None)).await;
     assert_eq!(resp.status(), 400);
-    assert_eq!(header(&resp, "content-type"), Some("application/problem+json"));
+    assert_eq!(
+        header(&resp, "content-type"),
+        Some("application/problem+json")
+    );
     let body = body_json(&resp);
     assert_eq!(body["code"], "validation_failed");
     assert_eq!(body["status"], 400);
@@ -97,7 +122,12 @@ async fn a_bad_report_gets_all_its_field_errors_at_once() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| (e["field"].as_str().unwrap().to_owned(), e["code"].as_str().unwrap().to_owned()))
+        .map(|e| {
+            (
+                e["field"].as_str().unwrap().to_owned(),
+                e["code"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect();
     let want = [
         ("when.from", "in_future"),
@@ -106,7 +136,9 @@ async fn a_bad_report_gets_all_its_field_errors_at_once() {
         ("collision.vehicles[1].registration", "invalid_registration"),
     ];
     assert_eq!(got, want.map(|(f, c)| (f.to_owned(), c.to_owned())));
-    assert!(body["errors"][0]["message"].as_str().is_some_and(|m| !m.is_empty()));
+    assert!(body["errors"][0]["message"]
+        .as_str()
+        .is_some_and(|m| !m.is_empty()));
     assert_eq!(app.store.report_count(), 0);
 }
 
@@ -117,7 +149,10 @@ async fn unknown_fields_are_an_error_not_silently_dropped() {
     r["reporter"]["dateOfBirth"] = json!("1990-01-01");
     let resp = app.send(post_report(&r.to_string(), None)).await;
     assert_eq!(resp.status(), 400);
-    assert_eq!(body_json(&resp)["errors"][0]["field"], "reporter.dateOfBirth");
+    assert_eq!(
+        body_json(&resp)["errors"][0]["field"],
+        "reporter.dateOfBirth"
+    );
     assert_eq!(body_json(&resp)["errors"][0]["code"], "unknown_field");
 }
 
@@ -130,13 +165,19 @@ async fn a_report_that_describes_an_emergency_gets_the_999_advice() {
     assert_eq!(resp.status(), 201);
     let body = body_json(&resp);
     assert_eq!(body["signposts"][0]["code"], "emergency");
-    assert!(body["signposts"][0]["message"].as_str().unwrap().contains("999"));
+    assert!(body["signposts"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("999"));
 }
 
 #[tokio::test]
 async fn a_fraud_report_is_pointed_to_report_fraud() {
     let app = app();
-    for (category, text) in [("fraud", "Someone used my card details."), ("other", "I was scammed by a seller online.")] {
+    for (category, text) in [
+        ("fraud", "Someone used my card details."),
+        ("other", "I was scammed by a seller online."),
+    ] {
         let mut r = crime();
         r["crime"]["category"] = json!(category);
         r["whatHappened"] = json!(text);
@@ -168,8 +209,11 @@ async fn the_same_key_and_body_return_the_same_reply_and_store_one_report() {
 #[tokio::test]
 async fn the_same_key_with_another_body_is_refused() {
     let app = app();
-    app.send(post_report(&crime().to_string(), Some("key-1"))).await;
-    let resp = app.send(post_report(&asb().to_string(), Some("key-1"))).await;
+    app.send(post_report(&crime().to_string(), Some("key-1")))
+        .await;
+    let resp = app
+        .send(post_report(&asb().to_string(), Some("key-1")))
+        .await;
     assert_eq!(resp.status(), 409);
     assert_eq!(body_json(&resp)["code"], "idempotency_conflict");
     assert_eq!(app.store.report_count(), 1);
@@ -201,17 +245,26 @@ async fn twenty_concurrent_submissions_with_one_key_store_one_report() {
 #[tokio::test]
 async fn a_malformed_idempotency_key_is_a_field_error() {
     let app = app();
-    let resp = app.send(post_report(&crime().to_string(), Some("has spaces/and slashes"))).await;
+    let resp = app
+        .send(post_report(
+            &crime().to_string(),
+            Some("has spaces/and slashes"),
+        ))
+        .await;
     assert_eq!(resp.status(), 400);
     assert_eq!(body_json(&resp)["errors"][0]["field"], "Idempotency-Key");
-    assert_eq!(body_json(&resp)["errors"][0]["code"], "invalid_idempotency_key");
+    assert_eq!(
+        body_json(&resp)["errors"][0]["code"],
+        "invalid_idempotency_key"
+    );
 }
 
 #[tokio::test]
 async fn only_json_bodies_within_the_size_limit_are_read() {
     let app = app();
     let mut req = post_report(&crime().to_string(), None);
-    req.headers_mut().insert("content-type", "text/plain".parse().unwrap());
+    req.headers_mut()
+        .insert("content-type", "text/plain".parse().unwrap());
     let resp = app.send(req).await;
     assert_eq!(resp.status(), 415);
     assert_eq!(body_json(&resp)["code"], "unsupported_media_type");
@@ -221,8 +274,10 @@ async fn only_json_bodies_within_the_size_limit_are_read() {
     assert_eq!(app.send(req).await.status(), 415);
 
     let mut req = post_report(&crime().to_string(), None);
-    req.headers_mut()
-        .insert("content-type", "Application/JSON; charset=utf-8".parse().unwrap());
+    req.headers_mut().insert(
+        "content-type",
+        "Application/JSON; charset=utf-8".parse().unwrap(),
+    );
     assert_eq!(app.send(req).await.status(), 201);
 
     let mut big = crime();
@@ -284,9 +339,15 @@ async fn a_public_caller_cannot_reach_any_operator_endpoint() {
         assert_eq!(app.send(req).await.status(), 403, "{path}");
     }
     let mut basic = operator_get("/operator/reports", None);
-    basic.headers_mut().insert("authorization", format!("Basic {OPERATOR_TOKEN}").parse().unwrap());
+    basic.headers_mut().insert(
+        "authorization",
+        format!("Basic {OPERATOR_TOKEN}").parse().unwrap(),
+    );
     assert_eq!(app.send(basic).await.status(), 401);
-    assert!(app.store.audit_log().is_empty(), "refused callers leave no audit record");
+    assert!(
+        app.store.audit_log().is_empty(),
+        "refused callers leave no audit record"
+    );
     let stored = app.store.report_count();
     assert_eq!(stored, 1, "and change nothing");
 }
@@ -297,21 +358,38 @@ async fn an_operator_lists_reads_and_assesses_and_each_leaves_an_audit_record() 
     let first = submit(&app, &crime()).await;
     let second = submit(&app, &asb()).await;
 
-    let resp = app.send(operator_get("/operator/reports", Some(OPERATOR_TOKEN))).await;
+    let resp = app
+        .send(operator_get("/operator/reports", Some(OPERATOR_TOKEN)))
+        .await;
     assert_eq!(resp.status(), 200, "{}", body_text(&resp));
     let queue = body_json(&resp);
-    let refs: BTreeSet<&str> = queue["reports"].as_array().unwrap().iter().map(|r| r["reference"].as_str().unwrap()).collect();
+    let refs: BTreeSet<&str> = queue["reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["reference"].as_str().unwrap())
+        .collect();
     assert_eq!(refs, BTreeSet::from([first.as_str(), second.as_str()]));
     assert_eq!(queue["reports"][0]["submittedAt"], "2026-11-28T12:00:00Z");
     assert!(queue.get("nextCursor").is_none());
 
-    let resp = app.send(operator_get("/operator/reports?kind=antisocialBehaviour", Some(OPERATOR_TOKEN))).await;
+    let resp = app
+        .send(operator_get(
+            "/operator/reports?kind=antisocialBehaviour",
+            Some(OPERATOR_TOKEN),
+        ))
+        .await;
     let only = body_json(&resp);
     assert_eq!(only["reports"].as_array().unwrap().len(), 1);
     assert_eq!(only["reports"][0]["reference"], second.as_str());
     assert_eq!(only["reports"][0]["kind"], "antisocialBehaviour");
 
-    let resp = app.send(operator_get(&format!("/operator/reports/{first}"), Some(OPERATOR_TOKEN))).await;
+    let resp = app
+        .send(operator_get(
+            &format!("/operator/reports/{first}"),
+            Some(OPERATOR_TOKEN),
+        ))
+        .await;
     assert_eq!(resp.status(), 200);
     let view = body_json(&resp);
     assert_eq!(view["status"], "new");
@@ -322,7 +400,11 @@ async fn an_operator_lists_reads_and_assesses_and_each_leaves_an_audit_record() 
 
     let path = format!("/operator/reports/{first}/assessment");
     let resp = app
-        .send(operator_post(&path, Some(OPERATOR_TOKEN), r#"{"outcome": "crimeRecorded", "notes": "Crime number allocated"}"#))
+        .send(operator_post(
+            &path,
+            Some(OPERATOR_TOKEN),
+            r#"{"outcome": "crimeRecorded", "notes": "Crime number allocated"}"#,
+        ))
         .await;
     assert_eq!(resp.status(), 200, "{}", body_text(&resp));
     let done = body_json(&resp);
@@ -330,14 +412,22 @@ async fn an_operator_lists_reads_and_assesses_and_each_leaves_an_audit_record() 
     assert_eq!(done["assessment"]["outcome"], "crimeRecorded");
     assert_eq!(done["assessment"]["assessor"], OPERATOR);
 
-    let resp = app.send(operator_get("/operator/reports", Some(OPERATOR_TOKEN))).await;
+    let resp = app
+        .send(operator_get("/operator/reports", Some(OPERATOR_TOKEN)))
+        .await;
     let after: Vec<Value> = body_json(&resp)["reports"].as_array().unwrap().clone();
     assert_eq!(after.len(), 1, "an assessed report leaves the queue");
 
     let log = app.store.audit_log();
     let actions: Vec<(AuditAction, Option<String>, String)> = log
         .iter()
-        .map(|r| (r.action, r.reference.as_ref().map(|r| r.to_string()), r.operator.to_string()))
+        .map(|r| {
+            (
+                r.action,
+                r.reference.as_ref().map(|r| r.to_string()),
+                r.operator.to_string(),
+            )
+        })
         .collect();
     let op = OPERATOR.to_owned();
     assert_eq!(
@@ -379,14 +469,27 @@ async fn the_queue_pages_with_a_cursor() {
 async fn bad_queue_queries_are_refused_with_their_errors() {
     let app = app();
     let resp = app
-        .send(operator_get("/operator/reports?kind=murder&limit=1000&sort=desc", Some(OPERATOR_TOKEN)))
+        .send(operator_get(
+            "/operator/reports?kind=murder&limit=1000&sort=desc",
+            Some(OPERATOR_TOKEN),
+        ))
         .await;
     assert_eq!(resp.status(), 400);
     let body = body_json(&resp);
     assert_eq!(body["code"], "invalid_query");
-    let fields: Vec<&str> = body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    let fields: Vec<&str> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
     assert_eq!(fields, ["kind", "limit", "sort"]);
-    let resp = app.send(operator_get("/operator/reports?cursor=bm9wZQ", Some(OPERATOR_TOKEN))).await;
+    let resp = app
+        .send(operator_get(
+            "/operator/reports?cursor=bm9wZQ",
+            Some(OPERATOR_TOKEN),
+        ))
+        .await;
     assert_eq!(resp.status(), 400);
     assert_eq!(body_json(&resp)["errors"][0]["code"], "invalid_cursor");
 }
@@ -398,29 +501,61 @@ async fn assessing_checks_the_report_and_the_body() {
     let path = format!("/operator/reports/{reference}/assessment");
     let post = |body: &str| operator_post(&path, Some(OPERATOR_TOKEN), body);
 
-    let resp = app.send(post(r#"{"outcome": "arrested", "notes": "", "assessor": "someone-else"}"#)).await;
+    let resp = app
+        .send(post(
+            r#"{"outcome": "arrested", "notes": "", "assessor": "someone-else"}"#,
+        ))
+        .await;
     assert_eq!(resp.status(), 400);
-    assert_eq!(body_json(&resp)["errors"][0]["field"], "assessor", "the assessor comes from the token only");
+    assert_eq!(
+        body_json(&resp)["errors"][0]["field"],
+        "assessor",
+        "the assessor comes from the token only"
+    );
 
     let resp = app.send(post(r#"{"outcome": "arrested"}"#)).await;
     assert_eq!(body_json(&resp)["errors"][0]["code"], "invalid_choice");
 
-    let resp = app.send(post(&format!(r#"{{"outcome": "noCrime", "notes": "{}"}}"#, "n".repeat(2001)))).await;
+    let resp = app
+        .send(post(&format!(
+            r#"{{"outcome": "noCrime", "notes": "{}"}}"#,
+            "n".repeat(2001)
+        )))
+        .await;
     assert_eq!(body_json(&resp)["errors"][0]["code"], "too_long");
 
-    assert_eq!(app.send(post(r#"{"outcome": "needsCallBack"}"#)).await.status(), 200);
+    assert_eq!(
+        app.send(post(r#"{"outcome": "needsCallBack"}"#))
+            .await
+            .status(),
+        200
+    );
     let resp = app.send(post(r#"{"outcome": "noCrime"}"#)).await;
     assert_eq!(resp.status(), 409);
     assert_eq!(body_json(&resp)["code"], "already_assessed");
 
     let unknown = ReportReference::new_random();
     let resp = app
-        .send(operator_post(&format!("/operator/reports/{unknown}/assessment"), Some(OPERATOR_TOKEN), r#"{"outcome": "noCrime"}"#))
+        .send(operator_post(
+            &format!("/operator/reports/{unknown}/assessment"),
+            Some(OPERATOR_TOKEN),
+            r#"{"outcome": "noCrime"}"#,
+        ))
         .await;
     assert_eq!(resp.status(), 404);
-    let resp = app.send(operator_get("/operator/reports/BL-NOT-A-REF", Some(OPERATOR_TOKEN))).await;
+    let resp = app
+        .send(operator_get(
+            "/operator/reports/BL-NOT-A-REF",
+            Some(OPERATOR_TOKEN),
+        ))
+        .await;
     assert_eq!(resp.status(), 404);
-    let resp = app.send(operator_get(&format!("/operator/reports/{unknown}"), Some(OPERATOR_TOKEN))).await;
+    let resp = app
+        .send(operator_get(
+            &format!("/operator/reports/{unknown}"),
+            Some(OPERATOR_TOKEN),
+        ))
+        .await;
     assert_eq!(resp.status(), 404);
 }
 
@@ -429,7 +564,12 @@ async fn a_reference_typed_loosely_still_finds_the_report() {
     let app = app();
     let reference = submit(&app, &crime()).await;
     let typed = reference.replace('-', "").to_lowercase();
-    let resp = app.send(operator_get(&format!("/operator/reports/{typed}"), Some(OPERATOR_TOKEN))).await;
+    let resp = app
+        .send(operator_get(
+            &format!("/operator/reports/{typed}"),
+            Some(OPERATOR_TOKEN),
+        ))
+        .await;
     assert_eq!(resp.status(), 200);
     assert_eq!(body_json(&resp)["reference"], reference.as_str());
 }
@@ -471,7 +611,11 @@ mod failing_store {
         async fn queue(&self, _: &QueueQuery) -> Result<QueuePage, StoreError> {
             Err(down())
         }
-        async fn record_assessment(&self, _: &ReportReference, _: Assessment) -> Result<StoredReport, StoreError> {
+        async fn record_assessment(
+            &self,
+            _: &ReportReference,
+            _: Assessment,
+        ) -> Result<StoredReport, StoreError> {
             Err(down())
         }
         async fn append_audit(&self, _: AuditRecord) -> Result<(), StoreError> {
@@ -491,7 +635,9 @@ mod failing_store {
         let body = body_json(&resp);
         assert_eq!(body["code"], "service_unavailable");
         assert!(!body_text(&resp).contains("reports table"));
-        let resp = app.send(operator_get("/operator/reports", Some(OPERATOR_TOKEN))).await;
+        let resp = app
+            .send(operator_get("/operator/reports", Some(OPERATOR_TOKEN)))
+            .await;
         assert_eq!(resp.status(), 503);
     }
 }

@@ -18,12 +18,14 @@ fn spec() -> Value {
 /// Follows a local `$ref` (`#/components/responses/NotFound`).
 fn resolve<'a>(spec: &'a Value, v: &'a Value) -> &'a Value {
     match v.get("$ref").and_then(Value::as_str) {
-        Some(r) => spec.pointer(r.trim_start_matches('#')).expect("a $ref that resolves"),
+        Some(r) => spec
+            .pointer(r.trim_start_matches('#'))
+            .expect("a $ref that resolves"),
         None => v,
     }
 }
 
-fn examples<'a>(media: &'a Value) -> Vec<(&'a String, &'a Value)> {
+fn examples(media: &Value) -> Vec<(&String, &Value)> {
     media["examples"]
         .as_object()
         .map(|m| m.iter().collect())
@@ -38,7 +40,9 @@ fn with_reference(real: &Value, reference: &str) -> Value {
 }
 
 fn keys(v: &Value) -> BTreeSet<String> {
-    v.as_object().map(|m| m.keys().cloned().collect()).unwrap_or_default()
+    v.as_object()
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default()
 }
 
 #[tokio::test]
@@ -46,30 +50,49 @@ async fn every_report_example_is_accepted_and_its_reply_is_as_documented() {
     let spec = spec();
     let op = &spec["paths"]["/reports"]["post"];
     let request_examples = examples(&op["requestBody"]["content"]["application/json"]);
-    assert!(request_examples.len() >= 4, "an example of each kind and of fraud");
+    assert!(
+        request_examples.len() >= 4,
+        "an example of each kind and of fraud"
+    );
     let replies = &op["responses"]["201"]["content"]["application/json"]["examples"];
     let documented_kinds: BTreeSet<&str> = request_examples
         .iter()
         .filter_map(|(_, ex)| ex["value"]["kind"].as_str())
         .collect();
-    assert_eq!(documented_kinds, BTreeSet::from(["crime", "collision", "antisocialBehaviour"]));
+    assert_eq!(
+        documented_kinds,
+        BTreeSet::from(["crime", "collision", "antisocialBehaviour"])
+    );
 
     for (name, example) in request_examples {
         let app = app();
-        let resp = app.send(post_report(&example["value"].to_string(), None)).await;
+        let resp = app
+            .send(post_report(&example["value"].to_string(), None))
+            .await;
         assert_eq!(resp.status(), 201, "example {name}: {}", body_text(&resp));
         let real = body_json(&resp);
         let reference = real["reference"].as_str().unwrap();
-        assert_eq!(ReportReference::parse(reference).unwrap().as_str(), reference);
+        assert_eq!(
+            ReportReference::parse(reference).unwrap().as_str(),
+            reference
+        );
         let documented = &replies["received"]["value"];
         assert_eq!(keys(&real), keys(documented), "example {name}");
         if let Some(reply) = replies.get(name.as_str()) {
             let doc_ref = reply["value"]["reference"].as_str().unwrap();
-            assert_eq!(with_reference(&real, doc_ref), reply["value"], "the reply to {name}");
+            assert_eq!(
+                with_reference(&real, doc_ref),
+                reply["value"],
+                "the reply to {name}"
+            );
         }
         if name == "crime" {
             let doc_ref = documented["reference"].as_str().unwrap();
-            assert_eq!(&with_reference(&real, doc_ref), documented, "the reply to {name}");
+            assert_eq!(
+                &with_reference(&real, doc_ref),
+                documented,
+                "the reply to {name}"
+            );
         }
     }
 }
@@ -77,14 +100,21 @@ async fn every_report_example_is_accepted_and_its_reply_is_as_documented() {
 #[tokio::test]
 async fn the_documented_validation_error_is_what_its_request_gets() {
     let spec = spec();
-    let media = &spec["paths"]["/reports"]["post"]["responses"]["400"]["content"]["application/problem+json"];
+    let media = &spec["paths"]["/reports"]["post"]["responses"]["400"]["content"]
+        ["application/problem+json"];
     let mut checked = 0;
     for (name, example) in examples(media) {
         let request = &example["x-request"];
-        assert!(request.is_object(), "the 400 example {name} shows its request in x-request");
+        assert!(
+            request.is_object(),
+            "the 400 example {name} shows its request in x-request"
+        );
         let resp = app().send(post_report(&request.to_string(), None)).await;
         assert_eq!(resp.status(), 400);
-        assert_eq!(header(&resp, "content-type"), Some("application/problem+json"));
+        assert_eq!(
+            header(&resp, "content-type"),
+            Some("application/problem+json")
+        );
         assert_eq!(body_json(&resp), example["value"], "the 400 example {name}");
         checked += 1;
     }
@@ -121,7 +151,10 @@ fn every_documented_problem_has_the_shape_status_and_title_the_code_gives() {
         .filter_map(Value::as_str)
         .collect();
     for code in &codes {
-        assert!(problem_for(code).is_some(), "the documented code {code} is one the code makes");
+        assert!(
+            problem_for(code).is_some(),
+            "the documented code {code} is one the code makes"
+        );
     }
     let mut seen = 0;
     for (path, item) in spec["paths"].as_object().unwrap() {
@@ -139,10 +172,15 @@ fn every_documented_problem_has_the_shape_status_and_title_the_code_gives() {
                     assert_eq!(v["status"].as_u64(), status.parse().ok(), "{at}");
                     assert_eq!(v["status"], made["status"], "{at}");
                     assert_eq!(v["title"], made["title"], "{at}");
-                    let allowed = BTreeSet::from(["status", "code", "title", "errors"].map(String::from));
+                    let allowed =
+                        BTreeSet::from(["status", "code", "title", "errors"].map(String::from));
                     assert!(keys(v).is_subset(&allowed), "{at}");
                     for e in v["errors"].as_array().into_iter().flatten() {
-                        assert_eq!(keys(e), BTreeSet::from(["field", "code", "message"].map(String::from)), "{at}");
+                        assert_eq!(
+                            keys(e),
+                            BTreeSet::from(["field", "code", "message"].map(String::from)),
+                            "{at}"
+                        );
                     }
                     seen += 1;
                 }
@@ -156,28 +194,45 @@ fn every_documented_problem_has_the_shape_status_and_title_the_code_gives() {
 async fn the_operator_examples_are_what_the_operator_endpoints_return() {
     let spec = spec();
     let app = app();
-    let crime = &spec["paths"]["/reports"]["post"]["requestBody"]["content"]["application/json"]["examples"]["crime"]["value"];
+    let crime = &spec["paths"]["/reports"]["post"]["requestBody"]["content"]["application/json"]
+        ["examples"]["crime"]["value"];
     let resp = app.send(post_report(&crime.to_string(), None)).await;
     let reference = body_json(&resp)["reference"].as_str().unwrap().to_owned();
 
     let get = &spec["paths"]["/operator/reports/{reference}"]["get"];
-    let documented = &get["responses"]["200"]["content"]["application/json"]["examples"]["new"]["value"];
-    let resp = app.send(operator_get(&format!("/operator/reports/{reference}"), Some(OPERATOR_TOKEN))).await;
+    let documented =
+        &get["responses"]["200"]["content"]["application/json"]["examples"]["new"]["value"];
+    let resp = app
+        .send(operator_get(
+            &format!("/operator/reports/{reference}"),
+            Some(OPERATOR_TOKEN),
+        ))
+        .await;
     assert_eq!(resp.status(), 200);
     let doc_ref = documented["reference"].as_str().unwrap();
     assert_eq!(&with_reference(&body_json(&resp), doc_ref), documented);
 
     let list = &spec["paths"]["/operator/reports"]["get"];
-    let page = &list["responses"]["200"]["content"]["application/json"]["examples"]["page"]["value"];
-    let resp = app.send(operator_get("/operator/reports", Some(OPERATOR_TOKEN))).await;
+    let page =
+        &list["responses"]["200"]["content"]["application/json"]["examples"]["page"]["value"];
+    let resp = app
+        .send(operator_get("/operator/reports", Some(OPERATOR_TOKEN)))
+        .await;
     let real = body_json(&resp);
     assert_eq!(keys(&real["reports"][0]), keys(&page["reports"][0]));
     assert!(keys(&real).is_subset(&keys(page)));
 
     let assess = &spec["paths"]["/operator/reports/{reference}/assessment"]["post"];
-    let body = &assess["requestBody"]["content"]["application/json"]["examples"]["crimeRecorded"]["value"];
+    let body =
+        &assess["requestBody"]["content"]["application/json"]["examples"]["crimeRecorded"]["value"];
     let path = format!("/operator/reports/{reference}/assessment");
-    let resp = app.send(operator_post(&path, Some(OPERATOR_TOKEN), &body.to_string())).await;
+    let resp = app
+        .send(operator_post(
+            &path,
+            Some(OPERATOR_TOKEN),
+            &body.to_string(),
+        ))
+        .await;
     assert_eq!(resp.status(), 200, "{}", body_text(&resp));
     let real = body_json(&resp);
     assert_eq!(real["status"], "assessed");
@@ -207,10 +262,17 @@ async fn every_documented_operation_is_routed_and_operator_ones_need_a_token() {
             let resp = app.send(req).await;
             let public = op["security"] == json!([]);
             if public {
-                assert!(![401, 404, 405].contains(&resp.status().as_u16()), "{method} {path}");
+                assert!(
+                    ![401, 404, 405].contains(&resp.status().as_u16()),
+                    "{method} {path}"
+                );
             } else {
                 assert_eq!(resp.status(), 401, "{method} {path}");
-                assert_eq!(op["security"], json!([{"operatorToken": []}]), "{method} {path}");
+                assert_eq!(
+                    op["security"],
+                    json!([{"operatorToken": []}]),
+                    "{method} {path}"
+                );
             }
         }
     }

@@ -182,7 +182,14 @@ fn an_empty_object_lists_every_required_part() {
 #[test]
 fn field_rules_across_the_body() {
     // (what, path to change, new value (null removes it), expected errors)
-    let cases: Vec<(&str, Value, &str, Value, Vec<(&str, &str)>)> = vec![
+    type Case = (
+        &'static str,
+        Value,
+        &'static str,
+        Value,
+        Vec<(&'static str, &'static str)>,
+    );
+    let cases: Vec<Case> = vec![
         (
             "unknown kind",
             crime(),

@@ -87,7 +87,9 @@ pub fn post_report(body: &str, key: Option<&str>) -> Request {
 }
 
 pub fn operator_get(path: &str, token: Option<&str>) -> Request {
-    let mut b = lambda_http::http::Request::builder().method("GET").uri(path);
+    let mut b = lambda_http::http::Request::builder()
+        .method("GET")
+        .uri(path);
     if let Some(t) = token {
         b = b.header("authorization", format!("Bearer {t}"));
     }
