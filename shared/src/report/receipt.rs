@@ -33,13 +33,16 @@ impl Receipt {
         submitted_at: DateTime<Utc>,
         assessment_target: Duration,
     ) -> Self {
-        let hours = assessment_target.num_hours().max(1);
+        let hours = match assessment_target.num_hours().max(1) {
+            1 => "1 hour".to_owned(),
+            n => format!("{n} hours"),
+        };
         let how = match report.reporter().contact.preferred() {
             ContactPreference::Phone => "by phone",
             ContactPreference::Email => "by email",
         };
         let next_steps = format!(
-            "Thank you. A call handler will assess your report within {hours} hours. If they \
+            "Thank you. A call handler will assess your report within {hours}. If they \
              need to know more, they will contact you {how}. Quote your reference {reference} \
              if you contact us about this report."
         );
