@@ -10,10 +10,13 @@ use std::sync::Arc;
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     lambda_runtime::tracing::init_default_subscriber();
-    let config = IntakeConfig::from_env().map_err(|e| {
-        eprintln!("report-intake: configuration: {e}");
-        e
-    })?;
+    let config = match IntakeConfig::from_env() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("report-intake: configuration: {e}");
+            std::process::exit(1);
+        }
+    };
     let deps = Deps {
         // TODO(storage): the DynamoDB report store does not exist yet. This placeholder keeps
         // reports in this instance's memory only: they are lost when it stops, and another
