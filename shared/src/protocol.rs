@@ -10,9 +10,10 @@ use serde_json::Value;
 
 pub const PROTOCOL_VERSION: u8 = 1;
 
-/// The largest frame body a client may send, in bytes. A message of `MAX_MESSAGE_CHARS`
-/// characters of four-byte UTF-8 plus the envelope fits.
-pub const MAX_CLIENT_FRAME_BYTES: usize = 10 * 1024;
+/// The largest frame body a client may send, in bytes: room for a message of
+/// `MAX_MESSAGE_CHARS` characters even when a client escapes every one as a `\uXXXX` surrogate
+/// pair (12 bytes), under API Gateway's 32 KB frame.
+pub const MAX_CLIENT_FRAME_BYTES: usize = 30 * 1024;
 
 /// API Gateway's limit for one WebSocket frame; the server never sends a bigger one.
 pub const MAX_SERVER_FRAME_BYTES: usize = 32 * 1024;
@@ -154,7 +155,10 @@ pub fn parse_client_frame(body: &str) -> Result<ClientFrame, ClientError> {
     if !ACTIONS.contains(&action) {
         return Err(ClientError::new(ErrorCode::UnknownAction, "unknown action"));
     }
-    if let Some(text) = value.get("text").and_then(Value::as_str) {
+    let text = (action == "send")
+        .then(|| value.get("text").and_then(Value::as_str))
+        .flatten();
+    if let Some(text) = text {
         if let Err(e) = MessageText::parse(text) {
             let code = match e {
                 crate::domain::ParseTextError::Empty => ErrorCode::EmptyText,
@@ -318,8 +322,10 @@ pub enum ServerFrame {
         chat_id: ChatId,
         state: ChatState,
         language: LanguageCode,
-        /// Every message after the client's `afterSeq`, in order.
+        /// The messages after the client's `afterSeq`, in order.
         missed: Vec<MessageView>,
+        /// More messages follow; ask with `history` after the last `seq`.
+        more: bool,
     },
     #[serde(rename_all = "camelCase")]
     Ack {
@@ -361,6 +367,8 @@ pub enum ServerFrame {
     Claimed {
         chat: ChatSummary,
         transcript: Vec<MessageView>,
+        /// More messages follow; ask with `history` after the last `seq`.
+        more: bool,
     },
     #[serde(rename_all = "camelCase")]
     HandedBack {
@@ -442,7 +450,7 @@ mod tests {
             code(r#"{"action":"ping","extra":1}"#),
             ErrorCode::InvalidFrame
         );
-        let huge = format!(r#"{{"action":"ping","pad":"{}"}}"#, "x".repeat(20_000));
+        let huge = format!(r#"{{"action":"ping","pad":"{}"}}"#, "x".repeat(40_000));
         assert_eq!(code(&huge), ErrorCode::FrameTooLarge);
     }
 

@@ -49,7 +49,7 @@ async fn a_citizen_and_operators_hold_a_whole_conversation(kind: StoreKind) -> R
     let joined = citizen
         .expect_where("operator_joined", |v| is_event(v, "operator_joined"))
         .await?;
-    assert_eq!(joined["event"]["operator_id"], "alice");
+    assert_eq!(joined["event"]["operatorId"], "alice");
 
     citizen
         .say(None, "c2", "my bike was stolen from the station")
@@ -197,7 +197,7 @@ async fn twenty_operators_claim_one_chat_and_exactly_one_wins(kind: StoreKind) -
     let joined = citizen
         .expect_where("operator_joined", |v| is_event(v, "operator_joined"))
         .await?;
-    assert!(joined["event"]["operator_id"].as_str().is_some());
+    assert!(joined["event"]["operatorId"].as_str().is_some());
     let more: Vec<_> = citizen
         .drain(QUIET)
         .await?

@@ -6,7 +6,7 @@ use bluelamp::chat::{
 };
 use bluelamp::domain::{
     now_ms, Actor, Chat, ChatEvent, ChatId, ChatPatch, ChatState, ClientMessageId, Connection,
-    EndReason, Guard, LanguageCode, MessageText, NewMessage, Priority, Sender, Transition,
+    EndReason, Guard, LanguageCode, MessageText, NewMessage, Priority, Sender, Side, Transition,
     TransitionError,
 };
 use bluelamp::protocol::{ClientFrame, ErrorCode, ServerFrame};
@@ -36,7 +36,7 @@ pub(crate) async fn dispatch(
         ClientFrame::Leave { quick } => leave(deps, conn, quick).await.map(Some),
         ClientFrame::History { chat_id, after_seq } => {
             let chat = own_chat(deps, conn, chat_id.as_ref()).await?;
-            history(deps, &chat, &chat.language, after_seq)
+            history(deps, &chat, Side::Citizen, &chat.language, after_seq)
                 .await
                 .map(Some)
         }
@@ -61,10 +61,19 @@ async fn own_chat(deps: &Deps, conn: &Connection, named: Option<&ChatId>) -> Res
             "that is not your chat",
         ));
     }
-    deps.store
+    let chat = deps
+        .store
         .get_chat(mine)
         .await?
-        .ok_or_else(|| Failure::client(ErrorCode::NoChat, "there is no such chat"))
+        .ok_or_else(|| Failure::client(ErrorCode::NoChat, "there is no such chat"))?;
+    // A chat that went on from another socket (resumed elsewhere) is no longer this one's.
+    if chat.state != ChatState::Ended && chat.citizen_connection.as_ref() != Some(&conn.id) {
+        return Err(Failure::client(
+            ErrorCode::NotYourChat,
+            "the chat continued on another connection",
+        ));
+    }
+    Ok(chat)
 }
 
 async fn start(
@@ -72,11 +81,19 @@ async fn start(
     conn: &Connection,
     language: Option<LanguageCode>,
 ) -> Result<ServerFrame, Failure> {
-    if conn.chat.is_some() {
-        return Err(Failure::client(
-            ErrorCode::ChatAlreadyStarted,
-            "this connection already has a chat",
-        ));
+    // A socket whose chat has ended may start a new one; a live chat is not abandoned.
+    if let Some(current) = &conn.chat {
+        let live = deps
+            .store
+            .get_chat(current)
+            .await?
+            .is_some_and(|c| c.state != ChatState::Ended);
+        if live {
+            return Err(Failure::client(
+                ErrorCode::ChatAlreadyStarted,
+                "this connection already has a chat",
+            ));
+        }
     }
     let now = now_ms();
     let id = ChatId::new_random();
@@ -152,13 +169,20 @@ async fn resume(
             NewMessage::event(ChatEvent::CitizenReturned, now_ms()),
         )
         .await?;
-    let (missed, _more) = fit_transcript(&missed, &chat.language, TRANSCRIPT_BUDGET_BYTES);
+    let full_page = missed.len() == PAGE;
+    let (missed, cut) = fit_transcript(
+        &missed,
+        Side::Citizen,
+        &chat.language,
+        TRANSCRIPT_BUDGET_BYTES,
+    );
     tracing::info!(chat_id = %chat.id, connection_id = %conn.id, "chat resumed");
     Ok(ServerFrame::Resumed {
         chat_id: chat.id,
         state: chat.state,
         language: chat.language,
         missed,
+        more: cut || full_page,
     })
 }
 
@@ -228,16 +252,17 @@ async fn leave(deps: &Deps, conn: &Connection, quick: bool) -> Result<ServerFram
     })
 }
 
-/// A page of a chat's transcript as `reader` sees it.
+/// A page of a chat's transcript as a reader on `side`, in `reader`'s language, sees it.
 pub async fn history(
     deps: &Deps,
     chat: &Chat,
+    side: Side,
     reader: &LanguageCode,
     after_seq: u64,
 ) -> Result<ServerFrame, Failure> {
     let page = deps.store.messages_after(&chat.id, after_seq, PAGE).await?;
     let full_page = page.len() == PAGE;
-    let (messages, cut) = fit_transcript(&page, reader, TRANSCRIPT_BUDGET_BYTES);
+    let (messages, cut) = fit_transcript(&page, side, reader, TRANSCRIPT_BUDGET_BYTES);
     Ok(ServerFrame::History {
         chat_id: chat.id.clone(),
         messages,

@@ -7,7 +7,7 @@ use bluelamp::chat::{
 };
 use bluelamp::domain::{
     now_ms, Actor, Chat, ChatEvent, ChatId, ChatPatch, ChatState, Connection, EndReason,
-    LanguageCode, NewMessage, OperatorId, QueueSlot, Sender, Transition,
+    LanguageCode, NewMessage, OperatorId, QueueSlot, Sender, Side, Transition,
 };
 use bluelamp::protocol::{ChatSummary, ClientFrame, ErrorCode, ServerFrame};
 use bluelamp::store::UpdateError;
@@ -47,7 +47,9 @@ pub(crate) async fn dispatch(
         }
         ClientFrame::History { chat_id, after_seq } => {
             let chat = held_chat(deps, me, chat_id.as_ref()).await?;
-            history(deps, &chat, &english, after_seq).await.map(Some)
+            history(deps, &chat, Side::Operator, &english, after_seq)
+                .await
+                .map(Some)
         }
         ClientFrame::HandBack { chat_id } => hand_back(deps, me, &chat_id).await.map(Some),
         ClientFrame::End { chat_id } => end(deps, me, &chat_id).await.map(Some),
@@ -111,7 +113,8 @@ async fn claim(deps: &Deps, me: &OperatorId, id: &ChatId) -> Result<ServerFrame,
         Err(e) => return Err(e.into()),
     };
     tracing::info!(chat_id = %id, operator_id = %me, "chat claimed");
-    deps.store
+    let joined = deps
+        .store
         .append_message(
             &chat,
             NewMessage::event(
@@ -123,17 +126,25 @@ async fn claim(deps: &Deps, me: &OperatorId, id: &ChatId) -> Result<ServerFrame,
         )
         .await?;
     announce_queue(deps, &chat.force).await?;
-    let transcript = deps.store.messages_after(id, 0, 200).await?;
-    let (transcript, _) = fit_transcript(
+    let transcript = deps.store.messages_after(id, 0, CLAIM_PAGE).await?;
+    let full_page = transcript.len() == CLAIM_PAGE;
+    let (transcript, cut) = fit_transcript(
         &transcript,
+        Side::Operator,
         &LanguageCode::english(),
         TRANSCRIPT_BUDGET_BYTES,
     );
+    let mut summary = ChatSummary::from(&chat);
+    summary.last_seq = joined.message.seq;
     Ok(ServerFrame::Claimed {
-        chat: ChatSummary::from(&chat),
+        chat: summary,
         transcript,
+        more: cut || full_page,
     })
 }
+
+/// Messages shown to an operator who claims a chat (then cut to fit a frame).
+const CLAIM_PAGE: usize = 200;
 
 fn already_claimed() -> Failure {
     Failure::client(

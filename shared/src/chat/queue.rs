@@ -12,21 +12,27 @@ const QUEUE_LIMIT: usize = 200;
 
 pub async fn queue_entries(deps: &Deps, force: &ForceId) -> Result<Vec<QueueEntry>, StoreError> {
     let chats = deps.store.waiting_chats(force, QUEUE_LIMIT).await?;
-    Ok(chats
-        .into_iter()
+    Ok(entries_of(&chats).into_iter().map(|(e, _)| e).collect())
+}
+
+/// The queue entries of waiting chats (in queue order), each with its chat.
+fn entries_of(chats: &[crate::domain::Chat]) -> Vec<(QueueEntry, &crate::domain::Chat)> {
+    chats
+        .iter()
+        .filter(|c| c.queue.is_some())
         .enumerate()
-        .filter_map(|(i, c)| {
-            let q = c.queue?;
-            Some(QueueEntry {
-                chat_id: c.id,
+        .map(|(i, c)| {
+            let entry = QueueEntry {
+                chat_id: c.id.clone(),
                 position: i + 1,
-                language: c.language,
+                language: c.language.clone(),
                 priority: c.priority,
-                emergency_reason: c.emergency_reason,
-                waiting_since_ms: q.since_ms,
-            })
+                emergency_reason: c.emergency_reason.clone(),
+                waiting_since_ms: c.queue.map(|q| q.since_ms).unwrap_or_default(),
+            };
+            (entry, c)
         })
-        .collect())
+        .collect()
 }
 
 /// An estimate that does not promise too little: the chats ahead shared among the operators
@@ -40,17 +46,18 @@ pub fn wait_estimate_secs(position: usize, operators_online: usize, average_secs
 
 /// Tells every operator online the queue, and every waiting citizen their place in it.
 pub async fn announce_queue(deps: &Deps, force: &ForceId) -> Result<(), StoreError> {
-    let entries = queue_entries(deps, force).await?;
+    // One read of the queue: each citizen's position comes from the same list the operators see.
+    let chats = deps.store.waiting_chats(force, QUEUE_LIMIT).await?;
+    let entries = entries_of(&chats);
     let operators = deps.store.operator_connections(None).await?;
     let frame = ServerFrame::Queue {
-        entries: entries.clone(),
+        entries: entries.iter().map(|(e, _)| e.clone()).collect(),
     };
     for conn in &operators {
         let _ = deps.post(Api::Operator, &conn.id, &frame).await;
     }
     let online: std::collections::HashSet<_> = operators.iter().map(|c| &c.role).collect();
-    let chats = deps.store.waiting_chats(force, QUEUE_LIMIT).await?;
-    for (entry, chat) in entries.iter().zip(chats.iter()) {
+    for (entry, chat) in &entries {
         if let Some(conn) = &chat.citizen_connection {
             let frame = ServerFrame::Queued {
                 chat_id: entry.chat_id.clone(),

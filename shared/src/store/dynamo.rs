@@ -187,7 +187,7 @@ impl DynamoStore {
         let Some(item) = self
             .get(
                 &self.tables.chats,
-                Self::chat_key(chat, client_message_sk(cmid)),
+                Self::chat_key(chat, client_message_sk(&msg.sender, cmid)),
             )
             .await?
         else {
@@ -363,7 +363,7 @@ impl ChatStore for DynamoStore {
             if let Some(cmid) = &msg.client_message_id {
                 let marker = ClientMessageItem {
                     pk: chat_pk(&chat.id),
-                    sk: client_message_sk(cmid),
+                    sk: client_message_sk(&msg.sender, cmid),
                     seq,
                     expires_at: chat.expires_at,
                 };

@@ -22,8 +22,8 @@ pub fn message_sk(seq: u64) -> String {
     format!("{MSG_PREFIX}{seq:020}")
 }
 
-pub fn client_message_sk(id: &ClientMessageId) -> String {
-    format!("{CMID_PREFIX}{id}")
+pub fn client_message_sk(sender: &Sender, id: &ClientMessageId) -> String {
+    format!("{CMID_PREFIX}{}#{id}", sender.idempotency_scope())
 }
 
 pub fn is_message_sk(sk: &str) -> bool {
