@@ -342,7 +342,7 @@ async fn bad_input_gets_typed_errors_and_loses_nothing(kind: StoreKind) -> R {
         .send(json!({"action": "send", "clientMessageId": "e", "text": "   "}))
         .await?;
     citizen.expect_error("empty_text").await?;
-    let huge = json!({"action": "send", "clientMessageId": "h", "text": "y".repeat(20_000)});
+    let huge = json!({"action": "send", "clientMessageId": "h", "text": "y".repeat(40_000)});
     citizen.send(huge).await?;
     citizen.expect_error("frame_too_large").await?;
     citizen
