@@ -476,6 +476,129 @@ mod tests {
         assert_eq!(rule.num_calls(), 0);
     }
 
+    /// The path and decoded CBOR body of one request as it would go on the wire.
+    type WireRequest = (String, serde_json::Value);
+
+    /// Records the HTTP requests the real SDK client serializes (Smithy RPC v2 CBOR).
+    #[derive(Debug, Clone, Default)]
+    struct Wire(Arc<Mutex<Vec<WireRequest>>>);
+
+    impl aws_sdk_translate::config::Intercept for Wire {
+        fn name(&self) -> &'static str {
+            "Wire"
+        }
+
+        fn read_before_transmit(
+            &self,
+            context: &aws_sdk_translate::config::interceptors::BeforeTransmitInterceptorContextRef<
+                '_,
+            >,
+            _: &aws_sdk_translate::config::RuntimeComponents,
+            _: &mut aws_sdk_translate::config::ConfigBag,
+        ) -> Result<(), crate::translation::BoxError> {
+            let request = context.request();
+            let path = request.uri().to_owned();
+            let body: serde_json::Value =
+                ciborium::from_reader(request.body().bytes().unwrap_or_default())?;
+            self.0.lock().unwrap().push((path, body));
+            Ok(())
+        }
+    }
+
+    /// An error response as the service sends it: a CBOR body naming the error shape.
+    fn error_response(status: u16, error_type: &str) -> HttpResponse {
+        let mut body = Vec::new();
+        ciborium::into_writer(
+            &serde_json::json!({"__type": error_type, "message": "from the stub"}),
+            &mut body,
+        )
+        .unwrap();
+        let mut response = HttpResponse::new(
+            status.try_into().unwrap(),
+            aws_smithy_types::body::SdkBody::from(body),
+        );
+        response
+            .headers_mut()
+            .insert("smithy-protocol", "rpc-v2-cbor");
+        response
+            .headers_mut()
+            .insert("content-type", "application/cbor");
+        response
+    }
+
+    #[tokio::test]
+    async fn the_request_on_the_wire_is_translate_text_with_codes_and_text() {
+        let wire = Wire::default();
+        let rule = mock!(Client::translate_text).then_output(|| output("Hello."));
+        let client = {
+            let wire = wire.clone();
+            mock_client!(aws_sdk_translate, RuleMode::Sequential, [&rule], move |c| c
+                .retry_config(RetryConfig::disabled())
+                .interceptor(wire.clone()))
+        };
+        let translator = AmazonTranslator::with_config(
+            client,
+            AmazonTranslateConfig {
+                terminology_names: vec!["bluelamp-terms".to_owned()],
+                retry: RetryPolicy::immediate(1),
+            },
+        );
+
+        translator
+            .translate("Dzień dobry.", &code("pl"), &code("en"))
+            .await
+            .unwrap();
+
+        let sent = wire.0.lock().unwrap().clone();
+        assert_eq!(sent.len(), 1);
+        assert!(
+            sent[0]
+                .0
+                .ends_with("/service/AWSShineFrontendService_20170701/operation/TranslateText"),
+            "{}",
+            sent[0].0
+        );
+        assert_eq!(
+            sent[0].1,
+            serde_json::json!({
+                "Text": "Dzień dobry.",
+                "SourceLanguageCode": "pl",
+                "TargetLanguageCode": "en",
+                "TerminologyNames": ["bluelamp-terms"]
+            })
+        );
+    }
+
+    #[tokio::test]
+    async fn error_bodies_from_the_service_are_read_as_typed_errors() {
+        // Raw responses go through the SDK's real deserializer, so this checks the mapping from
+        // the service's error codes through the typed variants.
+        let rule = mock!(Client::translate_text)
+            .sequence()
+            .http_response(|| {
+                error_response(400, "com.amazonaws.translate#TooManyRequestsException")
+            })
+            .http_response(|| {
+                error_response(
+                    400,
+                    "com.amazonaws.translate#UnsupportedLanguagePairException",
+                )
+            })
+            .build();
+        let translator = translator(client(&[&rule]));
+
+        let err = translator
+            .translate("Salaan", &code("so"), &code("en"))
+            .await
+            .unwrap_err();
+
+        assert!(
+            matches!(err, TranslateError::UnsupportedPair { .. }),
+            "throttled once, retried, then refused: {err:?}"
+        );
+        assert_eq!(rule.num_calls(), 2);
+    }
+
     #[test]
     fn the_client_helper_turns_sdk_retries_off() {
         let sdk_config = aws_config::SdkConfig::builder()
