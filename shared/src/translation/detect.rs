@@ -25,7 +25,7 @@ pub trait LanguageDetector: Send + Sync {
     fn recognises(&self, language: &LanguageCode) -> bool;
 }
 
-/// [`LanguageDetector`] backed by `whatlang` (69 languages, among them Polish, Arabic, Persian,
+/// [`LanguageDetector`] backed by `whatlang` (70 languages, among them Polish, Arabic, Persian,
 /// Urdu, Romanian, Lithuanian, Punjabi, Bengali, Russian, Ukrainian, Chinese).
 #[derive(Debug, Clone)]
 pub struct WhatlangDetector {

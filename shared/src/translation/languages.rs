@@ -42,7 +42,8 @@ impl LanguageInfo {
     }
 }
 
-/// Every supported language, English first, then by English name within each provider.
+/// Every supported language: English first, then Amazon Translate's languages, then the second
+/// provider's, each group roughly by English name (the widget sorts as it likes).
 pub fn supported_languages() -> &'static [LanguageInfo] {
     LANGUAGES
 }
