@@ -96,7 +96,7 @@ impl InMemoryTranslationCache {
     }
 
     pub fn len(&self) -> usize {
-        self.entries.lock().map(|e| e.len()).unwrap_or(0)
+        lock(&self.entries).len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -173,10 +173,58 @@ impl<T: Translator, C: TranslationCache> Translator for CachedTranslator<T, C> {
     }
 }
 
+/// What every [`TranslationCache`] adapter must do; the DynamoDB adapter runs it too.
+#[cfg(test)]
+pub(crate) async fn translation_cache_contract<C: TranslationCache>(cache: C) {
+    use crate::translation::Provider;
+    let code = |s: &str| LanguageCode::parse(s).unwrap();
+    let key = CacheKey::new(
+        "If you are in danger, call 999.",
+        &code("en"),
+        &code("pl"),
+        1,
+    );
+    let other_version = CacheKey::new(
+        "If you are in danger, call 999.",
+        &code("en"),
+        &code("pl"),
+        2,
+    );
+    let translation = Translation {
+        text: "Jeśli grozi ci niebezpieczeństwo, zadzwoń pod 999.".to_owned(),
+        provider: Some(Provider::AmazonTranslate),
+    };
+
+    assert_eq!(cache.get(&key).await.unwrap(), None, "empty at first");
+    cache.put(&key, &translation).await.unwrap();
+    assert_eq!(cache.get(&key).await.unwrap(), Some(translation.clone()));
+    assert_eq!(
+        cache.get(&other_version).await.unwrap(),
+        None,
+        "versions are apart"
+    );
+
+    let replacement = Translation {
+        text: "Zadzwoń pod 999.".to_owned(),
+        provider: Some(Provider::GoogleTranslate),
+    };
+    cache.put(&key, &replacement).await.unwrap();
+    assert_eq!(
+        cache.get(&key).await.unwrap(),
+        Some(replacement),
+        "a put replaces"
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::translation::{OfflineFailure, OfflineTranslator, RoutingTranslator};
+
+    #[tokio::test]
+    async fn the_in_memory_cache_meets_the_contract() {
+        translation_cache_contract(InMemoryTranslationCache::new()).await;
+    }
     use std::sync::Arc;
 
     fn code(s: &str) -> LanguageCode {
