@@ -1,1 +1,56 @@
-fn main() {}
+//! `bluelamp-local`: runs the whole service on localhost.
+
+use bluelamp_local::{start, GatewayConfig};
+use clap::Parser;
+use std::net::SocketAddr;
+
+#[derive(Parser)]
+#[command(about = "Bluelamp's development gateway: the WebSocket APIs, the management API, \
+the stream and sign-in on localhost, around the functions' own code")]
+struct Args {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080", env = "BLUELAMP_LISTEN")]
+    listen: SocketAddr,
+    /// Use a DynamoDB-compatible server (moto, DynamoDB Local) instead of the embedded store.
+    #[arg(long, env = "BLUELAMP_DYNAMODB_ENDPOINT")]
+    dynamodb_endpoint: Option<String>,
+    /// Prefix of the table names on that server.
+    #[arg(long, default_value = "bluelamp-local-")]
+    table_prefix: String,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+    let args = Args::parse();
+    let store = match &args.dynamodb_endpoint {
+        Some(url) => format!("DynamoDB at {url}"),
+        None => "embedded store".to_owned(),
+    };
+    let running = start(GatewayConfig {
+        listen: args.listen,
+        dynamodb_endpoint: args.dynamodb_endpoint,
+        table_prefix: args.table_prefix,
+        ..GatewayConfig::default()
+    })
+    .await?;
+    let base = running.http_url();
+    println!("Bluelamp local gateway ({store}) is running:");
+    println!("  overview                  {base}/");
+    println!("  public WebSocket API      {}", running.public_ws_url());
+    println!("  operator WebSocket API    ws://{}/operator?token=TOKEN", running.addr);
+    println!("  operator token            curl -s -XPOST {base}/local-idp/token -H 'content-type: application/json' -d '{{\"operator\":\"alice\"}}'");
+    println!("  management API (public)   {base}/public/@connections/{{id}}");
+    println!("  management API (operator) {base}/operator/@connections/{{id}}");
+    println!("Press Ctrl+C to stop.");
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = running.wait() => {}
+    }
+    Ok(())
+}

@@ -1,1 +1,294 @@
-//! placeholder
+//! The one test harness: starts `moto_server` (a real DynamoDB-compatible server) on a free
+//! port, starts a gateway per test on port 0 with its own tables, and speaks the protocol
+//! over real WebSockets.
+
+use anyhow::{anyhow, bail, Context};
+use bluelamp::store::{tables, DynamoStore, MemoryStore, Store, TableNames};
+use bluelamp_local::{start, GatewayConfig, Running};
+use futures::{SinkExt, StreamExt};
+use serde_json::{json, Value};
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+use tokio_tungstenite::tungstenite::Message;
+
+/// The store a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoreKind {
+    Embedded,
+    Dynamo,
+}
+
+fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(PathBuf::from)
+        .unwrap_or_default()
+}
+
+/// The Python that has moto: `MOTO_PYTHON`, the project's virtual environment, or the PATH's.
+fn moto_python() -> PathBuf {
+    if let Ok(p) = std::env::var("MOTO_PYTHON") {
+        return PathBuf::from(p);
+    }
+    let venv = workspace_root().join(".venv/bin/python");
+    if venv.exists() {
+        return venv;
+    }
+    PathBuf::from("python3")
+}
+
+fn free_port() -> anyhow::Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+struct Moto {
+    endpoint: String,
+    _child: Mutex<Child>,
+}
+
+fn start_moto() -> anyhow::Result<Moto> {
+    let port = free_port()?;
+    // moto's server app, one request at a time (see tests/moto_serial.py for why).
+    let cmd = moto_python();
+    let script = workspace_root().join("tests/moto_serial.py");
+    let child = Command::new(&cmd)
+        .arg(&script)
+        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .with_context(|| {
+            format!(
+                "cannot start moto with {} — run the README's test command (scripts/test), which installs moto[server] in .venv",
+                cmd.display()
+            )
+        })?;
+    let endpoint = format!("http://127.0.0.1:{port}");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Ok(Moto {
+                endpoint,
+                _child: Mutex::new(child),
+            });
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    bail!("moto_server did not start listening on port {port} within 60 s")
+}
+
+static MOTO: OnceLock<Result<Moto, String>> = OnceLock::new();
+
+/// The endpoint of this test process's moto server, started on first use. Moto failing to
+/// start fails the test (it is never skipped): the DynamoDB adapter must be tested.
+pub fn moto_endpoint() -> String {
+    let moto = MOTO.get_or_init(|| {
+        // Started from a thread that lives as long as the process, and killed with it.
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let r = start_moto().map_err(|e| format!("{e:#}"));
+            let _ = tx.send(r);
+            loop {
+                std::thread::park();
+            }
+        });
+        rx.recv().unwrap_or_else(|_| Err("moto thread died".into()))
+    });
+    match moto {
+        Ok(m) => m.endpoint.clone(),
+        Err(e) => panic!("the DynamoDB tests need moto_server and it could not start: {e}"),
+    }
+}
+
+/// A prefix no other test uses, so tests run in parallel on one moto server.
+pub fn unique_prefix() -> String {
+    format!("t{}-", uuid::Uuid::new_v4().simple())
+}
+
+/// A fresh store of the given kind, with its own tables.
+pub async fn fresh_store(kind: StoreKind) -> Arc<dyn Store> {
+    match kind {
+        StoreKind::Embedded => Arc::new(MemoryStore::new()),
+        StoreKind::Dynamo => {
+            let sdk = bluelamp::config::aws_local(Some(&moto_endpoint()));
+            let client = aws_sdk_dynamodb::Client::new(&sdk);
+            let prefix = unique_prefix();
+            let names = TableNames {
+                chats: format!("{prefix}chats"),
+                connections: format!("{prefix}connections"),
+            };
+            tables::CHATS
+                .create(&client, &names.chats)
+                .await
+                .expect("create chats table on moto");
+            tables::CONNECTIONS
+                .create(&client, &names.connections)
+                .await
+                .expect("create connections table on moto");
+            Arc::new(DynamoStore::new(client, names))
+        }
+    }
+}
+
+/// A gateway of this test's own on a free port.
+pub async fn spawn_gateway(kind: StoreKind) -> Running {
+    spawn_gateway_with(kind, |_| {}).await
+}
+
+pub async fn spawn_gateway_with(kind: StoreKind, tweak: impl FnOnce(&mut GatewayConfig)) -> Running {
+    let mut config = GatewayConfig {
+        listen: "127.0.0.1:0".parse().expect("an address"),
+        dynamodb_endpoint: match kind {
+            StoreKind::Embedded => None,
+            StoreKind::Dynamo => Some(moto_endpoint()),
+        },
+        table_prefix: unique_prefix(),
+        ..GatewayConfig::default()
+    };
+    // Tests send faster than people type.
+    config.chat.rate_limit.max = 1000;
+    tweak(&mut config);
+    start(config).await.expect("the gateway starts")
+}
+
+type Ws = tokio_tungstenite::WebSocketStream<
+    tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+>;
+
+/// A protocol client over a real WebSocket.
+pub struct Client {
+    ws: Ws,
+    /// Frames received but not yet asked for.
+    pending: Vec<Value>,
+}
+
+/// How long a test waits for a frame before failing.
+pub const FRAME_TIMEOUT: Duration = Duration::from_secs(10);
+
+impl Client {
+    pub async fn connect(url: &str) -> anyhow::Result<Self> {
+        let (ws, _) = tokio_tungstenite::connect_async(url)
+            .await
+            .with_context(|| format!("connecting to {url}"))?;
+        Ok(Self {
+            ws,
+            pending: Vec::new(),
+        })
+    }
+
+    pub async fn citizen(gw: &Running) -> anyhow::Result<Self> {
+        Self::connect(&gw.public_ws_url()).await
+    }
+
+    pub async fn operator(gw: &Running, name: &str) -> anyhow::Result<Self> {
+        let token = gw.operator_token(name)?;
+        Self::connect(&gw.operator_ws_url(&token)).await
+    }
+
+    pub async fn send_raw(&mut self, text: &str) -> anyhow::Result<()> {
+        self.ws.send(Message::Text(text.to_owned().into())).await?;
+        Ok(())
+    }
+
+    pub async fn send(&mut self, frame: Value) -> anyhow::Result<()> {
+        self.send_raw(&frame.to_string()).await
+    }
+
+    async fn read(&mut self, timeout: Duration) -> anyhow::Result<Option<Value>> {
+        match tokio::time::timeout(timeout, self.ws.next()).await {
+            Err(_) => Ok(None),
+            Ok(None) => bail!("the socket closed"),
+            Ok(Some(Err(e))) => Err(e.into()),
+            Ok(Some(Ok(Message::Text(t)))) => Ok(Some(serde_json::from_str(&t)?)),
+            Ok(Some(Ok(Message::Close(_)))) => bail!("the server closed the socket"),
+            Ok(Some(Ok(_))) => Ok(Some(json!({"type": "_other"}))),
+        }
+    }
+
+    /// The next frame matching `pred` (earlier frames that do not match are kept).
+    pub async fn expect_where(
+        &mut self,
+        what: &str,
+        pred: impl Fn(&Value) -> bool,
+    ) -> anyhow::Result<Value> {
+        if let Some(i) = self.pending.iter().position(&pred) {
+            return Ok(self.pending.remove(i));
+        }
+        let deadline = Instant::now() + FRAME_TIMEOUT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.read(left).await? {
+                Some(v) if pred(&v) => return Ok(v),
+                Some(v) => self.pending.push(v),
+                None => {
+                    return Err(anyhow!(
+                        "no {what} frame within {FRAME_TIMEOUT:?}; got meanwhile: {:?}",
+                        self.pending
+                    ))
+                }
+            }
+        }
+    }
+
+    /// The next frame of a type.
+    pub async fn expect(&mut self, ty: &str) -> anyhow::Result<Value> {
+        self.expect_where(ty, |v| v["type"] == ty).await
+    }
+
+    /// The next error frame, which must carry `code`.
+    pub async fn expect_error(&mut self, code: &str) -> anyhow::Result<Value> {
+        let e = self.expect("error").await?;
+        if e["code"] != code {
+            bail!("expected error {code}, got {e}");
+        }
+        Ok(e)
+    }
+
+    /// Frames that arrive within `wait` (for asserting that nothing more comes).
+    pub async fn drain(&mut self, wait: Duration) -> anyhow::Result<Vec<Value>> {
+        let mut out = std::mem::take(&mut self.pending);
+        while let Some(v) = self.read(wait).await? {
+            out.push(v);
+        }
+        Ok(out)
+    }
+
+    /// The next chat message (or event) frame.
+    pub async fn expect_message(&mut self) -> anyhow::Result<Value> {
+        self.expect("message").await
+    }
+
+    pub async fn close(mut self) -> anyhow::Result<()> {
+        self.ws.close(None).await?;
+        Ok(())
+    }
+
+    /// Drops the TCP connection without a close handshake (a lost signal).
+    pub fn drop_connection(self) {
+        drop(self);
+    }
+
+    /// Starts a chat; returns (chat id, resume token).
+    pub async fn start_chat(&mut self) -> anyhow::Result<(String, String)> {
+        self.send(json!({"action": "start", "language": "en"})).await?;
+        let started = self.expect("chat_started").await?;
+        Ok((
+            started["chatId"].as_str().unwrap_or_default().to_owned(),
+            started["resumeToken"].as_str().unwrap_or_default().to_owned(),
+        ))
+    }
+
+    /// Sends a text and waits for its acknowledgement; returns the ack.
+    pub async fn say(&mut self, chat: Option<&str>, id: &str, text: &str) -> anyhow::Result<Value> {
+        let mut frame = json!({"action": "send", "clientMessageId": id, "text": text});
+        if let Some(c) = chat {
+            frame["chatId"] = json!(c);
+        }
+        self.send(frame).await?;
+        self.expect_where("ack", |v| v["type"] == "ack" && v["clientMessageId"] == id)
+            .await
+    }
+}

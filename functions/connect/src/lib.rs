@@ -1,1 +1,124 @@
-//! placeholder
+//! The `connect` function: `$connect` records who opened a socket (an operator when the
+//! operator API's authorizer vouched for them, a citizen otherwise); `$disconnect` forgets the
+//! socket and tells the operator when a citizen's connection drops.
+
+use aws_lambda_events::apigw::{ApiGatewayProxyResponse, ApiGatewayWebsocketProxyRequest};
+use bluelamp::chat::{gateway_response, Deps};
+use bluelamp::domain::{
+    now_ms, ChatEvent, ChatPatch, ChatState, Connection, ConnectionId, Guard, NewMessage,
+    OperatorId, Role,
+};
+use bluelamp::store::StoreError;
+
+/// The authorizer context key that names the signed-in operator.
+pub const OPERATOR_ID_KEY: &str = "operatorId";
+
+pub async fn handle(deps: &Deps, req: ApiGatewayWebsocketProxyRequest) -> ApiGatewayProxyResponse {
+    let ctx = &req.request_context;
+    let Some(id) = ctx
+        .connection_id
+        .as_deref()
+        .and_then(|c| ConnectionId::parse(c).ok())
+    else {
+        tracing::warn!("event without a connection id");
+        return gateway_response(400);
+    };
+    let route = ctx.route_key.as_deref().unwrap_or_default();
+    let result = match route {
+        "$connect" => connect(deps, id, &req).await,
+        "$disconnect" => disconnect(deps, &id).await,
+        other => {
+            tracing::warn!(route = other, "connect function called on another route");
+            return gateway_response(400);
+        }
+    };
+    match result {
+        Ok(status) => gateway_response(status),
+        Err(e) => {
+            tracing::error!(route, error = ?e, "storage failure");
+            gateway_response(500)
+        }
+    }
+}
+
+/// Identity comes only from the request context: the operator API's authorizer puts the
+/// operator id there; the public API has no authorizer, so its sockets are citizens.
+fn role_of(req: &ApiGatewayWebsocketProxyRequest) -> Result<Role, ()> {
+    match req.request_context.authorizer.fields.get(OPERATOR_ID_KEY) {
+        None => Ok(Role::Citizen),
+        Some(v) => v
+            .as_str()
+            .and_then(|s| OperatorId::parse(s).ok())
+            .map(|operator_id| Role::Operator { operator_id })
+            .ok_or(()),
+    }
+}
+
+async fn connect(
+    deps: &Deps,
+    id: ConnectionId,
+    req: &ApiGatewayWebsocketProxyRequest,
+) -> Result<i64, StoreError> {
+    let Ok(role) = role_of(req) else {
+        tracing::warn!(connection_id = %id, "malformed operator identity in the authorizer context");
+        return Ok(403);
+    };
+    let now = now_ms();
+    let conn = Connection {
+        id,
+        role,
+        chat: None,
+        connected_ms: now,
+        expires_at: now / 1000 + deps.config.connection_ttl_secs,
+    };
+    deps.store.put_connection(&conn).await?;
+    match &conn.role {
+        Role::Operator { operator_id } => {
+            tracing::info!(connection_id = %conn.id, operator_id = %operator_id, "operator connected")
+        }
+        Role::Citizen => tracing::info!(connection_id = %conn.id, "citizen connected"),
+    }
+    Ok(200)
+}
+
+async fn disconnect(deps: &Deps, id: &ConnectionId) -> Result<i64, StoreError> {
+    let Some(conn) = deps.store.delete_connection(id).await? else {
+        return Ok(200);
+    };
+    let (Role::Citizen, Some(chat_id)) = (&conn.role, &conn.chat) else {
+        tracing::info!(connection_id = %id, "disconnected");
+        return Ok(200);
+    };
+    let Some(chat) = deps.store.get_chat(chat_id).await? else {
+        return Ok(200);
+    };
+    // Only if this socket is still the chat's: a citizen who already resumed elsewhere
+    // has not left.
+    if chat.state == ChatState::Ended || chat.citizen_connection.as_ref() != Some(id) {
+        return Ok(200);
+    }
+    let patch = ChatPatch {
+        citizen_connection: Some(None),
+        ..Default::default()
+    };
+    let chat = match deps
+        .store
+        .update_chat(chat_id, &Guard::not_ended(), &patch)
+        .await
+    {
+        Ok(chat) => chat,
+        Err(bluelamp::store::UpdateError::Store(e)) => return Err(e),
+        Err(_) => return Ok(200),
+    };
+    match deps
+        .store
+        .append_message(&chat, NewMessage::event(ChatEvent::CitizenDisconnected, now_ms()))
+        .await
+    {
+        Ok(_) | Err(bluelamp::store::AppendError::ChatEnded) => {}
+        Err(bluelamp::store::AppendError::Store(e)) => return Err(e),
+        Err(bluelamp::store::AppendError::NotFound) => {}
+    }
+    tracing::info!(connection_id = %id, chat_id = %chat_id, "citizen disconnected");
+    Ok(200)
+}

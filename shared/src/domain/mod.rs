@@ -1,10 +1,24 @@
 //! Domain values of the chat service: every value with rules is a newtype that can only be
 //! built by parsing, so a value that exists is valid.
 
+mod chat;
 mod ids;
 mod language;
+mod message;
 mod text;
 
+pub use chat::{
+    Actor, Chat, ChatPatch, ChatState, EndReason, Guard, Priority, QueueSlot, Transition,
+    TransitionError,
+};
 pub use ids::{ChatId, ClientMessageId, ConnectionId, ForceId, OperatorId, ParseIdError};
 pub use language::{LanguageCode, ParseLanguageError};
+pub use message::{
+    ChatEvent, ChatMessage, Connection, MessageBody, NewMessage, Role, Sender, Side,
+};
 pub use text::{MessageText, ParseTextError, MAX_MESSAGE_CHARS};
+
+/// Milliseconds since the Unix epoch, now.
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}

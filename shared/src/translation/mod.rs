@@ -2,13 +2,15 @@
 //! an offline stand-in), routing by the one language table, caching, and language detection.
 //!
 //! Everything a function needs is re-exported here; the adapters keep their SDK and HTTP types
-//! to themselves, so a caller only ever sees [`Translation`] and [`TranslateError`].
+//! to themselves, so a caller only ever sees [`Translation`] and [`TranslateError`]. The Google
+//! adapter needs the `google-translate` feature (it brings `reqwest`).
 
 mod amazon;
 mod cache;
 mod chat_language;
 mod chunk;
 mod detect;
+#[cfg(feature = "google-translate")]
 mod google;
 mod languages;
 mod offline;
@@ -32,6 +34,7 @@ pub use chat_language::{
 };
 pub use chunk::split_for_requests;
 pub use detect::{Detection, LanguageDetector, WhatlangDetector};
+#[cfg(feature = "google-translate")]
 pub use google::{ApiKey, GoogleTranslateConfig, GoogleTranslator};
 pub use languages::{language_info, supported_languages, Direction, LanguageInfo};
 pub use offline::{OfflineFailure, OfflineTranslator};

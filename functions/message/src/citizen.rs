@@ -1,0 +1,266 @@
+//! What a citizen can do: start or resume a chat, send, ask for a person, read back, leave.
+
+use crate::Failure;
+use bluelamp::chat::{announce_queue, fit_transcript, Deps, ResumeToken, TRANSCRIPT_BUDGET_BYTES};
+use bluelamp::domain::{
+    now_ms, Actor, Chat, ChatEvent, ChatId, ChatPatch, ChatState, ClientMessageId, Connection,
+    EndReason, Guard, LanguageCode, MessageText, NewMessage, Priority, QueueSlot, Sender,
+    Transition, TransitionError,
+};
+use bluelamp::protocol::{ClientFrame, ErrorCode, ServerFrame};
+
+/// Messages returned in one `history` or `resumed` frame at most (then cut to fit 32 KB).
+const PAGE: usize = 100;
+
+pub(crate) async fn dispatch(
+    deps: &Deps,
+    conn: &Connection,
+    frame: ClientFrame,
+) -> Result<Option<ServerFrame>, Failure> {
+    match frame {
+        ClientFrame::Start { language } => start(deps, conn, language).await.map(Some),
+        ClientFrame::Resume {
+            resume_token,
+            after_seq,
+        } => resume(deps, conn, &resume_token, after_seq).await.map(Some),
+        ClientFrame::Send {
+            chat_id,
+            client_message_id,
+            text,
+        } => send(deps, conn, chat_id, client_message_id, text)
+            .await
+            .map(Some),
+        ClientFrame::RequestOperator {} => request_operator(deps, conn).await.map(|_| None),
+        ClientFrame::Leave { quick } => leave(deps, conn, quick).await.map(Some),
+        ClientFrame::History { chat_id, after_seq } => {
+            let chat = own_chat(deps, conn, chat_id.as_ref()).await?;
+            history(deps, &chat, &chat.language, after_seq).await.map(Some)
+        }
+        ClientFrame::Ping {} => Ok(Some(ServerFrame::Pong {})),
+        // Operator actions are refused before dispatch.
+        _ => Err(Failure::client(ErrorCode::Forbidden, "that action is for operators")),
+    }
+}
+
+/// The citizen's own chat. A chat id in the frame must be theirs: naming another chat gets
+/// the same answer as naming one that does not exist.
+async fn own_chat(
+    deps: &Deps,
+    conn: &Connection,
+    named: Option<&ChatId>,
+) -> Result<Chat, Failure> {
+    let Some(mine) = &conn.chat else {
+        return Err(Failure::client(ErrorCode::NoChat, "start a chat first"));
+    };
+    if named.is_some_and(|n| n != mine) {
+        return Err(Failure::client(ErrorCode::NotYourChat, "that is not your chat"));
+    }
+    deps.store
+        .get_chat(mine)
+        .await?
+        .ok_or_else(|| Failure::client(ErrorCode::NoChat, "there is no such chat"))
+}
+
+async fn start(
+    deps: &Deps,
+    conn: &Connection,
+    language: Option<LanguageCode>,
+) -> Result<ServerFrame, Failure> {
+    if conn.chat.is_some() {
+        return Err(Failure::client(
+            ErrorCode::ChatAlreadyStarted,
+            "this connection already has a chat",
+        ));
+    }
+    let now = now_ms();
+    let id = ChatId::new_random();
+    let token = ResumeToken::issue(id.clone());
+    let chat = Chat {
+        id: id.clone(),
+        force: deps.config.force.clone(),
+        state: ChatState::Bot,
+        language: language.unwrap_or_else(LanguageCode::english),
+        priority: Priority::Normal,
+        emergency_reason: None,
+        queue: None,
+        operator: None,
+        citizen_connection: Some(conn.id.clone()),
+        resume_hash: token.hash(),
+        created_ms: now,
+        last_seq: 0,
+        ended: None,
+        expires_at: now / 1000 + deps.config.chat_retention_days * 86_400,
+    };
+    deps.store.create_chat(&chat).await?;
+    deps.store.set_connection_chat(&conn.id, &id).await?;
+    tracing::info!(chat_id = %id, connection_id = %conn.id, "chat started");
+    Ok(ServerFrame::ChatStarted {
+        chat_id: id,
+        resume_token: token.reveal(),
+        state: chat.state,
+        language: chat.language,
+    })
+}
+
+async fn resume(
+    deps: &Deps,
+    conn: &Connection,
+    token: &str,
+    after_seq: u64,
+) -> Result<ServerFrame, Failure> {
+    let invalid = || Failure::client(ErrorCode::InvalidResumeToken, "the resume token is not valid");
+    let token = ResumeToken::parse(token).map_err(|_| invalid())?;
+    if conn.chat.as_ref().is_some_and(|c| c != &token.chat_id) {
+        return Err(Failure::client(
+            ErrorCode::ChatAlreadyStarted,
+            "this connection already has another chat",
+        ));
+    }
+    let chat = deps
+        .store
+        .get_chat(&token.chat_id)
+        .await?
+        .filter(|c| token.matches(&c.resume_hash))
+        .ok_or_else(invalid)?;
+    if chat.state == ChatState::Ended {
+        return Err(Failure::client(ErrorCode::ChatEnded, "the chat has ended"));
+    }
+    let patch = ChatPatch {
+        citizen_connection: Some(Some(conn.id.clone())),
+        ..Default::default()
+    };
+    let chat = deps
+        .store
+        .update_chat(&chat.id, &Guard::not_ended(), &patch)
+        .await?;
+    deps.store.set_connection_chat(&conn.id, &chat.id).await?;
+    let missed = deps
+        .store
+        .messages_after(&chat.id, after_seq, PAGE)
+        .await?;
+    deps.store
+        .append_message(&chat, NewMessage::event(ChatEvent::CitizenReturned, now_ms()))
+        .await?;
+    let (missed, _more) = fit_transcript(&missed, &chat.language, TRANSCRIPT_BUDGET_BYTES);
+    tracing::info!(chat_id = %chat.id, connection_id = %conn.id, "chat resumed");
+    Ok(ServerFrame::Resumed {
+        chat_id: chat.id,
+        state: chat.state,
+        language: chat.language,
+        missed,
+    })
+}
+
+async fn send(
+    deps: &Deps,
+    conn: &Connection,
+    chat_id: Option<ChatId>,
+    client_message_id: ClientMessageId,
+    text: MessageText,
+) -> Result<ServerFrame, Failure> {
+    let chat = own_chat(deps, conn, chat_id.as_ref()).await?;
+    let msg = NewMessage::text(
+        Sender::Citizen,
+        &text,
+        &chat.language,
+        Some(client_message_id.clone()),
+        now_ms(),
+    );
+    let appended = deps.store.append_message(&chat, msg).await?;
+    Ok(ServerFrame::Ack {
+        chat_id: chat.id,
+        client_message_id,
+        seq: appended.message.seq,
+        duplicate: appended.duplicate,
+    })
+}
+
+/// Puts the chat in the operator queue (keeping its place if it is there already), then
+/// tells everyone concerned. The citizen's `queued` frame comes with the announcement.
+pub async fn request_operator(deps: &Deps, conn: &Connection) -> Result<(), Failure> {
+    let chat = own_chat(deps, conn, None).await?;
+    enter_queue(deps, &chat, &Actor::Citizen).await
+}
+
+/// Moves a chat into the queue on behalf of an actor (the citizen, or the bot on a handoff).
+pub async fn enter_queue(deps: &Deps, chat: &Chat, actor: &Actor) -> Result<(), Failure> {
+    let guard = chat.check(actor, &Transition::EnterQueue).map_err(transition)?;
+    if chat.state != ChatState::Waiting {
+        let patch = ChatPatch {
+            state: Some(ChatState::Waiting),
+            queue: Some(Some(QueueSlot {
+                priority: chat.priority,
+                since_ms: now_ms(),
+            })),
+            ..Default::default()
+        };
+        let chat = deps.store.update_chat(&chat.id, &guard, &patch).await?;
+        let emergency = chat.priority == Priority::Emergency;
+        deps.store
+            .append_message(&chat, NewMessage::event(ChatEvent::Queued { emergency }, now_ms()))
+            .await?;
+        tracing::info!(chat_id = %chat.id, "chat queued");
+    }
+    announce_queue(deps, &chat.force).await?;
+    Ok(())
+}
+
+async fn leave(deps: &Deps, conn: &Connection, quick: bool) -> Result<ServerFrame, Failure> {
+    let chat = own_chat(deps, conn, None).await?;
+    let reason = if quick {
+        EndReason::QuickExit
+    } else {
+        EndReason::CitizenLeft
+    };
+    let guard = chat
+        .check(&Actor::Citizen, &Transition::End(reason))
+        .map_err(transition)?;
+    // The event goes in first: once the chat has ended, nothing more is appended.
+    deps.store
+        .append_message(&chat, NewMessage::event(ChatEvent::Ended { reason }, now_ms()))
+        .await?;
+    let patch = ChatPatch {
+        state: Some(ChatState::Ended),
+        ended: Some(reason),
+        queue: Some(None),
+        citizen_connection: Some(None),
+        ..Default::default()
+    };
+    let ended = deps.store.update_chat(&chat.id, &guard, &patch).await?;
+    tracing::info!(chat_id = %chat.id, quick, "citizen left");
+    if chat.state == ChatState::Waiting {
+        announce_queue(deps, &ended.force).await?;
+    }
+    Ok(ServerFrame::ChatEnded {
+        chat_id: chat.id,
+        reason,
+    })
+}
+
+/// A page of a chat's transcript as `reader` sees it.
+pub async fn history(
+    deps: &Deps,
+    chat: &Chat,
+    reader: &LanguageCode,
+    after_seq: u64,
+) -> Result<ServerFrame, Failure> {
+    let page = deps.store.messages_after(&chat.id, after_seq, PAGE).await?;
+    let full_page = page.len() == PAGE;
+    let (messages, cut) = fit_transcript(&page, reader, TRANSCRIPT_BUDGET_BYTES);
+    Ok(ServerFrame::History {
+        chat_id: chat.id.clone(),
+        messages,
+        more: cut || full_page,
+    })
+}
+
+pub fn transition(e: TransitionError) -> Failure {
+    let code = match e {
+        TransitionError::Ended => ErrorCode::ChatEnded,
+        TransitionError::NotWaiting => ErrorCode::NotWaiting,
+        TransitionError::NotYourChat => ErrorCode::NotYourChat,
+        TransitionError::NotAllowed { .. } => ErrorCode::Forbidden,
+    };
+    Failure::client(code, &e.to_string())
+}
+

@@ -1,0 +1,179 @@
+//! What an operator can do: see the queue, claim, send, read back, hand back, end.
+
+use crate::citizen::{history, transition};
+use crate::Failure;
+use bluelamp::chat::{announce_queue, fit_transcript, queue_entries, Deps, TRANSCRIPT_BUDGET_BYTES};
+use bluelamp::domain::{
+    now_ms, Actor, Chat, ChatEvent, ChatId, ChatPatch, ChatState, Connection, EndReason,
+    LanguageCode, NewMessage, OperatorId, QueueSlot, Sender, Transition,
+};
+use bluelamp::protocol::{ChatSummary, ClientFrame, ErrorCode, ServerFrame};
+use bluelamp::store::UpdateError;
+
+pub(crate) async fn dispatch(
+    deps: &Deps,
+    _conn: &Connection,
+    me: &OperatorId,
+    frame: ClientFrame,
+) -> Result<Option<ServerFrame>, Failure> {
+    let english = LanguageCode::english();
+    match frame {
+        ClientFrame::Hello {} => hello(deps, me).await.map(Some),
+        ClientFrame::Claim { chat_id } => claim(deps, me, &chat_id).await.map(Some),
+        ClientFrame::Send {
+            chat_id,
+            client_message_id,
+            text,
+        } => {
+            let chat = held_chat(deps, me, chat_id.as_ref()).await?;
+            let msg = NewMessage::text(
+                Sender::Operator {
+                    operator_id: me.clone(),
+                },
+                &text,
+                &english,
+                Some(client_message_id.clone()),
+                now_ms(),
+            );
+            let appended = deps.store.append_message(&chat, msg).await?;
+            Ok(Some(ServerFrame::Ack {
+                chat_id: chat.id,
+                client_message_id,
+                seq: appended.message.seq,
+                duplicate: appended.duplicate,
+            }))
+        }
+        ClientFrame::History { chat_id, after_seq } => {
+            let chat = held_chat(deps, me, chat_id.as_ref()).await?;
+            history(deps, &chat, &english, after_seq).await.map(Some)
+        }
+        ClientFrame::HandBack { chat_id } => hand_back(deps, me, &chat_id).await.map(Some),
+        ClientFrame::End { chat_id } => end(deps, me, &chat_id).await.map(Some),
+        ClientFrame::Ping {} => Ok(Some(ServerFrame::Pong {})),
+        _ => Err(Failure::client(ErrorCode::Forbidden, "that action is for citizens")),
+    }
+}
+
+/// A chat this operator holds. Any other chat — another operator's, a waiting one, one
+/// that does not exist — is refused alike, so ids cannot be probed.
+async fn held_chat(deps: &Deps, me: &OperatorId, id: Option<&ChatId>) -> Result<Chat, Failure> {
+    let not_yours = || Failure::client(ErrorCode::NotYourChat, "you do not hold that chat");
+    let id = id.ok_or_else(|| Failure::client(ErrorCode::InvalidFrame, "chatId is required"))?;
+    let chat = deps.store.get_chat(id).await?.ok_or_else(not_yours)?;
+    if chat.operator.as_ref() != Some(me) {
+        return Err(not_yours());
+    }
+    match chat.state {
+        ChatState::Active => Ok(chat),
+        ChatState::Ended => Err(Failure::client(ErrorCode::ChatEnded, "the chat has ended")),
+        _ => Err(not_yours()),
+    }
+}
+
+async fn hello(deps: &Deps, me: &OperatorId) -> Result<ServerFrame, Failure> {
+    let queue = queue_entries(deps, &deps.config.force).await?;
+    let chats = deps.store.chats_held_by(me).await?;
+    Ok(ServerFrame::OperatorReady {
+        operator_id: me.clone(),
+        queue,
+        chats: chats.iter().map(ChatSummary::from).collect(),
+    })
+}
+
+async fn claim(deps: &Deps, me: &OperatorId, id: &ChatId) -> Result<ServerFrame, Failure> {
+    let not_waiting = || Failure::client(ErrorCode::NotWaiting, "that chat is not waiting");
+    let chat = deps.store.get_chat(id).await?.ok_or_else(not_waiting)?;
+    if chat.force != deps.config.force {
+        return Err(not_waiting());
+    }
+    let actor = Actor::Operator(me.clone());
+    let guard = chat.check(&actor, &Transition::Claim).map_err(|e| match chat.state {
+        ChatState::Active => already_claimed(),
+        _ => transition(e),
+    })?;
+    let patch = ChatPatch {
+        state: Some(ChatState::Active),
+        operator: Some(Some(me.clone())),
+        queue: Some(None),
+        ..Default::default()
+    };
+    // The conditional write decides: of many operators claiming at once, one wins.
+    let chat = match deps.store.update_chat(id, &guard, &patch).await {
+        Ok(chat) => chat,
+        Err(UpdateError::Conflict) => return Err(already_claimed()),
+        Err(e) => return Err(e.into()),
+    };
+    tracing::info!(chat_id = %id, operator_id = %me, "chat claimed");
+    deps.store
+        .append_message(
+            &chat,
+            NewMessage::event(
+                ChatEvent::OperatorJoined {
+                    operator_id: me.clone(),
+                },
+                now_ms(),
+            ),
+        )
+        .await?;
+    announce_queue(deps, &chat.force).await?;
+    let transcript = deps.store.messages_after(id, 0, 200).await?;
+    let (transcript, _) =
+        fit_transcript(&transcript, &LanguageCode::english(), TRANSCRIPT_BUDGET_BYTES);
+    Ok(ServerFrame::Claimed {
+        chat: ChatSummary::from(&chat),
+        transcript,
+    })
+}
+
+fn already_claimed() -> Failure {
+    Failure::client(
+        ErrorCode::AlreadyClaimed,
+        "another operator has taken that chat",
+    )
+}
+
+async fn hand_back(deps: &Deps, me: &OperatorId, id: &ChatId) -> Result<ServerFrame, Failure> {
+    let chat = held_chat(deps, me, Some(id)).await?;
+    let guard = chat
+        .check(&Actor::Operator(me.clone()), &Transition::HandBack)
+        .map_err(transition)?;
+    let patch = ChatPatch {
+        state: Some(ChatState::Waiting),
+        operator: Some(None),
+        // Back where it would have been: it has waited since it started.
+        queue: Some(Some(QueueSlot {
+            priority: chat.priority,
+            since_ms: chat.created_ms,
+        })),
+        ..Default::default()
+    };
+    let chat = deps.store.update_chat(id, &guard, &patch).await?;
+    deps.store
+        .append_message(&chat, NewMessage::event(ChatEvent::HandedBack, now_ms()))
+        .await?;
+    tracing::info!(chat_id = %id, operator_id = %me, "chat handed back");
+    announce_queue(deps, &chat.force).await?;
+    Ok(ServerFrame::HandedBack { chat_id: id.clone() })
+}
+
+async fn end(deps: &Deps, me: &OperatorId, id: &ChatId) -> Result<ServerFrame, Failure> {
+    let chat = held_chat(deps, me, Some(id)).await?;
+    let reason = EndReason::OperatorEnded;
+    let guard = chat
+        .check(&Actor::Operator(me.clone()), &Transition::End(reason))
+        .map_err(transition)?;
+    deps.store
+        .append_message(&chat, NewMessage::event(ChatEvent::Ended { reason }, now_ms()))
+        .await?;
+    let patch = ChatPatch {
+        state: Some(ChatState::Ended),
+        ended: Some(reason),
+        ..Default::default()
+    };
+    deps.store.update_chat(id, &guard, &patch).await?;
+    tracing::info!(chat_id = %id, operator_id = %me, "chat ended by operator");
+    Ok(ServerFrame::ChatEnded {
+        chat_id: id.clone(),
+        reason,
+    })
+}

@@ -1,0 +1,131 @@
+//! The delivering stream consumer against a fixture of a real DynamoDB stream event.
+
+use aws_lambda_events::dynamodb::Event;
+use bluelamp::chat::Deps;
+use bluelamp::config::ChatConfig;
+use bluelamp::delivery::RecordingDelivery;
+use bluelamp::domain::*;
+use bluelamp::protocol::ServerFrame;
+use bluelamp::store::{ChatStore, ConnectionStore, MemoryStore};
+use std::sync::Arc;
+
+fn event() -> Event {
+    serde_json::from_str(include_str!("fixtures/stream_insert_citizen_message.json"))
+        .expect("fixture parses as a DynamoDB stream event")
+}
+
+const OP_CONN: &str = "P2AmcdL1LPECJbA=";
+
+/// A chat held by alice, with the message of the fixture stored as seq 1.
+async fn setup() -> (Deps, Arc<MemoryStore>, Arc<RecordingDelivery>) {
+    let store = Arc::new(MemoryStore::new());
+    let deliver = Arc::new(RecordingDelivery::new());
+    let alice = OperatorId::parse("alice").unwrap();
+    let chat = Chat {
+        id: ChatId::parse("c1").unwrap(),
+        force: ForceId::parse("demo").unwrap(),
+        state: ChatState::Active,
+        language: LanguageCode::english(),
+        priority: Priority::Normal,
+        emergency_reason: None,
+        queue: None,
+        operator: Some(alice.clone()),
+        citizen_connection: Some(ConnectionId::parse("O1ZlbfkkLPECIPw=").unwrap()),
+        resume_hash: String::new(),
+        created_ms: 0,
+        last_seq: 0,
+        ended: None,
+        expires_at: 2_000_000_000,
+    };
+    store.create_chat(&chat).await.unwrap();
+    store
+        .append_message(
+            &chat,
+            NewMessage::text(
+                Sender::Citizen,
+                &MessageText::parse("my bike was stolen").unwrap(),
+                &LanguageCode::english(),
+                Some(ClientMessageId::parse("m-1").unwrap()),
+                1_795_810_600_123,
+            ),
+        )
+        .await
+        .unwrap();
+    store
+        .put_connection(&Connection {
+            id: ConnectionId::parse(OP_CONN).unwrap(),
+            role: Role::Operator { operator_id: alice },
+            chat: None,
+            connected_ms: 1,
+            expires_at: 2_000_000_000,
+        })
+        .await
+        .unwrap();
+    let deps = Deps {
+        store: store.clone(),
+        deliver: deliver.clone(),
+        config: ChatConfig::default(),
+    };
+    (deps, store, deliver)
+}
+
+#[tokio::test]
+async fn a_new_citizen_message_reaches_the_operator_and_other_records_are_ignored() {
+    let (deps, _store, deliver) = setup().await;
+    let resp = translate::handle(&deps, event()).await;
+    assert!(resp.batch_item_failures.is_empty());
+    let frames = deliver.frames_to(&ConnectionId::parse(OP_CONN).unwrap());
+    assert_eq!(frames.len(), 1);
+    match &frames[0] {
+        ServerFrame::Message(m) => {
+            assert_eq!(m.text.as_deref(), Some("my bike was stolen"));
+            assert_eq!(m.seq, 1);
+        }
+        other => panic!("{other:?}"),
+    }
+    // The citizen does not get their own message back.
+    assert_eq!(deliver.posted().len(), 1);
+}
+
+#[tokio::test]
+async fn a_record_delivered_twice_reaches_the_socket_once() {
+    let (deps, _store, deliver) = setup().await;
+    translate::handle(&deps, event()).await;
+    let resp = translate::handle(&deps, event()).await;
+    assert!(resp.batch_item_failures.is_empty());
+    assert_eq!(deliver.posted().len(), 1);
+}
+
+#[tokio::test]
+async fn a_gone_operator_connection_is_removed_and_is_not_a_failure() {
+    let (deps, store, deliver) = setup().await;
+    let conn = ConnectionId::parse(OP_CONN).unwrap();
+    deliver.mark_gone(&conn);
+    let resp = translate::handle(&deps, event()).await;
+    assert!(resp.batch_item_failures.is_empty());
+    assert_eq!(store.get_connection(&conn).await.unwrap(), None);
+    // The message is still in the transcript.
+    let kept = store
+        .messages_after(&ChatId::parse("c1").unwrap(), 0, 10)
+        .await
+        .unwrap();
+    assert_eq!(kept.len(), 1);
+}
+
+#[tokio::test]
+async fn a_failed_delivery_is_reported_by_sequence_number_and_delivered_on_retry() {
+    let (deps, _store, deliver) = setup().await;
+    let conn = ConnectionId::parse(OP_CONN).unwrap();
+    deliver.set_failing(&conn, true);
+    let resp = translate::handle(&deps, event()).await;
+    let ids: Vec<_> = resp
+        .batch_item_failures
+        .iter()
+        .map(|f| f.item_identifier.clone())
+        .collect();
+    assert_eq!(ids, vec![Some("111100000000012345678901".to_owned())]);
+    deliver.set_failing(&conn, false);
+    let resp = translate::handle(&deps, event()).await;
+    assert!(resp.batch_item_failures.is_empty());
+    assert_eq!(deliver.frames_to(&conn).len(), 1);
+}

@@ -1,0 +1,33 @@
+//! Building a function's dependencies from its environment, once, at start: the one place
+//! that knows which variables a chat function reads.
+
+use crate::chat::Deps;
+use crate::config::{aws, required, ChatConfig, ConfigError};
+use crate::delivery::ApiGatewayDelivery;
+use crate::store::{tables, DynamoStore, TableNames};
+use std::sync::Arc;
+
+/// Table names from `CHATS_TABLE` and `CONNECTIONS_TABLE`.
+pub fn table_names_from_env() -> Result<TableNames, ConfigError> {
+    Ok(TableNames {
+        chats: required(tables::CHATS.env_var)?,
+        connections: required(tables::CONNECTIONS.env_var)?,
+    })
+}
+
+/// Everything a chat function needs: the configuration, the DynamoDB store, and delivery
+/// through the two WebSocket APIs (`PUBLIC_WS_ENDPOINT`, `OPERATOR_WS_ENDPOINT`).
+pub async fn chat_deps_from_env() -> Result<Deps, ConfigError> {
+    let config = ChatConfig::from_env()?;
+    let tables = table_names_from_env()?;
+    let public = required("PUBLIC_WS_ENDPOINT")?;
+    let operator = required("OPERATOR_WS_ENDPOINT")?;
+    let sdk = aws().await;
+    let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&sdk), tables);
+    let deliver = ApiGatewayDelivery::from_endpoints(&sdk, &public, &operator);
+    Ok(Deps {
+        store: Arc::new(store),
+        deliver: Arc::new(deliver),
+        config,
+    })
+}

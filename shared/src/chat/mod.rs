@@ -1,0 +1,56 @@
+//! The chat service's shared moves, used by more than one function: the dependencies every
+//! handler takes, queue announcements, transcripts that fit a frame, resume tokens.
+
+mod queue;
+mod resume;
+mod transcript;
+
+pub use queue::{announce_queue, queue_entries, wait_estimate_secs};
+pub use resume::{ResumeToken, ResumeTokenError};
+pub use transcript::{fit_transcript, TRANSCRIPT_BUDGET_BYTES};
+
+use crate::config::ChatConfig;
+use crate::delivery::{post_or_forget, Api, Deliver, DeliveryError, Posted};
+use crate::domain::{ConnectionId, Role};
+use crate::protocol::ServerFrame;
+use crate::store::Store;
+use std::sync::Arc;
+
+/// What the chat handlers depend on; built once per process and borrowed by each event.
+#[derive(Clone)]
+pub struct Deps {
+    pub store: Arc<dyn Store>,
+    pub deliver: Arc<dyn Deliver>,
+    pub config: ChatConfig,
+}
+
+impl Deps {
+    /// Posts a frame; a gone connection is removed. Other failures are logged and returned.
+    pub async fn post(
+        &self,
+        api: Api,
+        to: &ConnectionId,
+        frame: &ServerFrame,
+    ) -> Result<Posted, DeliveryError> {
+        let r = post_or_forget(self.deliver.as_ref(), self.store.as_ref(), api, to, frame).await;
+        if let Err(e) = &r {
+            tracing::warn!(connection_id = %to, error = %e, "could not post a frame");
+        }
+        r
+    }
+}
+
+/// The API a connection of this role lives on.
+pub fn api_of(role: &Role) -> Api {
+    match role {
+        Role::Citizen => Api::Public,
+        Role::Operator { .. } => Api::Operator,
+    }
+}
+
+/// The answer to API Gateway for a WebSocket route (the client sees frames, not this).
+pub fn gateway_response(status_code: i64) -> aws_lambda_events::apigw::ApiGatewayProxyResponse {
+    let mut r = aws_lambda_events::apigw::ApiGatewayProxyResponse::default();
+    r.status_code = status_code;
+    r
+}

@@ -1,0 +1,82 @@
+//! The operator queue as people see it: operators get the whole queue whenever it changes;
+//! each waiting citizen gets their position and an honest estimate.
+
+use super::Deps;
+use crate::delivery::Api;
+use crate::domain::ForceId;
+use crate::protocol::{QueueEntry, ServerFrame};
+use crate::store::StoreError;
+
+/// The most waiting chats shown; a force with more has bigger problems than the list.
+const QUEUE_LIMIT: usize = 200;
+
+pub async fn queue_entries(deps: &Deps, force: &ForceId) -> Result<Vec<QueueEntry>, StoreError> {
+    let chats = deps.store.waiting_chats(force, QUEUE_LIMIT).await?;
+    Ok(chats
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, c)| {
+            let q = c.queue?;
+            Some(QueueEntry {
+                chat_id: c.id,
+                position: i + 1,
+                language: c.language,
+                priority: c.priority,
+                emergency_reason: c.emergency_reason,
+                waiting_since_ms: q.since_ms,
+            })
+        })
+        .collect())
+}
+
+/// An estimate that does not promise too little: the chats ahead shared among the operators
+/// online, each taking the average handling time. With nobody online, a full handling time
+/// per chat ahead.
+pub fn wait_estimate_secs(position: usize, operators_online: usize, average_secs: u64) -> u64 {
+    let ahead = position.max(1) as u64;
+    let ops = operators_online.max(1) as u64;
+    ahead.div_ceil(ops) * average_secs
+}
+
+/// Tells every operator online the queue, and every waiting citizen their place in it.
+pub async fn announce_queue(deps: &Deps, force: &ForceId) -> Result<(), StoreError> {
+    let entries = queue_entries(deps, force).await?;
+    let operators = deps.store.operator_connections(None).await?;
+    let frame = ServerFrame::Queue {
+        entries: entries.clone(),
+    };
+    for conn in &operators {
+        let _ = deps.post(Api::Operator, &conn.id, &frame).await;
+    }
+    let online: std::collections::HashSet<_> = operators.iter().map(|c| &c.role).collect();
+    let chats = deps.store.waiting_chats(force, QUEUE_LIMIT).await?;
+    for (entry, chat) in entries.iter().zip(chats.iter()) {
+        if let Some(conn) = &chat.citizen_connection {
+            let frame = ServerFrame::Queued {
+                chat_id: entry.chat_id.clone(),
+                position: entry.position,
+                estimated_wait_seconds: wait_estimate_secs(
+                    entry.position,
+                    online.len(),
+                    deps.config.average_handling_secs,
+                ),
+                report_url: deps.config.report_url.clone(),
+            };
+            let _ = deps.post(Api::Public, conn, &frame).await;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_estimate_shares_the_queue_among_operators_and_never_says_zero() {
+        assert_eq!(wait_estimate_secs(1, 0, 300), 300);
+        assert_eq!(wait_estimate_secs(3, 1, 300), 900);
+        assert_eq!(wait_estimate_secs(3, 2, 300), 600);
+        assert_eq!(wait_estimate_secs(0, 5, 300), 300);
+    }
+}

@@ -1,0 +1,128 @@
+//! Configuration from the environment, read once at start. A missing or malformed variable
+//! stops the process with a message that names it.
+
+use crate::domain::ForceId;
+use crate::store::RateLimit;
+use std::env;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("environment variable {0} is not set")]
+    Missing(&'static str),
+    #[error("environment variable {name} is malformed: {reason}")]
+    Invalid { name: &'static str, reason: String },
+}
+
+/// Reads one variable.
+pub fn required(name: &'static str) -> Result<String, ConfigError> {
+    match env::var(name) {
+        Ok(v) if !v.trim().is_empty() => Ok(v),
+        _ => Err(ConfigError::Missing(name)),
+    }
+}
+
+/// Reads and parses one variable, or uses the default when it is not set.
+pub fn optional<T: std::str::FromStr>(name: &'static str, default: T) -> Result<T, ConfigError>
+where
+    T::Err: std::fmt::Display,
+{
+    match env::var(name) {
+        Ok(v) if !v.trim().is_empty() => {
+            v.trim().parse().map_err(|e: T::Err| ConfigError::Invalid {
+                name,
+                reason: e.to_string(),
+            })
+        }
+        _ => Ok(default),
+    }
+}
+
+/// What the chat functions need to know about the force and its rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChatConfig {
+    pub force: ForceId,
+    /// Where a waiting citizen can report online meanwhile.
+    pub report_url: String,
+    /// Frames per connection per window.
+    pub rate_limit: RateLimit,
+    /// How long chats and their transcripts are kept.
+    pub chat_retention_days: i64,
+    /// How long an idle connection item may outlive its socket (API Gateway's 2 hours).
+    pub connection_ttl_secs: i64,
+    /// The average time an operator spends on a chat, for the honest wait estimate.
+    pub average_handling_secs: u64,
+}
+
+impl Default for ChatConfig {
+    fn default() -> Self {
+        Self {
+            force: ForceId::parse("demo").unwrap_or_else(|_| unreachable!("a valid literal")),
+            report_url: "/report".to_owned(),
+            rate_limit: RateLimit {
+                max: 20,
+                window_secs: 10,
+            },
+            chat_retention_days: 400,
+            connection_ttl_secs: 2 * 60 * 60,
+            average_handling_secs: 6 * 60,
+        }
+    }
+}
+
+impl ChatConfig {
+    /// Reads `FORCE_ID`, `REPORT_URL`, `RATE_LIMIT_FRAMES`, `RATE_LIMIT_WINDOW_SECS`,
+    /// `CHAT_RETENTION_DAYS`, `AVERAGE_HANDLING_SECS`; each has a default.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let d = Self::default();
+        let force: String = optional("FORCE_ID", d.force.to_string())?;
+        Ok(Self {
+            force: ForceId::parse(force).map_err(|e| ConfigError::Invalid {
+                name: "FORCE_ID",
+                reason: e.to_string(),
+            })?,
+            report_url: optional("REPORT_URL", d.report_url)?,
+            rate_limit: RateLimit {
+                max: optional("RATE_LIMIT_FRAMES", d.rate_limit.max)?,
+                window_secs: optional("RATE_LIMIT_WINDOW_SECS", d.rate_limit.window_secs)?,
+            },
+            chat_retention_days: optional("CHAT_RETENTION_DAYS", d.chat_retention_days)?,
+            connection_ttl_secs: d.connection_ttl_secs,
+            average_handling_secs: optional("AVERAGE_HANDLING_SECS", d.average_handling_secs)?,
+        })
+    }
+}
+
+/// The AWS configuration every function builds once. Endpoints come from the SDK's own
+/// variables (`AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_DYNAMODB`, ...), so tests and the local
+/// gateway point the real clients at local servers without code changes.
+pub async fn aws() -> aws_config::SdkConfig {
+    aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await
+}
+
+/// Static configuration for local servers (moto, the local gateway): fixed region and
+/// throwaway credentials, nothing read from the machine.
+pub fn aws_local(endpoint_url: Option<&str>) -> aws_config::SdkConfig {
+    let creds = aws_credential_types::Credentials::new("local", "local", None, None, "local");
+    let mut b = aws_config::SdkConfig::builder()
+        .behavior_version(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new("eu-west-2"))
+        .credentials_provider(
+            aws_credential_types::provider::SharedCredentialsProvider::new(creds),
+        );
+    if let Some(url) = endpoint_url {
+        b = b.endpoint_url(url);
+    }
+    b.build()
+}
+
+/// Structured JSON logs for Lambda (CloudWatch), level from `RUST_LOG` (default info).
+pub fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .json()
+        .with_env_filter(filter)
+        .with_current_span(false)
+        .without_time()
+        .try_init();
+}

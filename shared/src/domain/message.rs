@@ -1,0 +1,152 @@
+//! Chat messages and the events that are part of a transcript. Every message has a place in
+//! its chat's total order (`seq`), assigned by the store when it is written.
+
+use super::{ChatId, ClientMessageId, ConnectionId, EndReason, LanguageCode, OperatorId};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Who wrote a message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "role", rename_all = "snake_case")]
+pub enum Sender {
+    Citizen,
+    Operator { operator_id: OperatorId },
+    Bot,
+    System,
+}
+
+/// Things that happen to a chat and belong in its transcript (both sides are told).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum ChatEvent {
+    /// The citizen asked for an operator (or was handed over) and entered the queue.
+    Queued {
+        emergency: bool,
+    },
+    OperatorJoined {
+        operator_id: OperatorId,
+    },
+    /// The operator put the chat back in the queue.
+    HandedBack,
+    /// The citizen's socket dropped; they may come back with their resume token.
+    CitizenDisconnected,
+    CitizenReturned,
+    Ended {
+        reason: EndReason,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum MessageBody {
+    /// Words: the original text and its language; translations are added later by the
+    /// translate function, keyed by language code.
+    Text {
+        text: String,
+        language: LanguageCode,
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        translations: BTreeMap<String, String>,
+    },
+    Event(ChatEvent),
+}
+
+/// A message as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatMessage {
+    pub chat_id: ChatId,
+    pub seq: u64,
+    pub sender: Sender,
+    pub body: MessageBody,
+    pub client_message_id: Option<ClientMessageId>,
+    pub sent_ms: i64,
+}
+
+/// A message about to be stored (the store assigns `seq`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewMessage {
+    pub sender: Sender,
+    pub body: MessageBody,
+    pub client_message_id: Option<ClientMessageId>,
+    pub sent_ms: i64,
+}
+
+impl NewMessage {
+    pub fn text(
+        sender: Sender,
+        text: &super::MessageText,
+        language: &LanguageCode,
+        client_message_id: Option<ClientMessageId>,
+        sent_ms: i64,
+    ) -> Self {
+        Self {
+            sender,
+            body: MessageBody::Text {
+                text: text.as_str().to_owned(),
+                language: language.clone(),
+                translations: BTreeMap::new(),
+            },
+            client_message_id,
+            sent_ms,
+        }
+    }
+
+    pub fn event(event: ChatEvent, sent_ms: i64) -> Self {
+        Self {
+            sender: Sender::System,
+            body: MessageBody::Event(event),
+            client_message_id: None,
+            sent_ms,
+        }
+    }
+}
+
+/// The two sides of a chat, as far as delivery is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Side {
+    Citizen,
+    Operator,
+}
+
+impl Side {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Side::Citizen => "citizen",
+            Side::Operator => "operator",
+        }
+    }
+}
+
+impl ChatMessage {
+    /// The sides that must receive this message through the stream. The sender's own side
+    /// has an acknowledgement already; the bot and events concern both.
+    pub fn recipients(&self) -> &'static [Side] {
+        match (&self.sender, &self.body) {
+            (Sender::Citizen, _) => &[Side::Operator],
+            (Sender::Operator { .. }, _) => &[Side::Citizen],
+            (Sender::Bot, _) => &[Side::Citizen, Side::Operator],
+            (Sender::System, MessageBody::Event(ChatEvent::CitizenDisconnected))
+            | (Sender::System, MessageBody::Event(ChatEvent::CitizenReturned)) => &[Side::Operator],
+            (Sender::System, _) => &[Side::Citizen, Side::Operator],
+        }
+    }
+}
+
+/// Who is on the other end of a socket.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "role", rename_all = "snake_case")]
+pub enum Role {
+    Citizen,
+    Operator { operator_id: OperatorId },
+}
+
+/// One open WebSocket connection.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Connection {
+    pub id: ConnectionId,
+    pub role: Role,
+    /// The citizen's chat, once started or resumed.
+    pub chat: Option<ChatId>,
+    pub connected_ms: i64,
+    pub expires_at: i64,
+}

@@ -1,0 +1,472 @@
+//! The WebSocket wire protocol, version 1: JSON frames routed on `action` (client to server)
+//! and typed by `type` (server to client). `docs/protocol.md` documents every frame.
+
+use crate::domain::{
+    Chat, ChatEvent, ChatId, ChatMessage, ChatState, ClientMessageId, EndReason, LanguageCode,
+    MessageBody, MessageText, OperatorId, Priority, Sender,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+pub const PROTOCOL_VERSION: u8 = 1;
+
+/// The largest frame body a client may send, in bytes. A message of `MAX_MESSAGE_CHARS`
+/// characters of four-byte UTF-8 plus the envelope fits.
+pub const MAX_CLIENT_FRAME_BYTES: usize = 10 * 1024;
+
+/// API Gateway's limit for one WebSocket frame; the server never sends a bigger one.
+pub const MAX_SERVER_FRAME_BYTES: usize = 32 * 1024;
+
+/// Everything a client may ask, routed on `action`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ClientFrame {
+    /// Citizen: start a chat.
+    Start {
+        #[serde(default)]
+        language: Option<LanguageCode>,
+    },
+    /// Citizen: come back to a chat after the socket dropped.
+    Resume {
+        #[serde(rename = "resumeToken")]
+        resume_token: String,
+        #[serde(rename = "afterSeq", default)]
+        after_seq: u64,
+    },
+    /// Both: send a message. Operators name the chat; citizens have one.
+    Send {
+        #[serde(rename = "chatId", default)]
+        chat_id: Option<ChatId>,
+        #[serde(rename = "clientMessageId")]
+        client_message_id: ClientMessageId,
+        text: MessageText,
+    },
+    /// Citizen: ask for a person.
+    RequestOperator {},
+    /// Citizen: end the chat; `quick` for "Leave the site".
+    Leave {
+        #[serde(default)]
+        quick: bool,
+    },
+    /// Both: messages after a sequence number (operators name the chat).
+    History {
+        #[serde(rename = "chatId", default)]
+        chat_id: Option<ChatId>,
+        #[serde(rename = "afterSeq", default)]
+        after_seq: u64,
+    },
+    /// Operator: the queue and the chats they hold.
+    Hello {},
+    /// Operator: take a waiting chat.
+    Claim {
+        #[serde(rename = "chatId")]
+        chat_id: ChatId,
+    },
+    /// Operator: put a held chat back in the queue.
+    HandBack {
+        #[serde(rename = "chatId")]
+        chat_id: ChatId,
+    },
+    /// Operator: end a held chat.
+    End {
+        #[serde(rename = "chatId")]
+        chat_id: ChatId,
+    },
+    Ping {},
+}
+
+/// Every action the protocol knows (the routes of the APIs).
+pub const ACTIONS: &[&str] = &[
+    "start",
+    "resume",
+    "send",
+    "request_operator",
+    "leave",
+    "history",
+    "hello",
+    "claim",
+    "hand_back",
+    "end",
+    "ping",
+];
+
+/// Actions only an operator may take; the public API has no route for them.
+pub const OPERATOR_ACTIONS: &[&str] = &["hello", "claim", "hand_back", "end"];
+/// Actions only a citizen may take.
+pub const CITIZEN_ACTIONS: &[&str] = &["start", "resume", "request_operator", "leave"];
+
+/// Stable error codes: clients switch on these, never on the message text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    InvalidJson,
+    UnknownAction,
+    InvalidFrame,
+    FrameTooLarge,
+    TextTooLong,
+    EmptyText,
+    Forbidden,
+    NoChat,
+    ChatAlreadyStarted,
+    NotYourChat,
+    ChatEnded,
+    AlreadyClaimed,
+    NotWaiting,
+    InvalidResumeToken,
+    RateLimited,
+    Internal,
+}
+
+/// A client mistake, as the client is told it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientError {
+    pub code: ErrorCode,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+impl ClientError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            field: None,
+        }
+    }
+}
+
+/// Parses a frame strictly. Text and ids are checked by their domain types here, so a frame
+/// that parses is valid.
+pub fn parse_client_frame(body: &str) -> Result<ClientFrame, ClientError> {
+    if body.len() > MAX_CLIENT_FRAME_BYTES {
+        return Err(ClientError::new(
+            ErrorCode::FrameTooLarge,
+            format!("frames are limited to {MAX_CLIENT_FRAME_BYTES} bytes"),
+        ));
+    }
+    let value: Value = serde_json::from_str(body)
+        .map_err(|_| ClientError::new(ErrorCode::InvalidJson, "the frame is not JSON"))?;
+    let action = value
+        .get("action")
+        .and_then(Value::as_str)
+        .ok_or_else(|| ClientError::new(ErrorCode::UnknownAction, "the frame has no action"))?;
+    if !ACTIONS.contains(&action) {
+        return Err(ClientError::new(ErrorCode::UnknownAction, "unknown action"));
+    }
+    if let Some(text) = value.get("text").and_then(Value::as_str) {
+        if let Err(e) = MessageText::parse(text) {
+            let code = match e {
+                crate::domain::ParseTextError::Empty => ErrorCode::EmptyText,
+                crate::domain::ParseTextError::TooLong { .. } => ErrorCode::TextTooLong,
+            };
+            return Err(ClientError {
+                code,
+                message: e.to_string(),
+                field: Some("text".into()),
+            });
+        }
+    }
+    serde_json::from_value(value).map_err(|e| ClientError {
+        code: ErrorCode::InvalidFrame,
+        // serde's message names the field and the rule, never echoes the value.
+        message: e.to_string(),
+        field: None,
+    })
+}
+
+impl ClientFrame {
+    pub fn action(&self) -> &'static str {
+        match self {
+            ClientFrame::Start { .. } => "start",
+            ClientFrame::Resume { .. } => "resume",
+            ClientFrame::Send { .. } => "send",
+            ClientFrame::RequestOperator {} => "request_operator",
+            ClientFrame::Leave { .. } => "leave",
+            ClientFrame::History { .. } => "history",
+            ClientFrame::Hello {} => "hello",
+            ClientFrame::Claim { .. } => "claim",
+            ClientFrame::HandBack { .. } => "hand_back",
+            ClientFrame::End { .. } => "end",
+            ClientFrame::Ping {} => "ping",
+        }
+    }
+}
+
+/// A chat message as either side sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MessageView {
+    pub chat_id: ChatId,
+    pub seq: u64,
+    pub sender: Sender,
+    pub sent_ms: i64,
+    /// Words, in the language this side reads (or the original when there is none yet).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub language: Option<LanguageCode>,
+    /// The original words and language, when `text` is a translation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub original: Option<Original>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event: Option<ChatEvent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_message_id: Option<ClientMessageId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Original {
+    pub text: String,
+    pub language: LanguageCode,
+    pub machine_translated: bool,
+}
+
+impl MessageView {
+    /// The view of a message for a reader of `reader_language`: the translation when there is
+    /// one, with the original alongside.
+    pub fn for_reader(m: &ChatMessage, reader_language: &LanguageCode) -> Self {
+        let (text, language, original, event) = match &m.body {
+            MessageBody::Text {
+                text,
+                language,
+                translations,
+            } => match translations.get(reader_language.as_str()) {
+                Some(t) if !language.same_language(reader_language) => (
+                    Some(t.clone()),
+                    Some(reader_language.clone()),
+                    Some(Original {
+                        text: text.clone(),
+                        language: language.clone(),
+                        machine_translated: true,
+                    }),
+                    None,
+                ),
+                _ => (Some(text.clone()), Some(language.clone()), None, None),
+            },
+            MessageBody::Event(e) => (None, None, None, Some(e.clone())),
+        };
+        Self {
+            chat_id: m.chat_id.clone(),
+            seq: m.seq,
+            sender: m.sender.clone(),
+            sent_ms: m.sent_ms,
+            text,
+            language,
+            original,
+            event,
+            client_message_id: m.client_message_id.clone(),
+        }
+    }
+}
+
+/// A waiting chat as the queue shows it to operators.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QueueEntry {
+    pub chat_id: ChatId,
+    pub position: usize,
+    pub language: LanguageCode,
+    pub priority: Priority,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub emergency_reason: Option<String>,
+    pub waiting_since_ms: i64,
+}
+
+/// A chat as an operator's list shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChatSummary {
+    pub chat_id: ChatId,
+    pub state: ChatState,
+    pub language: LanguageCode,
+    pub priority: Priority,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub emergency_reason: Option<String>,
+    pub citizen_online: bool,
+    pub last_seq: u64,
+}
+
+impl From<&Chat> for ChatSummary {
+    fn from(c: &Chat) -> Self {
+        Self {
+            chat_id: c.id.clone(),
+            state: c.state,
+            language: c.language.clone(),
+            priority: c.priority,
+            emergency_reason: c.emergency_reason.clone(),
+            citizen_online: c.citizen_connection.is_some(),
+            last_seq: c.last_seq,
+        }
+    }
+}
+
+/// Everything the server sends, typed by `type`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerFrame {
+    #[serde(rename_all = "camelCase")]
+    ChatStarted {
+        chat_id: ChatId,
+        resume_token: String,
+        state: ChatState,
+        language: LanguageCode,
+    },
+    #[serde(rename_all = "camelCase")]
+    Resumed {
+        chat_id: ChatId,
+        state: ChatState,
+        language: LanguageCode,
+        /// Every message after the client's `afterSeq`, in order.
+        missed: Vec<MessageView>,
+    },
+    #[serde(rename_all = "camelCase")]
+    Ack {
+        chat_id: ChatId,
+        client_message_id: ClientMessageId,
+        seq: u64,
+        /// True when this send had been stored before (a retry): nothing was stored twice.
+        duplicate: bool,
+    },
+    Message(MessageView),
+    #[serde(rename_all = "camelCase")]
+    History {
+        chat_id: ChatId,
+        messages: Vec<MessageView>,
+        /// More messages follow; ask again after the last `seq`.
+        more: bool,
+    },
+    /// To a waiting citizen: where they are and roughly how long.
+    #[serde(rename_all = "camelCase")]
+    Queued {
+        chat_id: ChatId,
+        position: usize,
+        estimated_wait_seconds: u64,
+        /// Where to report online meanwhile.
+        report_url: String,
+    },
+    /// To operators: the whole queue, whenever it changes.
+    Queue {
+        entries: Vec<QueueEntry>,
+    },
+    #[serde(rename_all = "camelCase")]
+    OperatorReady {
+        operator_id: OperatorId,
+        queue: Vec<QueueEntry>,
+        chats: Vec<ChatSummary>,
+    },
+    /// To the operator who won a claim: the chat and its transcript so far.
+    #[serde(rename_all = "camelCase")]
+    Claimed {
+        chat: ChatSummary,
+        transcript: Vec<MessageView>,
+    },
+    #[serde(rename_all = "camelCase")]
+    HandedBack {
+        chat_id: ChatId,
+    },
+    #[serde(rename_all = "camelCase")]
+    ChatEnded {
+        chat_id: ChatId,
+        reason: EndReason,
+    },
+    Error(ClientError),
+    Pong {},
+}
+
+/// What goes on the wire: the frame with the protocol version.
+#[derive(Debug, Serialize)]
+pub struct Envelope<'a> {
+    pub v: u8,
+    #[serde(flatten)]
+    pub frame: &'a ServerFrame,
+}
+
+impl ServerFrame {
+    pub fn to_json(&self) -> String {
+        let env = Envelope {
+            v: PROTOCOL_VERSION,
+            frame: self,
+        };
+        serde_json::to_string(&env).unwrap_or_else(|_| {
+            r#"{"v":1,"type":"error","code":"internal","message":"internal error"}"#.to_owned()
+        })
+    }
+
+    pub fn error(code: ErrorCode, message: impl Into<String>) -> Self {
+        ServerFrame::Error(ClientError::new(code, message))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_send_frame_parses_into_checked_values() {
+        let f =
+            parse_client_frame(r#"{"action":"send","clientMessageId":"m1","text":"  hello  "}"#)
+                .unwrap();
+        match f {
+            ClientFrame::Send { text, chat_id, .. } => {
+                assert_eq!(text.as_str(), "hello");
+                assert_eq!(chat_id, None);
+            }
+            other => panic!("parsed as {other:?}"),
+        }
+    }
+
+    #[test]
+    fn bad_frames_get_distinct_codes() {
+        let code = |s: &str| parse_client_frame(s).unwrap_err().code;
+        assert_eq!(code("not json"), ErrorCode::InvalidJson);
+        assert_eq!(code(r#"{"text":"hi"}"#), ErrorCode::UnknownAction);
+        assert_eq!(code(r#"{"action":"fly"}"#), ErrorCode::UnknownAction);
+        assert_eq!(
+            code(r#"{"action":"send","clientMessageId":"m","text":""}"#),
+            ErrorCode::EmptyText
+        );
+        let long = "x".repeat(crate::domain::MAX_MESSAGE_CHARS + 1);
+        assert_eq!(
+            code(&format!(
+                r#"{{"action":"send","clientMessageId":"m","text":"{long}"}}"#
+            )),
+            ErrorCode::TextTooLong
+        );
+        assert_eq!(
+            code(r#"{"action":"send","clientMessageId":"a b","text":"x"}"#),
+            ErrorCode::InvalidFrame
+        );
+        assert_eq!(
+            code(r#"{"action":"ping","extra":1}"#),
+            ErrorCode::InvalidFrame
+        );
+        let huge = format!(r#"{{"action":"ping","pad":"{}"}}"#, "x".repeat(20_000));
+        assert_eq!(code(&huge), ErrorCode::FrameTooLarge);
+    }
+
+    #[test]
+    fn server_frames_carry_the_version_and_type() {
+        let json = ServerFrame::Pong {}.to_json();
+        assert_eq!(json, r#"{"v":1,"type":"pong"}"#);
+    }
+
+    #[test]
+    fn every_action_is_routable() {
+        for a in ACTIONS {
+            let frame = format!(r#"{{"action":"{a}"}}"#);
+            let r = parse_client_frame(&frame);
+            assert!(
+                !matches!(
+                    r,
+                    Err(ClientError {
+                        code: ErrorCode::UnknownAction,
+                        ..
+                    })
+                ),
+                "{a}"
+            );
+        }
+    }
+}

@@ -1,0 +1,653 @@
+//! The DynamoDB adapter. It owns the item mapping and the conditional expressions; no SDK
+//! type leaves this file.
+
+use super::items::{
+    chat_pk, client_message_sk, delivered_attr, message_sk, ChatItem, ClientMessageItem,
+    ConnectionItem, MessageItem, CHAT_SK, OPERATOR_ROLE,
+};
+use super::{
+    AppendError, Appended, ChatStore, ConnectionStore, RateError, RateLimit, StoreError,
+    UpdateError,
+};
+use crate::domain::{
+    Chat, ChatId, ChatMessage, ChatPatch, ChatState, Connection, ConnectionId, ForceId, Guard,
+    NewMessage, OperatorId, Side,
+};
+use async_trait::async_trait;
+use aws_sdk_dynamodb::error::SdkError;
+use aws_sdk_dynamodb::types::{AttributeValue, Put, ReturnValue, TransactWriteItem, Update};
+use aws_sdk_dynamodb::Client;
+use serde::{de::DeserializeOwned, Serialize};
+use std::collections::HashMap;
+
+type Item = HashMap<String, AttributeValue>;
+
+/// The physical table names (they differ per stage and per test).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableNames {
+    pub chats: String,
+    pub connections: String,
+}
+
+pub struct DynamoStore {
+    client: Client,
+    tables: TableNames,
+}
+
+impl DynamoStore {
+    pub fn new(client: Client, tables: TableNames) -> Self {
+        Self { client, tables }
+    }
+}
+
+fn s(v: impl Into<String>) -> AttributeValue {
+    AttributeValue::S(v.into())
+}
+
+fn n(v: impl ToString) -> AttributeValue {
+    AttributeValue::N(v.to_string())
+}
+
+fn to_item<T: Serialize>(v: &T) -> Result<Item, StoreError> {
+    serde_dynamo::to_item(v).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn to_value<T: Serialize>(v: &T) -> Result<AttributeValue, StoreError> {
+    serde_dynamo::to_attribute_value(v).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn from_item<T: DeserializeOwned>(item: Item) -> Result<T, StoreError> {
+    serde_dynamo::from_item(item).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn built<T, E: std::error::Error + Send + Sync + 'static>(
+    r: Result<T, E>,
+) -> Result<T, StoreError> {
+    r.map_err(|e| StoreError::unavailable("building a request", e))
+}
+
+/// An update expression under construction: placeholders for every name and value, so that
+/// no attribute name collides with DynamoDB's reserved words.
+#[derive(Default)]
+struct Expr {
+    sets: Vec<String>,
+    removes: Vec<String>,
+    names: HashMap<String, String>,
+    values: HashMap<String, AttributeValue>,
+}
+
+impl Expr {
+    fn name(&mut self, attr: &str) -> String {
+        let key = format!("#{attr}");
+        self.names.insert(key.clone(), attr.to_owned());
+        key
+    }
+
+    fn value(&mut self, v: AttributeValue) -> String {
+        let key = format!(":v{}", self.values.len());
+        self.values.insert(key.clone(), v);
+        key
+    }
+
+    fn set(&mut self, attr: &str, v: AttributeValue) {
+        let (n, v) = (self.name(attr), self.value(v));
+        self.sets.push(format!("{n} = {v}"));
+    }
+
+    fn remove(&mut self, attr: &str) {
+        let n = self.name(attr);
+        self.removes.push(n);
+    }
+
+    fn update_expression(&self) -> Option<String> {
+        let mut parts = Vec::new();
+        if !self.sets.is_empty() {
+            parts.push(format!("SET {}", self.sets.join(", ")));
+        }
+        if !self.removes.is_empty() {
+            parts.push(format!("REMOVE {}", self.removes.join(", ")));
+        }
+        (!parts.is_empty()).then(|| parts.join(" "))
+    }
+}
+
+impl DynamoStore {
+    async fn get(&self, table: &str, key: Item) -> Result<Option<Item>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(table)
+            .set_key(Some(key))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| StoreError::unavailable("reading an item", e))?;
+        Ok(out.item)
+    }
+
+    fn chat_key(id: &ChatId, sk: String) -> Item {
+        HashMap::from([("pk".to_owned(), s(chat_pk(id))), ("sk".to_owned(), s(sk))])
+    }
+
+    fn connection_key(id: &ConnectionId) -> Item {
+        HashMap::from([("pk".to_owned(), s(id.as_str()))])
+    }
+
+    /// Runs a query to the end (or to `limit` items), following DynamoDB's pages.
+    async fn query_all(
+        &self,
+        table: &str,
+        index: Option<&str>,
+        key_condition: &str,
+        names: HashMap<String, String>,
+        values: Item,
+        limit: usize,
+    ) -> Result<Vec<Item>, StoreError> {
+        let mut out = Vec::new();
+        let mut start: Option<Item> = None;
+        loop {
+            let page = self
+                .client
+                .query()
+                .table_name(table)
+                .set_index_name(index.map(str::to_owned))
+                .key_condition_expression(key_condition)
+                .set_expression_attribute_names(Some(names.clone()))
+                .set_expression_attribute_values(Some(values.clone()))
+                .set_exclusive_start_key(start.take())
+                .limit(i32::try_from(limit.saturating_sub(out.len())).unwrap_or(i32::MAX))
+                .send()
+                .await
+                .map_err(|e| StoreError::unavailable("querying", e))?;
+            out.extend(page.items.unwrap_or_default());
+            match page.last_evaluated_key {
+                Some(k) if out.len() < limit => start = Some(k),
+                _ => return Ok(out),
+            }
+        }
+    }
+
+    async fn message(&self, chat: &ChatId, seq: u64) -> Result<Option<ChatMessage>, StoreError> {
+        let item = self
+            .get(&self.tables.chats, Self::chat_key(chat, message_sk(seq)))
+            .await?;
+        item.map(|i| from_item::<MessageItem>(i).map(Into::into))
+            .transpose()
+    }
+
+    /// The message an earlier send with the same client message id stored, if any.
+    async fn earlier_send(
+        &self,
+        chat: &ChatId,
+        msg: &NewMessage,
+    ) -> Result<Option<ChatMessage>, StoreError> {
+        let Some(cmid) = &msg.client_message_id else {
+            return Ok(None);
+        };
+        let Some(item) = self
+            .get(
+                &self.tables.chats,
+                Self::chat_key(chat, client_message_sk(cmid)),
+            )
+            .await?
+        else {
+            return Ok(None);
+        };
+        let marker: ClientMessageItem = from_item(item)?;
+        self.message(chat, marker.seq).await
+    }
+}
+
+/// How many times an append retries when another writer took the next sequence number.
+const APPEND_ATTEMPTS: usize = 16;
+
+#[async_trait]
+impl ChatStore for DynamoStore {
+    async fn create_chat(&self, chat: &Chat) -> Result<(), StoreError> {
+        self.client
+            .put_item()
+            .table_name(&self.tables.chats)
+            .set_item(Some(to_item(&ChatItem::from(chat))?))
+            .condition_expression("attribute_not_exists(pk)")
+            .send()
+            .await
+            .map_err(|e| StoreError::unavailable("creating a chat", e))?;
+        Ok(())
+    }
+
+    async fn get_chat(&self, id: &ChatId) -> Result<Option<Chat>, StoreError> {
+        let item = self
+            .get(&self.tables.chats, Self::chat_key(id, CHAT_SK.to_owned()))
+            .await?;
+        item.map(|i| from_item::<ChatItem>(i).map(Into::into))
+            .transpose()
+    }
+
+    async fn update_chat(
+        &self,
+        id: &ChatId,
+        guard: &Guard,
+        patch: &ChatPatch,
+    ) -> Result<Chat, UpdateError> {
+        let mut e = Expr::default();
+        if let Some(st) = patch.state {
+            e.set("state", to_value(&st)?);
+            match (st, &patch.operator) {
+                (ChatState::Active, Some(Some(op))) => e.set("active_operator", s(op.as_str())),
+                _ => e.remove("active_operator"),
+            }
+        }
+        let priority = patch
+            .queue
+            .and_then(|q| q.map(|slot| slot.priority))
+            .or(patch.priority);
+        if let Some(p) = priority {
+            e.set("priority", to_value(&p)?);
+        }
+        if let Some(r) = &patch.emergency_reason {
+            e.set("emergency_reason", s(r.as_str()));
+        }
+        match patch.queue {
+            Some(Some(slot)) => {
+                e.set("queue_sk", s(super::items::queue_sk(&slot, id)));
+                e.set("queue_since_ms", n(slot.since_ms));
+            }
+            Some(None) => {
+                e.remove("queue_sk");
+                e.remove("queue_since_ms");
+            }
+            None => {}
+        }
+        match &patch.operator {
+            Some(Some(op)) => e.set("operator_id", s(op.as_str())),
+            Some(None) => e.remove("operator_id"),
+            None => {}
+        }
+        match &patch.citizen_connection {
+            Some(Some(c)) => e.set("citizen_connection", s(c.as_str())),
+            Some(None) => e.remove("citizen_connection"),
+            None => {}
+        }
+        if let Some(l) = &patch.language {
+            e.set("language", s(l.as_str()));
+        }
+        if let Some(r) = patch.ended {
+            e.set("ended", to_value(&r)?);
+        }
+        let state_name = e.name("state");
+        let mut allowed = Vec::new();
+        for st in &guard.states {
+            allowed.push(e.value(to_value(st)?));
+        }
+        let mut condition = format!(
+            "attribute_exists(pk) AND {state_name} IN ({})",
+            allowed.join(", ")
+        );
+        if let Some(op) = &guard.operator {
+            let (n, v) = (e.name("operator_id"), e.value(s(op.as_str())));
+            condition.push_str(&format!(" AND {n} = {v}"));
+        }
+        let Some(update) = e.update_expression() else {
+            let chat = self.get_chat(id).await?.ok_or(UpdateError::NotFound)?;
+            return if guard.admits(&chat) {
+                Ok(chat)
+            } else {
+                Err(UpdateError::Conflict)
+            };
+        };
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.tables.chats)
+            .set_key(Some(Self::chat_key(id, CHAT_SK.to_owned())))
+            .update_expression(update)
+            .condition_expression(condition)
+            .set_expression_attribute_names(Some(e.names))
+            .set_expression_attribute_values(Some(e.values))
+            .return_values(ReturnValue::AllNew)
+            .send()
+            .await;
+        match result {
+            Ok(out) => {
+                let item = out
+                    .attributes
+                    .ok_or_else(|| StoreError::Corrupt("update returned no item".into()))?;
+                Ok(from_item::<ChatItem>(item)?.into())
+            }
+            Err(SdkError::ServiceError(se)) if se.err().is_conditional_check_failed_exception() => {
+                match self.get_chat(id).await? {
+                    None => Err(UpdateError::NotFound),
+                    Some(_) => Err(UpdateError::Conflict),
+                }
+            }
+            Err(err) => Err(StoreError::unavailable("updating a chat", err).into()),
+        }
+    }
+
+    async fn append_message(&self, chat: &Chat, msg: NewMessage) -> Result<Appended, AppendError> {
+        let mut last_seq = chat.last_seq;
+        for _ in 0..APPEND_ATTEMPTS {
+            let seq = last_seq + 1;
+            let message = ChatMessage {
+                chat_id: chat.id.clone(),
+                seq,
+                sender: msg.sender.clone(),
+                body: msg.body.clone(),
+                client_message_id: msg.client_message_id.clone(),
+                sent_ms: msg.sent_ms,
+            };
+            let bump = built(
+                Update::builder()
+                    .table_name(&self.tables.chats)
+                    .set_key(Some(Self::chat_key(&chat.id, CHAT_SK.to_owned())))
+                    .update_expression("SET last_seq = :next")
+                    .condition_expression("last_seq = :prev AND #state <> :ended")
+                    .expression_attribute_names("#state", "state")
+                    .expression_attribute_values(":next", n(seq))
+                    .expression_attribute_values(":prev", n(last_seq))
+                    .expression_attribute_values(":ended", to_value(&ChatState::Ended)?)
+                    .build(),
+            )?;
+            let put = built(
+                Put::builder()
+                    .table_name(&self.tables.chats)
+                    .set_item(Some(to_item(&MessageItem::new(&message, chat.expires_at))?))
+                    .condition_expression("attribute_not_exists(pk)")
+                    .build(),
+            )?;
+            let mut tx = self
+                .client
+                .transact_write_items()
+                .transact_items(TransactWriteItem::builder().update(bump).build())
+                .transact_items(TransactWriteItem::builder().put(put).build());
+            if let Some(cmid) = &msg.client_message_id {
+                let marker = ClientMessageItem {
+                    pk: chat_pk(&chat.id),
+                    sk: client_message_sk(cmid),
+                    seq,
+                    expires_at: chat.expires_at,
+                };
+                tx = tx.transact_items(
+                    TransactWriteItem::builder()
+                        .put(built(
+                            Put::builder()
+                                .table_name(&self.tables.chats)
+                                .set_item(Some(to_item(&marker)?))
+                                .condition_expression("attribute_not_exists(pk)")
+                                .build(),
+                        )?)
+                        .build(),
+                );
+            }
+            match tx.send().await {
+                Ok(_) => {
+                    return Ok(Appended {
+                        message,
+                        duplicate: false,
+                    })
+                }
+                Err(SdkError::ServiceError(se)) if se.err().is_transaction_canceled_exception() => {
+                    // Either the client message id was used (a retried send), or the chat moved
+                    // on (another writer took this sequence number, or the chat ended).
+                    if let Some(earlier) = self.earlier_send(&chat.id, &msg).await? {
+                        return Ok(Appended {
+                            message: earlier,
+                            duplicate: true,
+                        });
+                    }
+                    let current = self
+                        .get_chat(&chat.id)
+                        .await?
+                        .ok_or(AppendError::NotFound)?;
+                    if current.state == ChatState::Ended {
+                        return Err(AppendError::ChatEnded);
+                    }
+                    last_seq = current.last_seq;
+                }
+                Err(err) => return Err(StoreError::unavailable("appending a message", err).into()),
+            }
+        }
+        Err(StoreError::Corrupt("too much contention appending a message".into()).into())
+    }
+
+    async fn messages_after(
+        &self,
+        chat: &ChatId,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<ChatMessage>, StoreError> {
+        let items = self
+            .query_all(
+                &self.tables.chats,
+                None,
+                "pk = :pk AND sk BETWEEN :from AND :to",
+                HashMap::new(),
+                HashMap::from([
+                    (":pk".to_owned(), s(chat_pk(chat))),
+                    (":from".to_owned(), s(message_sk(after.saturating_add(1)))),
+                    (":to".to_owned(), s(message_sk(u64::MAX))),
+                ]),
+                limit,
+            )
+            .await?;
+        items
+            .into_iter()
+            .map(|i| from_item::<MessageItem>(i).map(Into::into))
+            .collect()
+    }
+
+    async fn mark_delivered(
+        &self,
+        chat: &ChatId,
+        seq: u64,
+        side: Side,
+    ) -> Result<bool, StoreError> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.tables.chats)
+            .set_key(Some(Self::chat_key(chat, message_sk(seq))))
+            .update_expression("SET #d = :t")
+            .condition_expression("attribute_exists(pk) AND attribute_not_exists(#d)")
+            .expression_attribute_names("#d", delivered_attr(side))
+            .expression_attribute_values(":t", AttributeValue::Bool(true))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(SdkError::ServiceError(se)) if se.err().is_conditional_check_failed_exception() => {
+                Ok(false)
+            }
+            Err(err) => Err(StoreError::unavailable("marking a delivery", err)),
+        }
+    }
+
+    async fn unmark_delivered(
+        &self,
+        chat: &ChatId,
+        seq: u64,
+        side: Side,
+    ) -> Result<(), StoreError> {
+        self.client
+            .update_item()
+            .table_name(&self.tables.chats)
+            .set_key(Some(Self::chat_key(chat, message_sk(seq))))
+            .update_expression("REMOVE #d")
+            .expression_attribute_names("#d", delivered_attr(side))
+            .send()
+            .await
+            .map_err(|e| StoreError::unavailable("unmarking a delivery", e))?;
+        Ok(())
+    }
+
+    async fn waiting_chats(&self, force: &ForceId, limit: usize) -> Result<Vec<Chat>, StoreError> {
+        let items = self
+            .query_all(
+                &self.tables.chats,
+                Some("queue"),
+                "#f = :f",
+                HashMap::from([("#f".to_owned(), "force".to_owned())]),
+                HashMap::from([(":f".to_owned(), s(force.as_str()))]),
+                limit,
+            )
+            .await?;
+        items
+            .into_iter()
+            .map(|i| from_item::<ChatItem>(i).map(Into::into))
+            .collect()
+    }
+
+    async fn chats_held_by(&self, operator: &OperatorId) -> Result<Vec<Chat>, StoreError> {
+        let items = self
+            .query_all(
+                &self.tables.chats,
+                Some("operator"),
+                "#a = :a",
+                HashMap::from([("#a".to_owned(), "active_operator".to_owned())]),
+                HashMap::from([(":a".to_owned(), s(operator.as_str()))]),
+                1000,
+            )
+            .await?;
+        let mut chats: Vec<Chat> = items
+            .into_iter()
+            .map(|i| from_item::<ChatItem>(i).map(Into::into))
+            .collect::<Result<_, _>>()?;
+        chats.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(chats)
+    }
+}
+
+#[async_trait]
+impl ConnectionStore for DynamoStore {
+    async fn put_connection(&self, conn: &Connection) -> Result<(), StoreError> {
+        self.client
+            .put_item()
+            .table_name(&self.tables.connections)
+            .set_item(Some(to_item(&ConnectionItem::from(conn))?))
+            .send()
+            .await
+            .map_err(|e| StoreError::unavailable("storing a connection", e))?;
+        Ok(())
+    }
+
+    async fn get_connection(&self, id: &ConnectionId) -> Result<Option<Connection>, StoreError> {
+        let item = self
+            .get(&self.tables.connections, Self::connection_key(id))
+            .await?;
+        item.map(|i| from_item::<ConnectionItem>(i).map(Into::into))
+            .transpose()
+    }
+
+    async fn delete_connection(&self, id: &ConnectionId) -> Result<Option<Connection>, StoreError> {
+        let out = self
+            .client
+            .delete_item()
+            .table_name(&self.tables.connections)
+            .set_key(Some(Self::connection_key(id)))
+            .return_values(ReturnValue::AllOld)
+            .send()
+            .await
+            .map_err(|e| StoreError::unavailable("deleting a connection", e))?;
+        out.attributes
+            .filter(|a| !a.is_empty())
+            .map(|i| from_item::<ConnectionItem>(i).map(Into::into))
+            .transpose()
+    }
+
+    async fn set_connection_chat(
+        &self,
+        id: &ConnectionId,
+        chat: &ChatId,
+    ) -> Result<(), StoreError> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.tables.connections)
+            .set_key(Some(Self::connection_key(id)))
+            .update_expression("SET chat_id = :c")
+            .condition_expression("attribute_exists(pk)")
+            .expression_attribute_values(":c", s(chat.as_str()))
+            .send()
+            .await;
+        match result {
+            // The socket closed meanwhile: nothing to bind.
+            Err(SdkError::ServiceError(se)) if se.err().is_conditional_check_failed_exception() => {
+                Ok(())
+            }
+            Err(err) => Err(StoreError::unavailable("binding a connection", err)),
+            Ok(_) => Ok(()),
+        }
+    }
+
+    async fn operator_connections(
+        &self,
+        operator: Option<&OperatorId>,
+    ) -> Result<Vec<Connection>, StoreError> {
+        let mut names = HashMap::from([("#r".to_owned(), "online_role".to_owned())]);
+        let mut values = HashMap::from([(":r".to_owned(), s(OPERATOR_ROLE))]);
+        let mut condition = "#r = :r".to_owned();
+        if let Some(op) = operator {
+            names.insert("#o".to_owned(), "operator_id".to_owned());
+            values.insert(":o".to_owned(), s(op.as_str()));
+            condition.push_str(" AND #o = :o");
+        }
+        let items = self
+            .query_all(
+                &self.tables.connections,
+                Some("online"),
+                &condition,
+                names,
+                values,
+                10_000,
+            )
+            .await?;
+        let mut conns: Vec<Connection> = items
+            .into_iter()
+            .map(|i| from_item::<ConnectionItem>(i).map(Into::into))
+            .collect::<Result<_, _>>()?;
+        conns.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(conns)
+    }
+
+    async fn admit_frame(
+        &self,
+        id: &ConnectionId,
+        now_secs: i64,
+        limit: RateLimit,
+    ) -> Result<Connection, RateError> {
+        // One counter attribute per window (`rl_<window>`); the previous window's is removed
+        // as we go, so an item carries at most a stale counter or two until its TTL.
+        let window = now_secs / limit.window_secs.max(1);
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.tables.connections)
+            .set_key(Some(Self::connection_key(id)))
+            .update_expression("ADD #w :one REMOVE #prev")
+            .condition_expression(
+                "attribute_exists(pk) AND (attribute_not_exists(#w) OR #w < :max)",
+            )
+            .expression_attribute_names("#w", format!("rl_{window}"))
+            .expression_attribute_names("#prev", format!("rl_{}", window - 1))
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":max", n(limit.max))
+            .return_values(ReturnValue::AllNew)
+            .send()
+            .await;
+        match result {
+            Ok(out) => {
+                let item = out
+                    .attributes
+                    .ok_or_else(|| StoreError::Corrupt("update returned no item".into()))?;
+                Ok(from_item::<ConnectionItem>(item)?.into())
+            }
+            Err(SdkError::ServiceError(se)) if se.err().is_conditional_check_failed_exception() => {
+                match self.get_connection(id).await? {
+                    None => Err(RateError::NotFound),
+                    Some(_) => Err(RateError::Limited),
+                }
+            }
+            Err(err) => Err(StoreError::unavailable("counting a frame", err).into()),
+        }
+    }
+}

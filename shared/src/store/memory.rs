@@ -1,0 +1,279 @@
+//! The embedded in-process store: the local gateway's default and a fast fake for tests.
+//! It keeps the DynamoDB adapter's semantics (conditional writes, ordering, idempotency).
+
+use super::{
+    AppendError, Appended, ChatStore, ConnectionStore, RateError, RateLimit, StoreError,
+    UpdateError,
+};
+use crate::domain::{
+    Chat, ChatId, ChatMessage, ChatPatch, ChatState, ClientMessageId, Connection, ConnectionId,
+    ForceId, Guard, NewMessage, OperatorId, Role, Side,
+};
+use async_trait::async_trait;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Mutex, MutexGuard};
+
+#[derive(Default)]
+struct ChatRecord {
+    chat: Option<Chat>,
+    messages: Vec<ChatMessage>,
+    client_ids: HashMap<ClientMessageId, u64>,
+    delivered: HashSet<(u64, Side)>,
+}
+
+struct ConnectionRecord {
+    conn: Connection,
+    window: i64,
+    count: u32,
+}
+
+#[derive(Default)]
+struct Inner {
+    chats: HashMap<ChatId, ChatRecord>,
+    connections: HashMap<ConnectionId, ConnectionRecord>,
+}
+
+#[derive(Default)]
+pub struct MemoryStore {
+    inner: Mutex<Inner>,
+}
+
+impl MemoryStore {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        // A panic while holding the lock cannot leave a half-written record (every write is
+        // one assignment), so a poisoned lock is still consistent.
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+#[async_trait]
+impl ChatStore for MemoryStore {
+    async fn create_chat(&self, chat: &Chat) -> Result<(), StoreError> {
+        let mut inner = self.lock();
+        let rec = inner.chats.entry(chat.id.clone()).or_default();
+        if rec.chat.is_some() {
+            return Err(StoreError::Corrupt(format!("chat {} exists", chat.id)));
+        }
+        rec.chat = Some(chat.clone());
+        Ok(())
+    }
+
+    async fn get_chat(&self, id: &ChatId) -> Result<Option<Chat>, StoreError> {
+        Ok(self.lock().chats.get(id).and_then(|r| r.chat.clone()))
+    }
+
+    async fn update_chat(
+        &self,
+        id: &ChatId,
+        guard: &Guard,
+        patch: &ChatPatch,
+    ) -> Result<Chat, UpdateError> {
+        let mut inner = self.lock();
+        let chat = inner
+            .chats
+            .get_mut(id)
+            .and_then(|r| r.chat.as_mut())
+            .ok_or(UpdateError::NotFound)?;
+        if !guard.admits(chat) {
+            return Err(UpdateError::Conflict);
+        }
+        patch.apply(chat);
+        Ok(chat.clone())
+    }
+
+    async fn append_message(&self, chat: &Chat, msg: NewMessage) -> Result<Appended, AppendError> {
+        let mut inner = self.lock();
+        let rec = inner.chats.get_mut(&chat.id).ok_or(AppendError::NotFound)?;
+        let Some(current) = rec.chat.as_mut() else {
+            return Err(AppendError::NotFound);
+        };
+        if let Some(cmid) = &msg.client_message_id {
+            if let Some(seq) = rec.client_ids.get(cmid) {
+                let message = rec
+                    .messages
+                    .iter()
+                    .find(|m| m.seq == *seq)
+                    .cloned()
+                    .ok_or_else(|| StoreError::Corrupt("client id without message".into()))?;
+                return Ok(Appended {
+                    message,
+                    duplicate: true,
+                });
+            }
+        }
+        if current.state == ChatState::Ended {
+            return Err(AppendError::ChatEnded);
+        }
+        current.last_seq += 1;
+        let message = ChatMessage {
+            chat_id: chat.id.clone(),
+            seq: current.last_seq,
+            sender: msg.sender,
+            body: msg.body,
+            client_message_id: msg.client_message_id.clone(),
+            sent_ms: msg.sent_ms,
+        };
+        if let Some(cmid) = msg.client_message_id {
+            rec.client_ids.insert(cmid, message.seq);
+        }
+        rec.messages.push(message.clone());
+        Ok(Appended {
+            message,
+            duplicate: false,
+        })
+    }
+
+    async fn messages_after(
+        &self,
+        chat: &ChatId,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<ChatMessage>, StoreError> {
+        Ok(self
+            .lock()
+            .chats
+            .get(chat)
+            .map(|r| {
+                r.messages
+                    .iter()
+                    .filter(|m| m.seq > after)
+                    .take(limit)
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+
+    async fn mark_delivered(
+        &self,
+        chat: &ChatId,
+        seq: u64,
+        side: Side,
+    ) -> Result<bool, StoreError> {
+        let mut inner = self.lock();
+        match inner.chats.get_mut(chat) {
+            Some(r) if r.messages.iter().any(|m| m.seq == seq) => {
+                Ok(r.delivered.insert((seq, side)))
+            }
+            _ => Err(StoreError::Corrupt(format!(
+                "no message {seq} in chat {chat}"
+            ))),
+        }
+    }
+
+    async fn unmark_delivered(
+        &self,
+        chat: &ChatId,
+        seq: u64,
+        side: Side,
+    ) -> Result<(), StoreError> {
+        if let Some(r) = self.lock().chats.get_mut(chat) {
+            r.delivered.remove(&(seq, side));
+        }
+        Ok(())
+    }
+
+    async fn waiting_chats(&self, force: &ForceId, limit: usize) -> Result<Vec<Chat>, StoreError> {
+        let inner = self.lock();
+        let mut waiting: Vec<Chat> = inner
+            .chats
+            .values()
+            .filter_map(|r| r.chat.as_ref())
+            .filter(|c| &c.force == force && c.queue.is_some())
+            .cloned()
+            .collect();
+        waiting.sort_by(|a, b| (a.queue, &a.id).cmp(&(b.queue, &b.id)));
+        waiting.truncate(limit);
+        Ok(waiting)
+    }
+
+    async fn chats_held_by(&self, operator: &OperatorId) -> Result<Vec<Chat>, StoreError> {
+        let inner = self.lock();
+        let mut held: Vec<Chat> = inner
+            .chats
+            .values()
+            .filter_map(|r| r.chat.as_ref())
+            .filter(|c| c.state == ChatState::Active && c.operator.as_ref() == Some(operator))
+            .cloned()
+            .collect();
+        held.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(held)
+    }
+}
+
+#[async_trait]
+impl ConnectionStore for MemoryStore {
+    async fn put_connection(&self, conn: &Connection) -> Result<(), StoreError> {
+        self.lock().connections.insert(
+            conn.id.clone(),
+            ConnectionRecord {
+                conn: conn.clone(),
+                window: 0,
+                count: 0,
+            },
+        );
+        Ok(())
+    }
+
+    async fn get_connection(&self, id: &ConnectionId) -> Result<Option<Connection>, StoreError> {
+        Ok(self.lock().connections.get(id).map(|r| r.conn.clone()))
+    }
+
+    async fn delete_connection(&self, id: &ConnectionId) -> Result<Option<Connection>, StoreError> {
+        Ok(self.lock().connections.remove(id).map(|r| r.conn))
+    }
+
+    async fn set_connection_chat(
+        &self,
+        id: &ConnectionId,
+        chat: &ChatId,
+    ) -> Result<(), StoreError> {
+        if let Some(r) = self.lock().connections.get_mut(id) {
+            r.conn.chat = Some(chat.clone());
+        }
+        Ok(())
+    }
+
+    async fn operator_connections(
+        &self,
+        operator: Option<&OperatorId>,
+    ) -> Result<Vec<Connection>, StoreError> {
+        let inner = self.lock();
+        let mut conns: Vec<Connection> = inner
+            .connections
+            .values()
+            .filter(|r| match (&r.conn.role, operator) {
+                (Role::Operator { .. }, None) => true,
+                (Role::Operator { operator_id }, Some(want)) => operator_id == want,
+                (Role::Citizen, _) => false,
+            })
+            .map(|r| r.conn.clone())
+            .collect();
+        conns.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(conns)
+    }
+
+    async fn admit_frame(
+        &self,
+        id: &ConnectionId,
+        now_secs: i64,
+        limit: RateLimit,
+    ) -> Result<Connection, RateError> {
+        let mut inner = self.lock();
+        let r = inner.connections.get_mut(id).ok_or(RateError::NotFound)?;
+        let window = now_secs / limit.window_secs.max(1);
+        if r.window != window {
+            r.window = window;
+            r.count = 0;
+        }
+        if r.count >= limit.max {
+            return Err(RateError::Limited);
+        }
+        r.count += 1;
+        Ok(r.conn.clone())
+    }
+}

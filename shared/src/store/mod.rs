@@ -1,0 +1,170 @@
+//! The storage port: what the chat service needs from a database, in domain terms. Two
+//! adapters implement it — DynamoDB and an embedded in-process store — and one contract test
+//! suite (tests/tests/store_contract.rs) holds them to the same behaviour.
+
+mod dynamo;
+pub mod items;
+mod memory;
+pub mod tables;
+
+pub use dynamo::{DynamoStore, TableNames};
+pub use memory::MemoryStore;
+
+use crate::domain::{
+    Chat, ChatId, ChatMessage, ChatPatch, Connection, ConnectionId, ForceId, Guard, NewMessage,
+    OperatorId, Side,
+};
+use async_trait::async_trait;
+
+/// A failure of the database itself (network, throttling, a malformed item). The cause is kept
+/// for the logs; callers show the client a generic error.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("storage unavailable: {context}")]
+    Unavailable {
+        context: &'static str,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    #[error("stored item is malformed: {0}")]
+    Corrupt(String),
+}
+
+impl StoreError {
+    pub fn unavailable(
+        context: &'static str,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        Self::Unavailable {
+            context,
+            source: Box::new(source),
+        }
+    }
+}
+
+/// Why a conditional change of a chat did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum UpdateError {
+    #[error("no such chat")]
+    NotFound,
+    /// The chat was no longer in a state the guard admits: someone else changed it first.
+    #[error("the chat changed meanwhile")]
+    Conflict,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppendError {
+    #[error("no such chat")]
+    NotFound,
+    #[error("the chat has ended")]
+    ChatEnded,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The result of storing a message: the stored message, and whether it had been stored
+/// before under the same client message id (a retried send).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Appended {
+    pub message: ChatMessage,
+    pub duplicate: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RateError {
+    #[error("no such connection")]
+    NotFound,
+    #[error("too many frames on this connection")]
+    Limited,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// A fixed-window rate limit: at most `max` frames per window of `window_secs`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit {
+    pub max: u32,
+    pub window_secs: i64,
+}
+
+/// Chats and their messages.
+#[async_trait]
+pub trait ChatStore: Send + Sync {
+    /// Stores a new chat; fails if the id exists.
+    async fn create_chat(&self, chat: &Chat) -> Result<(), StoreError>;
+
+    async fn get_chat(&self, id: &ChatId) -> Result<Option<Chat>, StoreError>;
+
+    /// Changes a chat if, at the moment of writing, it is still as `guard` expects. Of any
+    /// number of concurrent callers with the same guard, at most one succeeds.
+    async fn update_chat(
+        &self,
+        id: &ChatId,
+        guard: &Guard,
+        patch: &ChatPatch,
+    ) -> Result<Chat, UpdateError>;
+
+    /// Stores a message as the next in the chat's order. A message whose client message id was
+    /// stored before is not stored again: the earlier one is returned as a duplicate.
+    /// `chat` is the caller's copy (its `last_seq` is a hint; a stale one costs a retry).
+    async fn append_message(&self, chat: &Chat, msg: NewMessage) -> Result<Appended, AppendError>;
+
+    /// Messages with `seq > after`, oldest first, at most `limit`.
+    async fn messages_after(
+        &self,
+        chat: &ChatId,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<ChatMessage>, StoreError>;
+
+    /// Records that a message went to one side. Returns false when it had been recorded before
+    /// (a stream record seen twice), so the caller does not deliver it again.
+    async fn mark_delivered(&self, chat: &ChatId, seq: u64, side: Side)
+        -> Result<bool, StoreError>;
+
+    /// Undoes `mark_delivered` after a delivery failed, so that the retry delivers.
+    async fn unmark_delivered(&self, chat: &ChatId, seq: u64, side: Side)
+        -> Result<(), StoreError>;
+
+    /// The operator queue of a force: emergencies first, then oldest first.
+    async fn waiting_chats(&self, force: &ForceId, limit: usize) -> Result<Vec<Chat>, StoreError>;
+
+    /// Chats an operator holds now.
+    async fn chats_held_by(&self, operator: &OperatorId) -> Result<Vec<Chat>, StoreError>;
+}
+
+/// Open WebSocket connections.
+#[async_trait]
+pub trait ConnectionStore: Send + Sync {
+    async fn put_connection(&self, conn: &Connection) -> Result<(), StoreError>;
+
+    async fn get_connection(&self, id: &ConnectionId) -> Result<Option<Connection>, StoreError>;
+
+    /// Removes a connection and returns what it was (None if it was already gone).
+    async fn delete_connection(&self, id: &ConnectionId) -> Result<Option<Connection>, StoreError>;
+
+    /// Binds a citizen's connection to their chat.
+    async fn set_connection_chat(&self, id: &ConnectionId, chat: &ChatId)
+        -> Result<(), StoreError>;
+
+    /// Connections of operators online: all of them, or one operator's.
+    async fn operator_connections(
+        &self,
+        operator: Option<&OperatorId>,
+    ) -> Result<Vec<Connection>, StoreError>;
+
+    /// Counts one frame against the connection's rate limit and returns the connection: the
+    /// identity check and the limit in one request.
+    async fn admit_frame(
+        &self,
+        id: &ConnectionId,
+        now_secs: i64,
+        limit: RateLimit,
+    ) -> Result<Connection, RateError>;
+}
+
+/// Everything the chat functions store.
+pub trait Store: ChatStore + ConnectionStore {}
+impl<T: ChatStore + ConnectionStore> Store for T {}

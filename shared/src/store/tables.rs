@@ -1,0 +1,171 @@
+//! The table definitions: one source for the DynamoDB adapter, the local gateway (which
+//! creates the tables on a DynamoDB-compatible server) and the check of the CloudFormation
+//! template (`infra/template.yaml`), so the three cannot drift apart.
+
+use super::StoreError;
+use aws_sdk_dynamodb::types::{
+    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection,
+    ProjectionType, ScalarAttributeType, StreamSpecification, StreamViewType,
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Index {
+    pub name: &'static str,
+    pub partition_key: &'static str,
+    pub sort_key: Option<&'static str>,
+}
+
+/// One table. Every key attribute is a string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TableDef {
+    /// The resource's logical id in the template.
+    pub logical_id: &'static str,
+    /// The environment variable that gives a function the table's name.
+    pub env_var: &'static str,
+    pub partition_key: &'static str,
+    pub sort_key: Option<&'static str>,
+    pub indexes: &'static [Index],
+    pub ttl_attribute: Option<&'static str>,
+    /// Whether the table streams new and old images (the message pipeline).
+    pub stream: bool,
+}
+
+/// Chats, their messages, their idempotency markers. Streams feed `translate` and `faq-reply`.
+pub const CHATS: TableDef = TableDef {
+    logical_id: "ChatsTable",
+    env_var: "CHATS_TABLE",
+    partition_key: "pk",
+    sort_key: Some("sk"),
+    indexes: &[
+        // Sparse: only waiting chats carry `queue_sk` ("{priority}#{since_ms}#{chat}").
+        Index {
+            name: "queue",
+            partition_key: "force",
+            sort_key: Some("queue_sk"),
+        },
+        // Sparse: only active chats carry `active_operator`.
+        Index {
+            name: "operator",
+            partition_key: "active_operator",
+            sort_key: None,
+        },
+    ],
+    ttl_attribute: Some("expires_at"),
+    stream: true,
+};
+
+/// Open sockets. Only operators' items carry `online_role`, so the index lists operators online.
+pub const CONNECTIONS: TableDef = TableDef {
+    logical_id: "ConnectionsTable",
+    env_var: "CONNECTIONS_TABLE",
+    partition_key: "pk",
+    sort_key: None,
+    indexes: &[Index {
+        name: "online",
+        partition_key: "online_role",
+        sort_key: Some("operator_id"),
+    }],
+    ttl_attribute: Some("expires_at"),
+    stream: false,
+};
+
+pub const ALL: &[TableDef] = &[CHATS, CONNECTIONS];
+
+fn key(name: &str, kind: KeyType) -> Result<KeySchemaElement, StoreError> {
+    KeySchemaElement::builder()
+        .attribute_name(name)
+        .key_type(kind)
+        .build()
+        .map_err(|e| StoreError::unavailable("building a key schema", e))
+}
+
+fn keys(pk: &str, sk: Option<&str>) -> Result<Vec<KeySchemaElement>, StoreError> {
+    let mut out = vec![key(pk, KeyType::Hash)?];
+    if let Some(sk) = sk {
+        out.push(key(sk, KeyType::Range)?);
+    }
+    Ok(out)
+}
+
+impl TableDef {
+    /// Every attribute used in a key of the table or its indexes.
+    pub fn key_attributes(&self) -> Vec<&'static str> {
+        let mut all = vec![self.partition_key];
+        all.extend(self.sort_key);
+        for i in self.indexes {
+            all.push(i.partition_key);
+            all.extend(i.sort_key);
+        }
+        let mut seen = Vec::new();
+        for a in all {
+            if !seen.contains(&a) {
+                seen.push(a);
+            }
+        }
+        seen
+    }
+
+    /// Creates the table (on-demand billing, as in the template) and turns on its TTL.
+    pub async fn create(
+        &self,
+        client: &aws_sdk_dynamodb::Client,
+        name: &str,
+    ) -> Result<(), StoreError> {
+        let mut req = client
+            .create_table()
+            .table_name(name)
+            .billing_mode(BillingMode::PayPerRequest)
+            .set_key_schema(Some(keys(self.partition_key, self.sort_key)?));
+        for a in self.key_attributes() {
+            req = req.attribute_definitions(
+                AttributeDefinition::builder()
+                    .attribute_name(a)
+                    .attribute_type(ScalarAttributeType::S)
+                    .build()
+                    .map_err(|e| StoreError::unavailable("building an attribute", e))?,
+            );
+        }
+        for i in self.indexes {
+            req = req.global_secondary_indexes(
+                GlobalSecondaryIndex::builder()
+                    .index_name(i.name)
+                    .set_key_schema(Some(keys(i.partition_key, i.sort_key)?))
+                    .projection(
+                        Projection::builder()
+                            .projection_type(ProjectionType::All)
+                            .build(),
+                    )
+                    .build()
+                    .map_err(|e| StoreError::unavailable("building an index", e))?,
+            );
+        }
+        if self.stream {
+            req = req.stream_specification(
+                StreamSpecification::builder()
+                    .stream_enabled(true)
+                    .stream_view_type(StreamViewType::NewAndOldImages)
+                    .build()
+                    .map_err(|e| StoreError::unavailable("building a stream spec", e))?,
+            );
+        }
+        req.send()
+            .await
+            .map_err(|e| StoreError::unavailable("creating a table", e))?;
+        if let Some(ttl) = self.ttl_attribute {
+            client
+                .update_time_to_live()
+                .table_name(name)
+                .time_to_live_specification(
+                    aws_sdk_dynamodb::types::TimeToLiveSpecification::builder()
+                        .attribute_name(ttl)
+                        .enabled(true)
+                        .build()
+                        .map_err(|e| StoreError::unavailable("building a TTL spec", e))?,
+                )
+                .send()
+                .await
+                .map_err(|e| StoreError::unavailable("enabling TTL", e))?;
+        }
+        Ok(())
+    }
+}
