@@ -68,6 +68,18 @@ impl Sockets {
         }
     }
 
+    /// The ids of the open sockets of one API.
+    pub fn ids(&self, api: Api) -> Vec<String> {
+        let mut ids: Vec<String> = self
+            .lock()
+            .iter()
+            .filter(|(_, s)| s.api == api)
+            .map(|(id, _)| id.clone())
+            .collect();
+        ids.sort();
+        ids
+    }
+
     pub fn len(&self) -> usize {
         self.lock().len()
     }
@@ -99,7 +111,10 @@ pub fn management_routes(sockets: Sockets) -> Router {
 
 fn gone() -> Response {
     let mut headers = HeaderMap::new();
-    headers.insert("x-amzn-errortype", HeaderValue::from_static("GoneException"));
+    headers.insert(
+        "x-amzn-errortype",
+        HeaderValue::from_static("GoneException"),
+    );
     headers.insert("content-type", HeaderValue::from_static("application/json"));
     (
         StatusCode::GONE,

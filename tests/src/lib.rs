@@ -103,6 +103,29 @@ pub fn moto_endpoint() -> String {
     }
 }
 
+/// Runs the real AWS CLI (from the project's virtual environment, or `AWS_CLI`) with
+/// throwaway credentials: it only ever talks to local endpoints.
+pub async fn aws_cli(args: &[&str]) -> anyhow::Result<std::process::Output> {
+    let cli = std::env::var("AWS_CLI")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| workspace_root().join(".venv/bin/aws"));
+    tokio::process::Command::new(&cli)
+        .args(args)
+        .env("AWS_ACCESS_KEY_ID", "local")
+        .env("AWS_SECRET_ACCESS_KEY", "local")
+        .env("AWS_DEFAULT_REGION", "eu-west-2")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env_remove("AWS_PROFILE")
+        .output()
+        .await
+        .with_context(|| {
+            format!(
+                "cannot run {} — scripts/test installs it in .venv",
+                cli.display()
+            )
+        })
+}
+
 /// A prefix no other test uses, so tests run in parallel on one moto server.
 pub fn unique_prefix() -> String {
     format!("t{}-", uuid::Uuid::new_v4().simple())
@@ -138,7 +161,10 @@ pub async fn spawn_gateway(kind: StoreKind) -> Running {
     spawn_gateway_with(kind, |_| {}).await
 }
 
-pub async fn spawn_gateway_with(kind: StoreKind, tweak: impl FnOnce(&mut GatewayConfig)) -> Running {
+pub async fn spawn_gateway_with(
+    kind: StoreKind,
+    tweak: impl FnOnce(&mut GatewayConfig),
+) -> Running {
     let mut config = GatewayConfig {
         listen: "127.0.0.1:0".parse().expect("an address"),
         dynamodb_endpoint: match kind {
@@ -154,9 +180,8 @@ pub async fn spawn_gateway_with(kind: StoreKind, tweak: impl FnOnce(&mut Gateway
     start(config).await.expect("the gateway starts")
 }
 
-type Ws = tokio_tungstenite::WebSocketStream<
-    tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
->;
+type Ws =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 /// A protocol client over a real WebSocket.
 pub struct Client {
@@ -273,11 +298,15 @@ impl Client {
 
     /// Starts a chat; returns (chat id, resume token).
     pub async fn start_chat(&mut self) -> anyhow::Result<(String, String)> {
-        self.send(json!({"action": "start", "language": "en"})).await?;
+        self.send(json!({"action": "start", "language": "en"}))
+            .await?;
         let started = self.expect("chat_started").await?;
         Ok((
             started["chatId"].as_str().unwrap_or_default().to_owned(),
-            started["resumeToken"].as_str().unwrap_or_default().to_owned(),
+            started["resumeToken"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
         ))
     }
 

@@ -34,26 +34,30 @@ pub(crate) async fn dispatch(
         ClientFrame::Leave { quick } => leave(deps, conn, quick).await.map(Some),
         ClientFrame::History { chat_id, after_seq } => {
             let chat = own_chat(deps, conn, chat_id.as_ref()).await?;
-            history(deps, &chat, &chat.language, after_seq).await.map(Some)
+            history(deps, &chat, &chat.language, after_seq)
+                .await
+                .map(Some)
         }
         ClientFrame::Ping {} => Ok(Some(ServerFrame::Pong {})),
         // Operator actions are refused before dispatch.
-        _ => Err(Failure::client(ErrorCode::Forbidden, "that action is for operators")),
+        _ => Err(Failure::client(
+            ErrorCode::Forbidden,
+            "that action is for operators",
+        )),
     }
 }
 
 /// The citizen's own chat. A chat id in the frame must be theirs: naming another chat gets
 /// the same answer as naming one that does not exist.
-async fn own_chat(
-    deps: &Deps,
-    conn: &Connection,
-    named: Option<&ChatId>,
-) -> Result<Chat, Failure> {
+async fn own_chat(deps: &Deps, conn: &Connection, named: Option<&ChatId>) -> Result<Chat, Failure> {
     let Some(mine) = &conn.chat else {
         return Err(Failure::client(ErrorCode::NoChat, "start a chat first"));
     };
     if named.is_some_and(|n| n != mine) {
-        return Err(Failure::client(ErrorCode::NotYourChat, "that is not your chat"));
+        return Err(Failure::client(
+            ErrorCode::NotYourChat,
+            "that is not your chat",
+        ));
     }
     deps.store
         .get_chat(mine)
@@ -108,7 +112,12 @@ async fn resume(
     token: &str,
     after_seq: u64,
 ) -> Result<ServerFrame, Failure> {
-    let invalid = || Failure::client(ErrorCode::InvalidResumeToken, "the resume token is not valid");
+    let invalid = || {
+        Failure::client(
+            ErrorCode::InvalidResumeToken,
+            "the resume token is not valid",
+        )
+    };
     let token = ResumeToken::parse(token).map_err(|_| invalid())?;
     if conn.chat.as_ref().is_some_and(|c| c != &token.chat_id) {
         return Err(Failure::client(
@@ -134,12 +143,12 @@ async fn resume(
         .update_chat(&chat.id, &Guard::not_ended(), &patch)
         .await?;
     deps.store.set_connection_chat(&conn.id, &chat.id).await?;
-    let missed = deps
-        .store
-        .messages_after(&chat.id, after_seq, PAGE)
-        .await?;
+    let missed = deps.store.messages_after(&chat.id, after_seq, PAGE).await?;
     deps.store
-        .append_message(&chat, NewMessage::event(ChatEvent::CitizenReturned, now_ms()))
+        .append_message(
+            &chat,
+            NewMessage::event(ChatEvent::CitizenReturned, now_ms()),
+        )
         .await?;
     let (missed, _more) = fit_transcript(&missed, &chat.language, TRANSCRIPT_BUDGET_BYTES);
     tracing::info!(chat_id = %chat.id, connection_id = %conn.id, "chat resumed");
@@ -184,7 +193,9 @@ pub async fn request_operator(deps: &Deps, conn: &Connection) -> Result<(), Fail
 
 /// Moves a chat into the queue on behalf of an actor (the citizen, or the bot on a handoff).
 pub async fn enter_queue(deps: &Deps, chat: &Chat, actor: &Actor) -> Result<(), Failure> {
-    let guard = chat.check(actor, &Transition::EnterQueue).map_err(transition)?;
+    let guard = chat
+        .check(actor, &Transition::EnterQueue)
+        .map_err(transition)?;
     if chat.state != ChatState::Waiting {
         let patch = ChatPatch {
             state: Some(ChatState::Waiting),
@@ -197,7 +208,10 @@ pub async fn enter_queue(deps: &Deps, chat: &Chat, actor: &Actor) -> Result<(), 
         let chat = deps.store.update_chat(&chat.id, &guard, &patch).await?;
         let emergency = chat.priority == Priority::Emergency;
         deps.store
-            .append_message(&chat, NewMessage::event(ChatEvent::Queued { emergency }, now_ms()))
+            .append_message(
+                &chat,
+                NewMessage::event(ChatEvent::Queued { emergency }, now_ms()),
+            )
             .await?;
         tracing::info!(chat_id = %chat.id, "chat queued");
     }
@@ -217,7 +231,10 @@ async fn leave(deps: &Deps, conn: &Connection, quick: bool) -> Result<ServerFram
         .map_err(transition)?;
     // The event goes in first: once the chat has ended, nothing more is appended.
     deps.store
-        .append_message(&chat, NewMessage::event(ChatEvent::Ended { reason }, now_ms()))
+        .append_message(
+            &chat,
+            NewMessage::event(ChatEvent::Ended { reason }, now_ms()),
+        )
         .await?;
     let patch = ChatPatch {
         state: Some(ChatState::Ended),
@@ -263,4 +280,3 @@ pub fn transition(e: TransitionError) -> Failure {
     };
     Failure::client(code, &e.to_string())
 }
-

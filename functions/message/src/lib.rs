@@ -134,7 +134,10 @@ pub async fn handle(deps: &Deps, req: ApiGatewayWebsocketProxyRequest) -> ApiGat
         }
         Err(Failure::Store(e)) => {
             tracing::error!(connection_id = %connection_id, error = ?e, "storage failure");
-            ServerFrame::error(ErrorCode::Internal, "something went wrong; please try again")
+            ServerFrame::error(
+                ErrorCode::Internal,
+                "something went wrong; please try again",
+            )
         }
     };
     let _ = deps.post(api, &connection_id, &frame).await;

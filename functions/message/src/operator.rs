@@ -2,7 +2,9 @@
 
 use crate::citizen::{history, transition};
 use crate::Failure;
-use bluelamp::chat::{announce_queue, fit_transcript, queue_entries, Deps, TRANSCRIPT_BUDGET_BYTES};
+use bluelamp::chat::{
+    announce_queue, fit_transcript, queue_entries, Deps, TRANSCRIPT_BUDGET_BYTES,
+};
 use bluelamp::domain::{
     now_ms, Actor, Chat, ChatEvent, ChatId, ChatPatch, ChatState, Connection, EndReason,
     LanguageCode, NewMessage, OperatorId, QueueSlot, Sender, Transition,
@@ -50,7 +52,10 @@ pub(crate) async fn dispatch(
         ClientFrame::HandBack { chat_id } => hand_back(deps, me, &chat_id).await.map(Some),
         ClientFrame::End { chat_id } => end(deps, me, &chat_id).await.map(Some),
         ClientFrame::Ping {} => Ok(Some(ServerFrame::Pong {})),
-        _ => Err(Failure::client(ErrorCode::Forbidden, "that action is for citizens")),
+        _ => Err(Failure::client(
+            ErrorCode::Forbidden,
+            "that action is for citizens",
+        )),
     }
 }
 
@@ -87,10 +92,12 @@ async fn claim(deps: &Deps, me: &OperatorId, id: &ChatId) -> Result<ServerFrame,
         return Err(not_waiting());
     }
     let actor = Actor::Operator(me.clone());
-    let guard = chat.check(&actor, &Transition::Claim).map_err(|e| match chat.state {
-        ChatState::Active => already_claimed(),
-        _ => transition(e),
-    })?;
+    let guard = chat
+        .check(&actor, &Transition::Claim)
+        .map_err(|e| match chat.state {
+            ChatState::Active => already_claimed(),
+            _ => transition(e),
+        })?;
     let patch = ChatPatch {
         state: Some(ChatState::Active),
         operator: Some(Some(me.clone())),
@@ -117,8 +124,11 @@ async fn claim(deps: &Deps, me: &OperatorId, id: &ChatId) -> Result<ServerFrame,
         .await?;
     announce_queue(deps, &chat.force).await?;
     let transcript = deps.store.messages_after(id, 0, 200).await?;
-    let (transcript, _) =
-        fit_transcript(&transcript, &LanguageCode::english(), TRANSCRIPT_BUDGET_BYTES);
+    let (transcript, _) = fit_transcript(
+        &transcript,
+        &LanguageCode::english(),
+        TRANSCRIPT_BUDGET_BYTES,
+    );
     Ok(ServerFrame::Claimed {
         chat: ChatSummary::from(&chat),
         transcript,
@@ -153,7 +163,9 @@ async fn hand_back(deps: &Deps, me: &OperatorId, id: &ChatId) -> Result<ServerFr
         .await?;
     tracing::info!(chat_id = %id, operator_id = %me, "chat handed back");
     announce_queue(deps, &chat.force).await?;
-    Ok(ServerFrame::HandedBack { chat_id: id.clone() })
+    Ok(ServerFrame::HandedBack {
+        chat_id: id.clone(),
+    })
 }
 
 async fn end(deps: &Deps, me: &OperatorId, id: &ChatId) -> Result<ServerFrame, Failure> {
@@ -163,7 +175,10 @@ async fn end(deps: &Deps, me: &OperatorId, id: &ChatId) -> Result<ServerFrame, F
         .check(&Actor::Operator(me.clone()), &Transition::End(reason))
         .map_err(transition)?;
     deps.store
-        .append_message(&chat, NewMessage::event(ChatEvent::Ended { reason }, now_ms()))
+        .append_message(
+            &chat,
+            NewMessage::event(ChatEvent::Ended { reason }, now_ms()),
+        )
         .await?;
     let patch = ChatPatch {
         state: Some(ChatState::Ended),

@@ -5,17 +5,18 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{kind} must be 1 to {max} characters of letters, digits, '-', '_' or '='")]
+#[error("{kind} must be 1 to {max} characters of letters, digits and '-', '_', '='")]
 pub struct ParseIdError {
     pub kind: &'static str,
     pub max: usize,
 }
 
-fn check(kind: &'static str, max: usize, s: &str) -> Result<(), ParseIdError> {
+fn check(kind: &'static str, max: usize, extra: &[u8], s: &str) -> Result<(), ParseIdError> {
     let ok = !s.is_empty()
         && s.len() <= max
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'=');
+        && s.bytes().all(|b| {
+            b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'=' || extra.contains(&b)
+        });
     if ok {
         Ok(())
     } else {
@@ -25,6 +26,9 @@ fn check(kind: &'static str, max: usize, s: &str) -> Result<(), ParseIdError> {
 
 macro_rules! id_type {
     ($(#[$meta:meta])* $name:ident, $kind:literal, $max:expr) => {
+        id_type!($(#[$meta])* $name, $kind, $max, b"");
+    };
+    ($(#[$meta:meta])* $name:ident, $kind:literal, $max:expr, $extra:expr) => {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
         #[serde(transparent)]
@@ -33,7 +37,7 @@ macro_rules! id_type {
         impl $name {
             pub fn parse(s: impl Into<String>) -> Result<Self, ParseIdError> {
                 let s = s.into();
-                check($kind, $max, &s)?;
+                check($kind, $max, $extra, &s)?;
                 Ok(Self(s))
             }
             pub fn as_str(&self) -> &str {
@@ -70,10 +74,12 @@ id_type!(
     64
 );
 id_type!(
-    /// An API Gateway WebSocket connection id (e.g. `L0SM9cOFvHcCIhw=`).
+    /// An API Gateway WebSocket connection id (e.g. `L0SM9cOFvHcCIhw=`): base64, so '+'
+    /// and '/' may appear.
     ConnectionId,
     "connection id",
-    128
+    128,
+    b"+/"
 );
 id_type!(
     /// An operator, as the identity provider names them (the token's `sub`).
@@ -108,6 +114,8 @@ mod tests {
     #[test]
     fn ids_accept_api_gateway_connection_ids() {
         assert!(ConnectionId::parse("L0SM9cOFvHcCIhw=").is_ok());
+        assert!(ConnectionId::parse("a+b/c=").is_ok());
+        assert!(ChatId::parse("a+b").is_err());
     }
 
     #[test]
