@@ -1,11 +1,13 @@
 //! What a citizen can do: start or resume a chat, send, ask for a person, read back, leave.
 
 use crate::Failure;
-use bluelamp::chat::{announce_queue, fit_transcript, Deps, ResumeToken, TRANSCRIPT_BUDGET_BYTES};
+use bluelamp::chat::{
+    announce_queue, enter_queue, fit_transcript, Deps, ResumeToken, TRANSCRIPT_BUDGET_BYTES,
+};
 use bluelamp::domain::{
     now_ms, Actor, Chat, ChatEvent, ChatId, ChatPatch, ChatState, ClientMessageId, Connection,
-    EndReason, Guard, LanguageCode, MessageText, NewMessage, Priority, QueueSlot, Sender,
-    Transition, TransitionError,
+    EndReason, Guard, LanguageCode, MessageText, NewMessage, Priority, Sender, Transition,
+    TransitionError,
 };
 use bluelamp::protocol::{ClientFrame, ErrorCode, ServerFrame};
 
@@ -184,39 +186,11 @@ async fn send(
     })
 }
 
-/// Puts the chat in the operator queue (keeping its place if it is there already), then
-/// tells everyone concerned. The citizen's `queued` frame comes with the announcement.
+/// Puts the chat in the operator queue; the citizen's `queued` frame comes with the
+/// announcement.
 pub async fn request_operator(deps: &Deps, conn: &Connection) -> Result<(), Failure> {
     let chat = own_chat(deps, conn, None).await?;
-    enter_queue(deps, &chat, &Actor::Citizen).await
-}
-
-/// Moves a chat into the queue on behalf of an actor (the citizen, or the bot on a handoff).
-pub async fn enter_queue(deps: &Deps, chat: &Chat, actor: &Actor) -> Result<(), Failure> {
-    let guard = chat
-        .check(actor, &Transition::EnterQueue)
-        .map_err(transition)?;
-    if chat.state != ChatState::Waiting {
-        let patch = ChatPatch {
-            state: Some(ChatState::Waiting),
-            queue: Some(Some(QueueSlot {
-                priority: chat.priority,
-                since_ms: now_ms(),
-            })),
-            ..Default::default()
-        };
-        let chat = deps.store.update_chat(&chat.id, &guard, &patch).await?;
-        let emergency = chat.priority == Priority::Emergency;
-        deps.store
-            .append_message(
-                &chat,
-                NewMessage::event(ChatEvent::Queued { emergency }, now_ms()),
-            )
-            .await?;
-        tracing::info!(chat_id = %chat.id, "chat queued");
-    }
-    announce_queue(deps, &chat.force).await?;
-    Ok(())
+    Ok(enter_queue(deps, &chat, &Actor::Citizen).await?)
 }
 
 async fn leave(deps: &Deps, conn: &Connection, quick: bool) -> Result<ServerFrame, Failure> {

@@ -80,3 +80,81 @@ mod tests {
         assert_eq!(wait_estimate_secs(0, 5, 300), 300);
     }
 }
+
+/// Why a chat could not be moved.
+#[derive(Debug, thiserror::Error)]
+pub enum MoveError {
+    #[error(transparent)]
+    Transition(#[from] crate::domain::TransitionError),
+    #[error(transparent)]
+    Update(#[from] crate::store::UpdateError),
+    #[error(transparent)]
+    Append(#[from] crate::store::AppendError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Puts a chat in the operator queue on behalf of an actor (the citizen, or the bot on a
+/// handoff), keeping its place if it is there already, then tells everyone concerned.
+pub async fn enter_queue(
+    deps: &Deps,
+    chat: &crate::domain::Chat,
+    actor: &crate::domain::Actor,
+) -> Result<(), MoveError> {
+    use crate::domain::{
+        now_ms, ChatEvent, ChatPatch, ChatState, NewMessage, Priority, QueueSlot, Transition,
+    };
+    let guard = chat.check(actor, &Transition::EnterQueue)?;
+    if chat.state != ChatState::Waiting {
+        let patch = ChatPatch {
+            state: Some(ChatState::Waiting),
+            queue: Some(Some(QueueSlot {
+                priority: chat.priority,
+                since_ms: now_ms(),
+            })),
+            ..Default::default()
+        };
+        let chat = deps.store.update_chat(&chat.id, &guard, &patch).await?;
+        let emergency = chat.priority == Priority::Emergency;
+        deps.store
+            .append_message(
+                &chat,
+                NewMessage::event(ChatEvent::Queued { emergency }, now_ms()),
+            )
+            .await?;
+        tracing::info!(chat_id = %chat.id, emergency, "chat queued");
+    }
+    announce_queue(deps, &chat.force).await?;
+    Ok(())
+}
+
+/// Flags a chat as an emergency with a reason code (never the citizen's words): it jumps to
+/// the front of the queue — entering it if it was with the bot — and operators see why.
+pub async fn flag_emergency(
+    deps: &Deps,
+    chat: &crate::domain::Chat,
+    reason: &str,
+) -> Result<(), MoveError> {
+    use crate::domain::{Actor, ChatPatch, ChatState, Guard, Priority, QueueSlot};
+    let mut patch = ChatPatch {
+        priority: Some(Priority::Emergency),
+        emergency_reason: Some(reason.to_owned()),
+        ..Default::default()
+    };
+    if let (ChatState::Waiting, Some(slot)) = (chat.state, chat.queue) {
+        patch.queue = Some(Some(QueueSlot {
+            priority: Priority::Emergency,
+            since_ms: slot.since_ms,
+        }));
+    }
+    let flagged = deps
+        .store
+        .update_chat(&chat.id, &Guard::not_ended(), &patch)
+        .await?;
+    tracing::warn!(chat_id = %chat.id, reason, "chat flagged as an emergency");
+    match flagged.state {
+        ChatState::Bot => enter_queue(deps, &flagged, &Actor::System).await,
+        ChatState::Waiting => Ok(announce_queue(deps, &flagged.force).await?),
+        _ => Ok(()),
+    }
+}
