@@ -5,8 +5,10 @@ use clap::Parser;
 use std::net::SocketAddr;
 
 #[derive(Parser)]
-#[command(about = "Bluelamp's development gateway: the WebSocket APIs, the management API, \
-the stream and sign-in on localhost, around the functions' own code")]
+#[command(
+    about = "Bluelamp's development gateway: the WebSocket APIs, the management API, \
+the stream and sign-in on localhost, around the functions' own code"
+)]
 struct Args {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080", env = "BLUELAMP_LISTEN")]
@@ -23,8 +25,7 @@ struct Args {
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
         .init();
     let args = Args::parse();
@@ -43,7 +44,10 @@ async fn main() -> anyhow::Result<()> {
     println!("Bluelamp local gateway ({store}) is running:");
     println!("  overview                  {base}/");
     println!("  public WebSocket API      {}", running.public_ws_url());
-    println!("  operator WebSocket API    ws://{}/operator?token=TOKEN", running.addr);
+    println!(
+        "  operator WebSocket API    ws://{}/operator?token=TOKEN",
+        running.addr
+    );
     println!("  operator token            curl -s -XPOST {base}/local-idp/token -H 'content-type: application/json' -d '{{\"operator\":\"alice\"}}'");
     println!("  management API (public)   {base}/public/@connections/{{id}}");
     println!("  management API (operator) {base}/operator/@connections/{{id}}");

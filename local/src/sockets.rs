@@ -111,7 +111,10 @@ pub fn management_routes(sockets: Sockets) -> Router {
 
 fn gone() -> Response {
     let mut headers = HeaderMap::new();
-    headers.insert("x-amzn-errortype", HeaderValue::from_static("GoneException"));
+    headers.insert(
+        "x-amzn-errortype",
+        HeaderValue::from_static("GoneException"),
+    );
     headers.insert("content-type", HeaderValue::from_static("application/json"));
     (
         StatusCode::GONE,

@@ -181,10 +181,7 @@ impl ConnectionStore for Tapped {
     async fn get_connection(&self, id: &ConnectionId) -> Result<Option<Connection>, StoreError> {
         self.inner.get_connection(id).await
     }
-    async fn delete_connection(
-        &self,
-        id: &ConnectionId,
-    ) -> Result<Option<Connection>, StoreError> {
+    async fn delete_connection(&self, id: &ConnectionId) -> Result<Option<Connection>, StoreError> {
         self.inner.delete_connection(id).await
     }
     async fn set_connection_chat(

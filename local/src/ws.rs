@@ -275,10 +275,7 @@ async fn run(gw: Arc<Gateway>, meta: Meta, authorizer: Value, socket: WebSocket)
     while let Some(Ok(msg)) = stream.next().await {
         let body = match msg {
             Message::Text(t) => (t.to_string(), false),
-            Message::Binary(b) => (
-                base64::engine::general_purpose::STANDARD.encode(&b),
-                true,
-            ),
+            Message::Binary(b) => (base64::engine::general_purpose::STANDARD.encode(&b), true),
             Message::Close(_) => break,
             Message::Ping(_) | Message::Pong(_) => continue,
         };
@@ -297,7 +294,14 @@ async fn run(gw: Arc<Gateway>, meta: Meta, authorizer: Value, socket: WebSocket)
     }
     gw.sockets.remove(&meta.connection_id);
     writer.abort();
-    if let Ok(event) = ws_event(&meta, "$disconnect", "DISCONNECT", None, &authorizer, json!({})) {
+    if let Ok(event) = ws_event(
+        &meta,
+        "$disconnect",
+        "DISCONNECT",
+        None,
+        &authorizer,
+        json!({}),
+    ) {
         connect::handle(&gw.deps, event).await;
     }
 }
@@ -309,8 +313,14 @@ mod tests {
     #[test]
     fn routes_follow_the_action_and_the_public_api_has_no_operator_routes() {
         assert_eq!(select_route(Api::Public, r#"{"action":"send"}"#), "send");
-        assert_eq!(select_route(Api::Public, r#"{"action":"claim"}"#), "$default");
-        assert_eq!(select_route(Api::Operator, r#"{"action":"claim"}"#), "claim");
+        assert_eq!(
+            select_route(Api::Public, r#"{"action":"claim"}"#),
+            "$default"
+        );
+        assert_eq!(
+            select_route(Api::Operator, r#"{"action":"claim"}"#),
+            "claim"
+        );
         assert_eq!(select_route(Api::Public, "not json"), "$default");
         assert_eq!(select_route(Api::Public, r#"{"action":7}"#), "$default");
     }

@@ -27,12 +27,12 @@ where
     T::Err: std::fmt::Display,
 {
     match env::var(name) {
-        Ok(v) if !v.trim().is_empty() => v.trim().parse().map_err(|e: T::Err| {
-            ConfigError::Invalid {
+        Ok(v) if !v.trim().is_empty() => {
+            v.trim().parse().map_err(|e: T::Err| ConfigError::Invalid {
                 name,
                 reason: e.to_string(),
-            }
-        }),
+            })
+        }
         _ => Ok(default),
     }
 }
@@ -106,9 +106,9 @@ pub fn aws_local(endpoint_url: Option<&str>) -> aws_config::SdkConfig {
     let mut b = aws_config::SdkConfig::builder()
         .behavior_version(aws_config::BehaviorVersion::latest())
         .region(aws_config::Region::new("eu-west-2"))
-        .credentials_provider(aws_credential_types::provider::SharedCredentialsProvider::new(
-            creds,
-        ));
+        .credentials_provider(
+            aws_credential_types::provider::SharedCredentialsProvider::new(creds),
+        );
     if let Some(url) = endpoint_url {
         b = b.endpoint_url(url);
     }

@@ -209,10 +209,11 @@ impl Deliver for RecordingDelivery {
         {
             return Err(DeliveryError::Failed("injected failure".into()));
         }
-        self.posted
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push((api, to.clone(), frame.clone()));
+        self.posted.lock().unwrap_or_else(|p| p.into_inner()).push((
+            api,
+            to.clone(),
+            frame.clone(),
+        ));
         Ok(())
     }
 }

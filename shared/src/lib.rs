@@ -2,14 +2,14 @@
 //! translation) with their adapters. Every Lambda function and the local gateway build on it.
 
 pub mod auth;
-pub mod domain;
-pub mod faq;
-pub mod report;
-pub mod translation;
-pub mod store;
-pub mod protocol;
+pub mod bootstrap;
 pub mod chat;
 pub mod config;
 pub mod delivery;
-pub mod bootstrap;
+pub mod domain;
+pub mod faq;
+pub mod protocol;
+pub mod report;
+pub mod store;
 pub mod stream;
+pub mod translation;

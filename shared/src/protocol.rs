@@ -10,9 +10,10 @@ use serde_json::Value;
 
 pub const PROTOCOL_VERSION: u8 = 1;
 
-/// The largest frame body a client may send, in bytes. A message of `MAX_MESSAGE_CHARS`
-/// characters of four-byte UTF-8 plus the envelope fits.
-pub const MAX_CLIENT_FRAME_BYTES: usize = 10 * 1024;
+/// The largest frame body a client may send, in bytes: room for a message of
+/// `MAX_MESSAGE_CHARS` characters even when a client escapes every one as a `\uXXXX` surrogate
+/// pair (12 bytes), under API Gateway's 32 KB frame.
+pub const MAX_CLIENT_FRAME_BYTES: usize = 30 * 1024;
 
 /// API Gateway's limit for one WebSocket frame; the server never sends a bigger one.
 pub const MAX_SERVER_FRAME_BYTES: usize = 32 * 1024;
@@ -152,12 +153,12 @@ pub fn parse_client_frame(body: &str) -> Result<ClientFrame, ClientError> {
         .and_then(Value::as_str)
         .ok_or_else(|| ClientError::new(ErrorCode::UnknownAction, "the frame has no action"))?;
     if !ACTIONS.contains(&action) {
-        return Err(ClientError::new(
-            ErrorCode::UnknownAction,
-            "unknown action",
-        ));
+        return Err(ClientError::new(ErrorCode::UnknownAction, "unknown action"));
     }
-    if let Some(text) = value.get("text").and_then(Value::as_str) {
+    let text = (action == "send")
+        .then(|| value.get("text").and_then(Value::as_str))
+        .flatten();
+    if let Some(text) = text {
         if let Err(e) = MessageText::parse(text) {
             let code = match e {
                 crate::domain::ParseTextError::Empty => ErrorCode::EmptyText,
@@ -321,8 +322,10 @@ pub enum ServerFrame {
         chat_id: ChatId,
         state: ChatState,
         language: LanguageCode,
-        /// Every message after the client's `afterSeq`, in order.
+        /// The messages after the client's `afterSeq`, in order.
         missed: Vec<MessageView>,
+        /// More messages follow; ask with `history` after the last `seq`.
+        more: bool,
     },
     #[serde(rename_all = "camelCase")]
     Ack {
@@ -350,7 +353,9 @@ pub enum ServerFrame {
         report_url: String,
     },
     /// To operators: the whole queue, whenever it changes.
-    Queue { entries: Vec<QueueEntry> },
+    Queue {
+        entries: Vec<QueueEntry>,
+    },
     #[serde(rename_all = "camelCase")]
     OperatorReady {
         operator_id: OperatorId,
@@ -362,11 +367,18 @@ pub enum ServerFrame {
     Claimed {
         chat: ChatSummary,
         transcript: Vec<MessageView>,
+        /// More messages follow; ask with `history` after the last `seq`.
+        more: bool,
     },
     #[serde(rename_all = "camelCase")]
-    HandedBack { chat_id: ChatId },
+    HandedBack {
+        chat_id: ChatId,
+    },
     #[serde(rename_all = "camelCase")]
-    ChatEnded { chat_id: ChatId, reason: EndReason },
+    ChatEnded {
+        chat_id: ChatId,
+        reason: EndReason,
+    },
     Error(ClientError),
     Pong {},
 }
@@ -401,14 +413,11 @@ mod tests {
 
     #[test]
     fn a_send_frame_parses_into_checked_values() {
-        let f = parse_client_frame(
-            r#"{"action":"send","clientMessageId":"m1","text":"  hello  "}"#,
-        )
-        .unwrap();
+        let f =
+            parse_client_frame(r#"{"action":"send","clientMessageId":"m1","text":"  hello  "}"#)
+                .unwrap();
         match f {
-            ClientFrame::Send {
-                text, chat_id, ..
-            } => {
+            ClientFrame::Send { text, chat_id, .. } => {
                 assert_eq!(text.as_str(), "hello");
                 assert_eq!(chat_id, None);
             }
@@ -441,7 +450,7 @@ mod tests {
             code(r#"{"action":"ping","extra":1}"#),
             ErrorCode::InvalidFrame
         );
-        let huge = format!(r#"{{"action":"ping","pad":"{}"}}"#, "x".repeat(20_000));
+        let huge = format!(r#"{{"action":"ping","pad":"{}"}}"#, "x".repeat(40_000));
         assert_eq!(code(&huge), ErrorCode::FrameTooLarge);
     }
 
@@ -457,7 +466,13 @@ mod tests {
             let frame = format!(r#"{{"action":"{a}"}}"#);
             let r = parse_client_frame(&frame);
             assert!(
-                !matches!(r, Err(ClientError { code: ErrorCode::UnknownAction, .. })),
+                !matches!(
+                    r,
+                    Err(ClientError {
+                        code: ErrorCode::UnknownAction,
+                        ..
+                    })
+                ),
                 "{a}"
             );
         }

@@ -118,7 +118,12 @@ pub async fn aws_cli(args: &[&str]) -> anyhow::Result<std::process::Output> {
         .env_remove("AWS_PROFILE")
         .output()
         .await
-        .with_context(|| format!("cannot run {} — scripts/test installs it in .venv", cli.display()))
+        .with_context(|| {
+            format!(
+                "cannot run {} — scripts/test installs it in .venv",
+                cli.display()
+            )
+        })
 }
 
 /// A prefix no other test uses, so tests run in parallel on one moto server.
@@ -156,7 +161,10 @@ pub async fn spawn_gateway(kind: StoreKind) -> Running {
     spawn_gateway_with(kind, |_| {}).await
 }
 
-pub async fn spawn_gateway_with(kind: StoreKind, tweak: impl FnOnce(&mut GatewayConfig)) -> Running {
+pub async fn spawn_gateway_with(
+    kind: StoreKind,
+    tweak: impl FnOnce(&mut GatewayConfig),
+) -> Running {
     let mut config = GatewayConfig {
         listen: "127.0.0.1:0".parse().expect("an address"),
         dynamodb_endpoint: match kind {
@@ -172,9 +180,8 @@ pub async fn spawn_gateway_with(kind: StoreKind, tweak: impl FnOnce(&mut Gateway
     start(config).await.expect("the gateway starts")
 }
 
-type Ws = tokio_tungstenite::WebSocketStream<
-    tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
->;
+type Ws =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 /// A protocol client over a real WebSocket.
 pub struct Client {
@@ -291,11 +298,15 @@ impl Client {
 
     /// Starts a chat; returns (chat id, resume token).
     pub async fn start_chat(&mut self) -> anyhow::Result<(String, String)> {
-        self.send(json!({"action": "start", "language": "en"})).await?;
+        self.send(json!({"action": "start", "language": "en"}))
+            .await?;
         let started = self.expect("chat_started").await?;
         Ok((
             started["chatId"].as_str().unwrap_or_default().to_owned(),
-            started["resumeToken"].as_str().unwrap_or_default().to_owned(),
+            started["resumeToken"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
         ))
     }
 

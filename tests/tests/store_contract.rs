@@ -61,33 +61,67 @@ async fn a_created_chat_reads_back_as_written(s: Arc<dyn Store>) {
     let c = chat("c1");
     s.create_chat(&c).await.unwrap();
     assert_eq!(s.get_chat(&c.id).await.unwrap(), Some(c.clone()));
-    assert_eq!(s.get_chat(&ChatId::parse("nope").unwrap()).await.unwrap(), None);
-    assert!(s.create_chat(&c).await.is_err(), "a chat id is never reused");
+    assert_eq!(
+        s.get_chat(&ChatId::parse("nope").unwrap()).await.unwrap(),
+        None
+    );
+    assert!(
+        s.create_chat(&c).await.is_err(),
+        "a chat id is never reused"
+    );
 }
 
 async fn a_guarded_update_applies_only_in_the_expected_state(s: Arc<dyn Store>) {
     let c = chat("c1");
     s.create_chat(&c).await.unwrap();
     let guard = Guard::states(&[ChatState::Bot]);
-    let updated = s.update_chat(&c.id, &guard, &waiting(Priority::Emergency, 50)).await.unwrap();
+    let updated = s
+        .update_chat(&c.id, &guard, &waiting(Priority::Emergency, 50))
+        .await
+        .unwrap();
     assert_eq!(updated.state, ChatState::Waiting);
     assert_eq!(updated.priority, Priority::Emergency);
-    assert_eq!(updated.queue, Some(QueueSlot { priority: Priority::Emergency, since_ms: 50 }));
-    let again = s.update_chat(&c.id, &guard, &waiting(Priority::Normal, 60)).await;
+    assert_eq!(
+        updated.queue,
+        Some(QueueSlot {
+            priority: Priority::Emergency,
+            since_ms: 50
+        })
+    );
+    let again = s
+        .update_chat(&c.id, &guard, &waiting(Priority::Normal, 60))
+        .await;
     assert!(matches!(again, Err(UpdateError::Conflict)));
     let missing = s
-        .update_chat(&ChatId::parse("nope").unwrap(), &guard, &waiting(Priority::Normal, 1))
+        .update_chat(
+            &ChatId::parse("nope").unwrap(),
+            &guard,
+            &waiting(Priority::Normal, 1),
+        )
         .await;
     assert!(matches!(missing, Err(UpdateError::NotFound)));
-    assert_eq!(s.get_chat(&c.id).await.unwrap().unwrap().queue.unwrap().since_ms, 50);
+    assert_eq!(
+        s.get_chat(&c.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .queue
+            .unwrap()
+            .since_ms,
+        50
+    );
 }
 
 async fn of_twenty_simultaneous_claims_exactly_one_wins(s: Arc<dyn Store>) {
     let c = chat("c1");
     s.create_chat(&c).await.unwrap();
-    s.update_chat(&c.id, &Guard::states(&[ChatState::Bot]), &waiting(Priority::Normal, 1))
-        .await
-        .unwrap();
+    s.update_chat(
+        &c.id,
+        &Guard::states(&[ChatState::Bot]),
+        &waiting(Priority::Normal, 1),
+    )
+    .await
+    .unwrap();
     let mut tasks = Vec::new();
     for i in 0..20 {
         let (s, id) = (s.clone(), c.id.clone());
@@ -133,17 +167,26 @@ async fn messages_get_consecutive_sequence_numbers_under_concurrency(s: Arc<dyn 
     }
     assert_eq!(seqs, (1..=12).collect::<HashSet<u64>>());
     let all = s.messages_after(&c.id, 0, 100).await.unwrap();
-    assert_eq!(all.iter().map(|m| m.seq).collect::<Vec<_>>(), (1..=12).collect::<Vec<_>>());
+    assert_eq!(
+        all.iter().map(|m| m.seq).collect::<Vec<_>>(),
+        (1..=12).collect::<Vec<_>>()
+    );
     assert_eq!(s.get_chat(&c.id).await.unwrap().unwrap().last_seq, 12);
 }
 
 async fn a_retried_client_message_id_stores_one_message(s: Arc<dyn Store>) {
     let c = chat("c1");
     s.create_chat(&c).await.unwrap();
-    let first = s.append_message(&c, text("hello", Some("x1"))).await.unwrap();
+    let first = s
+        .append_message(&c, text("hello", Some("x1")))
+        .await
+        .unwrap();
     assert!(!first.duplicate);
     // A stale copy of the chat (last_seq 0) must still find the earlier send.
-    let again = s.append_message(&c, text("hello", Some("x1"))).await.unwrap();
+    let again = s
+        .append_message(&c, text("hello", Some("x1")))
+        .await
+        .unwrap();
     assert!(again.duplicate);
     assert_eq!(again.message, first.message);
     assert_eq!(s.messages_after(&c.id, 0, 10).await.unwrap().len(), 1);
@@ -158,7 +201,9 @@ async fn nothing_is_appended_to_an_ended_chat_and_what_was_stored_stays(s: Arc<d
         ended: Some(EndReason::QuickExit),
         ..Default::default()
     };
-    s.update_chat(&c.id, &Guard::not_ended(), &end).await.unwrap();
+    s.update_chat(&c.id, &Guard::not_ended(), &end)
+        .await
+        .unwrap();
     let r = s.append_message(&c, text("after", None)).await;
     assert!(matches!(r, Err(AppendError::ChatEnded)));
     let kept = s.messages_after(&c.id, 0, 10).await.unwrap();
@@ -174,23 +219,44 @@ async fn messages_after_pages_in_order(s: Arc<dyn Store>) {
     s.create_chat(&c).await.unwrap();
     let mut current = c.clone();
     for i in 0..7 {
-        let a = s.append_message(&current, text(&format!("m{i}"), None)).await.unwrap();
+        let a = s
+            .append_message(&current, text(&format!("m{i}"), None))
+            .await
+            .unwrap();
         current.last_seq = a.message.seq;
     }
     let page = s.messages_after(&c.id, 2, 3).await.unwrap();
-    assert_eq!(page.iter().map(|m| m.seq).collect::<Vec<_>>(), vec![3, 4, 5]);
+    assert_eq!(
+        page.iter().map(|m| m.seq).collect::<Vec<_>>(),
+        vec![3, 4, 5]
+    );
     assert!(s.messages_after(&c.id, 7, 3).await.unwrap().is_empty());
 }
 
 async fn a_delivery_is_marked_once_per_side_and_can_be_undone(s: Arc<dyn Store>) {
     let c = chat("c1");
     s.create_chat(&c).await.unwrap();
-    let m = s.append_message(&c, text("hi", None)).await.unwrap().message;
-    assert!(s.mark_delivered(&c.id, m.seq, Side::Operator).await.unwrap());
-    assert!(!s.mark_delivered(&c.id, m.seq, Side::Operator).await.unwrap());
+    let m = s
+        .append_message(&c, text("hi", None))
+        .await
+        .unwrap()
+        .message;
+    assert!(s
+        .mark_delivered(&c.id, m.seq, Side::Operator)
+        .await
+        .unwrap());
+    assert!(!s
+        .mark_delivered(&c.id, m.seq, Side::Operator)
+        .await
+        .unwrap());
     assert!(s.mark_delivered(&c.id, m.seq, Side::Citizen).await.unwrap());
-    s.unmark_delivered(&c.id, m.seq, Side::Operator).await.unwrap();
-    assert!(s.mark_delivered(&c.id, m.seq, Side::Operator).await.unwrap());
+    s.unmark_delivered(&c.id, m.seq, Side::Operator)
+        .await
+        .unwrap();
+    assert!(s
+        .mark_delivered(&c.id, m.seq, Side::Operator)
+        .await
+        .unwrap());
 }
 
 async fn the_queue_serves_emergencies_first_then_the_longest_waiting(s: Arc<dyn Store>) {
@@ -212,9 +278,13 @@ async fn the_queue_serves_emergencies_first_then_the_longest_waiting(s: Arc<dyn 
     let mut other = chat("e");
     other.force = ForceId::parse("other").unwrap();
     s.create_chat(&other).await.unwrap();
-    s.update_chat(&other.id, &Guard::states(&[ChatState::Bot]), &waiting(Priority::Emergency, 0))
-        .await
-        .unwrap();
+    s.update_chat(
+        &other.id,
+        &Guard::states(&[ChatState::Bot]),
+        &waiting(Priority::Emergency, 0),
+    )
+    .await
+    .unwrap();
     let q: Vec<String> = s
         .waiting_chats(&force, 10)
         .await
@@ -224,19 +294,35 @@ async fn the_queue_serves_emergencies_first_then_the_longest_waiting(s: Arc<dyn 
         .collect();
     assert_eq!(q, vec!["c", "b", "a"]);
     // Claimed chats leave the queue and show under their operator.
-    s.update_chat(&ChatId::parse("b").unwrap(), &Guard::states(&[ChatState::Waiting]), &claim("op1"))
+    s.update_chat(
+        &ChatId::parse("b").unwrap(),
+        &Guard::states(&[ChatState::Waiting]),
+        &claim("op1"),
+    )
+    .await
+    .unwrap();
+    let q: Vec<String> = s
+        .waiting_chats(&force, 10)
         .await
-        .unwrap();
-    let q: Vec<String> =
-        s.waiting_chats(&force, 10).await.unwrap().into_iter().map(|c| c.id.to_string()).collect();
+        .unwrap()
+        .into_iter()
+        .map(|c| c.id.to_string())
+        .collect();
     assert_eq!(q, vec!["c", "a"]);
     let held = s.chats_held_by(&op("op1")).await.unwrap();
     assert_eq!(held.len(), 1);
     assert_eq!(held[0].id.as_str(), "b");
-    let end = ChatPatch { state: Some(ChatState::Ended), ..Default::default() };
-    s.update_chat(&ChatId::parse("b").unwrap(), &Guard::held_by(&op("op1")), &end)
-        .await
-        .unwrap();
+    let end = ChatPatch {
+        state: Some(ChatState::Ended),
+        ..Default::default()
+    };
+    s.update_chat(
+        &ChatId::parse("b").unwrap(),
+        &Guard::held_by(&op("op1")),
+        &end,
+    )
+    .await
+    .unwrap();
     assert!(s.chats_held_by(&op("op1")).await.unwrap().is_empty());
 }
 
@@ -251,40 +337,85 @@ fn conn(id: &str, role: Role) -> Connection {
 }
 
 async fn connections_are_stored_found_by_operator_and_removed(s: Arc<dyn Store>) {
-    let a = conn("a=", Role::Operator { operator_id: op("alice") });
-    let a2 = conn("a2=", Role::Operator { operator_id: op("alice") });
-    let b = conn("b=", Role::Operator { operator_id: op("bob") });
+    let a = conn(
+        "a=",
+        Role::Operator {
+            operator_id: op("alice"),
+        },
+    );
+    let a2 = conn(
+        "a2=",
+        Role::Operator {
+            operator_id: op("alice"),
+        },
+    );
+    let b = conn(
+        "b=",
+        Role::Operator {
+            operator_id: op("bob"),
+        },
+    );
     let c = conn("c=", Role::Citizen);
     for x in [&a, &a2, &b, &c] {
         s.put_connection(x).await.unwrap();
     }
-    let all: Vec<_> = s.operator_connections(None).await.unwrap().into_iter().map(|c| c.id).collect();
-    assert_eq!(all, vec![a2.id.clone(), a.id.clone(), b.id.clone()], "sorted by connection id");
-    let alice: Vec<_> =
-        s.operator_connections(Some(&op("alice"))).await.unwrap().into_iter().map(|c| c.id).collect();
+    let all: Vec<_> = s
+        .operator_connections(None)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
+    assert_eq!(
+        all,
+        vec![a2.id.clone(), a.id.clone(), b.id.clone()],
+        "sorted by connection id"
+    );
+    let alice: Vec<_> = s
+        .operator_connections(Some(&op("alice")))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
     assert_eq!(alice, vec![a2.id.clone(), a.id.clone()]);
-    s.set_connection_chat(&c.id, &ChatId::parse("c1").unwrap()).await.unwrap();
+    s.set_connection_chat(&c.id, &ChatId::parse("c1").unwrap())
+        .await
+        .unwrap();
     let got = s.get_connection(&c.id).await.unwrap().unwrap();
     assert_eq!(got.chat, Some(ChatId::parse("c1").unwrap()));
-    assert_eq!(s.delete_connection(&c.id).await.unwrap().map(|c| c.id), Some(c.id.clone()));
+    assert_eq!(
+        s.delete_connection(&c.id).await.unwrap().map(|c| c.id),
+        Some(c.id.clone())
+    );
     assert_eq!(s.delete_connection(&c.id).await.unwrap(), None);
     assert_eq!(s.get_connection(&c.id).await.unwrap(), None);
     // Binding a gone connection is not an error and does not bring it back.
-    s.set_connection_chat(&c.id, &ChatId::parse("c1").unwrap()).await.unwrap();
+    s.set_connection_chat(&c.id, &ChatId::parse("c1").unwrap())
+        .await
+        .unwrap();
     assert_eq!(s.get_connection(&c.id).await.unwrap(), None);
 }
 
 async fn the_rate_limit_counts_frames_per_window(s: Arc<dyn Store>) {
     let c = conn("c=", Role::Citizen);
     s.put_connection(&c).await.unwrap();
-    let limit = RateLimit { max: 3, window_secs: 10 };
+    let limit = RateLimit {
+        max: 3,
+        window_secs: 10,
+    };
     for _ in 0..3 {
         assert_eq!(s.admit_frame(&c.id, 1_000, limit).await.unwrap().id, c.id);
     }
-    assert!(matches!(s.admit_frame(&c.id, 1_005, limit).await, Err(RateError::Limited)));
+    assert!(matches!(
+        s.admit_frame(&c.id, 1_005, limit).await,
+        Err(RateError::Limited)
+    ));
     // The next window starts afresh.
     assert!(s.admit_frame(&c.id, 1_010, limit).await.is_ok());
-    let unknown = s.admit_frame(&ConnectionId::parse("zz").unwrap(), 1_000, limit).await;
+    let unknown = s
+        .admit_frame(&ConnectionId::parse("zz").unwrap(), 1_000, limit)
+        .await;
     assert!(matches!(unknown, Err(RateError::NotFound)));
 }
 
@@ -312,4 +443,3 @@ contract!(
     connections_are_stored_found_by_operator_and_removed,
     the_rate_limit_counts_frames_per_window,
 );
-

@@ -112,7 +112,10 @@ async fn disconnect(deps: &Deps, id: &ConnectionId) -> Result<i64, StoreError> {
     };
     match deps
         .store
-        .append_message(&chat, NewMessage::event(ChatEvent::CitizenDisconnected, now_ms()))
+        .append_message(
+            &chat,
+            NewMessage::event(ChatEvent::CitizenDisconnected, now_ms()),
+        )
         .await
     {
         Ok(_) | Err(bluelamp::store::AppendError::ChatEnded) => {}

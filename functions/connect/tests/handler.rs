@@ -39,7 +39,11 @@ async fn a_public_connection_is_a_citizen() {
 #[tokio::test]
 async fn an_operator_is_known_only_from_the_authorizer_context() {
     let (deps, store) = deps();
-    let r = connect::handle(&deps, fixture(include_str!("fixtures/connect_operator.json"))).await;
+    let r = connect::handle(
+        &deps,
+        fixture(include_str!("fixtures/connect_operator.json")),
+    )
+    .await;
     assert_eq!(r.status_code, 200);
     let c = store
         .get_connection(&ConnectionId::parse("P2AmcdL1LPECJbA=").unwrap())
@@ -104,7 +108,11 @@ async fn a_citizen_who_disconnects_mid_chat_is_reported_to_the_operator_and_noth
         )
         .await
         .unwrap();
-    let r = connect::handle(&deps, fixture(include_str!("fixtures/disconnect_public.json"))).await;
+    let r = connect::handle(
+        &deps,
+        fixture(include_str!("fixtures/disconnect_public.json")),
+    )
+    .await;
     assert_eq!(r.status_code, 200);
     assert_eq!(store.get_connection(&conn_id).await.unwrap(), None);
     let after = store.get_chat(&chat.id).await.unwrap().unwrap();

@@ -1,16 +1,21 @@
 //! What a citizen can do: start or resume a chat, send, ask for a person, read back, leave.
 
 use crate::Failure;
-use bluelamp::chat::{announce_queue, fit_transcript, Deps, ResumeToken, TRANSCRIPT_BUDGET_BYTES};
+use bluelamp::chat::{
+    announce_queue, enter_queue, fit_transcript, Deps, ResumeToken, TRANSCRIPT_BUDGET_BYTES,
+};
 use bluelamp::domain::{
     now_ms, Actor, Chat, ChatEvent, ChatId, ChatPatch, ChatState, ClientMessageId, Connection,
-    EndReason, Guard, LanguageCode, MessageText, NewMessage, Priority, QueueSlot, Sender,
-    Transition, TransitionError,
+    EndReason, Guard, LanguageCode, MessageText, NewMessage, Priority, Sender, Side, Transition,
+    TransitionError,
 };
 use bluelamp::protocol::{ClientFrame, ErrorCode, ServerFrame};
 
 /// Messages returned in one `history` or `resumed` frame at most (then cut to fit 32 KB).
 const PAGE: usize = 100;
+
+/// Pages of events hidden from the reader that `history` reads past before it gives up.
+const HIDDEN_PAGES_SKIPPED: usize = 10;
 
 pub(crate) async fn dispatch(
     deps: &Deps,
@@ -34,31 +39,53 @@ pub(crate) async fn dispatch(
         ClientFrame::Leave { quick } => leave(deps, conn, quick).await.map(Some),
         ClientFrame::History { chat_id, after_seq } => {
             let chat = own_chat(deps, conn, chat_id.as_ref()).await?;
-            history(deps, &chat, &chat.language, after_seq).await.map(Some)
+            history(deps, &chat, Side::Citizen, &chat.language, after_seq)
+                .await
+                .map(Some)
         }
         ClientFrame::Ping {} => Ok(Some(ServerFrame::Pong {})),
         // Operator actions are refused before dispatch.
-        _ => Err(Failure::client(ErrorCode::Forbidden, "that action is for operators")),
+        _ => Err(Failure::client(
+            ErrorCode::Forbidden,
+            "that action is for operators",
+        )),
     }
 }
 
 /// The citizen's own chat. A chat id in the frame must be theirs: naming another chat gets
 /// the same answer as naming one that does not exist.
-async fn own_chat(
-    deps: &Deps,
-    conn: &Connection,
-    named: Option<&ChatId>,
-) -> Result<Chat, Failure> {
+async fn own_chat(deps: &Deps, conn: &Connection, named: Option<&ChatId>) -> Result<Chat, Failure> {
     let Some(mine) = &conn.chat else {
         return Err(Failure::client(ErrorCode::NoChat, "start a chat first"));
     };
     if named.is_some_and(|n| n != mine) {
-        return Err(Failure::client(ErrorCode::NotYourChat, "that is not your chat"));
+        return Err(Failure::client(
+            ErrorCode::NotYourChat,
+            "that is not your chat",
+        ));
     }
-    deps.store
+    let chat = deps
+        .store
         .get_chat(mine)
         .await?
-        .ok_or_else(|| Failure::client(ErrorCode::NoChat, "there is no such chat"))
+        .ok_or_else(|| Failure::client(ErrorCode::NoChat, "there is no such chat"))?;
+    // A chat that went on from another socket (resumed elsewhere) is no longer this one's.
+    if chat.state != ChatState::Ended && chat.citizen_connection.as_ref() != Some(&conn.id) {
+        return Err(Failure::client(
+            ErrorCode::NotYourChat,
+            "the chat continued on another connection",
+        ));
+    }
+    Ok(chat)
+}
+
+/// Whether a chat exists and has not ended.
+async fn live_chat(deps: &Deps, id: &ChatId) -> Result<bool, Failure> {
+    Ok(deps
+        .store
+        .get_chat(id)
+        .await?
+        .is_some_and(|c| c.state != ChatState::Ended))
 }
 
 async fn start(
@@ -66,11 +93,14 @@ async fn start(
     conn: &Connection,
     language: Option<LanguageCode>,
 ) -> Result<ServerFrame, Failure> {
-    if conn.chat.is_some() {
-        return Err(Failure::client(
-            ErrorCode::ChatAlreadyStarted,
-            "this connection already has a chat",
-        ));
+    // A socket whose chat has ended may start a new one; a live chat is not abandoned.
+    if let Some(current) = &conn.chat {
+        if live_chat(deps, current).await? {
+            return Err(Failure::client(
+                ErrorCode::ChatAlreadyStarted,
+                "this connection already has a chat",
+            ));
+        }
     }
     let now = now_ms();
     let id = ChatId::new_random();
@@ -108,13 +138,20 @@ async fn resume(
     token: &str,
     after_seq: u64,
 ) -> Result<ServerFrame, Failure> {
-    let invalid = || Failure::client(ErrorCode::InvalidResumeToken, "the resume token is not valid");
+    let invalid = || {
+        Failure::client(
+            ErrorCode::InvalidResumeToken,
+            "the resume token is not valid",
+        )
+    };
     let token = ResumeToken::parse(token).map_err(|_| invalid())?;
-    if conn.chat.as_ref().is_some_and(|c| c != &token.chat_id) {
-        return Err(Failure::client(
-            ErrorCode::ChatAlreadyStarted,
-            "this connection already has another chat",
-        ));
+    if let Some(current) = conn.chat.as_ref().filter(|c| *c != &token.chat_id) {
+        if live_chat(deps, current).await? {
+            return Err(Failure::client(
+                ErrorCode::ChatAlreadyStarted,
+                "this connection already has another chat",
+            ));
+        }
     }
     let chat = deps
         .store
@@ -134,20 +171,27 @@ async fn resume(
         .update_chat(&chat.id, &Guard::not_ended(), &patch)
         .await?;
     deps.store.set_connection_chat(&conn.id, &chat.id).await?;
-    let missed = deps
-        .store
-        .messages_after(&chat.id, after_seq, PAGE)
-        .await?;
+    let missed = deps.store.messages_after(&chat.id, after_seq, PAGE).await?;
     deps.store
-        .append_message(&chat, NewMessage::event(ChatEvent::CitizenReturned, now_ms()))
+        .append_message(
+            &chat,
+            NewMessage::event(ChatEvent::CitizenReturned, now_ms()),
+        )
         .await?;
-    let (missed, _more) = fit_transcript(&missed, &chat.language, TRANSCRIPT_BUDGET_BYTES);
+    let full_page = missed.len() == PAGE;
+    let (missed, cut) = fit_transcript(
+        &missed,
+        Side::Citizen,
+        &chat.language,
+        TRANSCRIPT_BUDGET_BYTES,
+    );
     tracing::info!(chat_id = %chat.id, connection_id = %conn.id, "chat resumed");
     Ok(ServerFrame::Resumed {
         chat_id: chat.id,
         state: chat.state,
         language: chat.language,
         missed,
+        more: cut || full_page,
     })
 }
 
@@ -175,34 +219,11 @@ async fn send(
     })
 }
 
-/// Puts the chat in the operator queue (keeping its place if it is there already), then
-/// tells everyone concerned. The citizen's `queued` frame comes with the announcement.
+/// Puts the chat in the operator queue; the citizen's `queued` frame comes with the
+/// announcement.
 pub async fn request_operator(deps: &Deps, conn: &Connection) -> Result<(), Failure> {
     let chat = own_chat(deps, conn, None).await?;
-    enter_queue(deps, &chat, &Actor::Citizen).await
-}
-
-/// Moves a chat into the queue on behalf of an actor (the citizen, or the bot on a handoff).
-pub async fn enter_queue(deps: &Deps, chat: &Chat, actor: &Actor) -> Result<(), Failure> {
-    let guard = chat.check(actor, &Transition::EnterQueue).map_err(transition)?;
-    if chat.state != ChatState::Waiting {
-        let patch = ChatPatch {
-            state: Some(ChatState::Waiting),
-            queue: Some(Some(QueueSlot {
-                priority: chat.priority,
-                since_ms: now_ms(),
-            })),
-            ..Default::default()
-        };
-        let chat = deps.store.update_chat(&chat.id, &guard, &patch).await?;
-        let emergency = chat.priority == Priority::Emergency;
-        deps.store
-            .append_message(&chat, NewMessage::event(ChatEvent::Queued { emergency }, now_ms()))
-            .await?;
-        tracing::info!(chat_id = %chat.id, "chat queued");
-    }
-    announce_queue(deps, &chat.force).await?;
-    Ok(())
+    Ok(enter_queue(deps, &chat, &Actor::Citizen).await?)
 }
 
 async fn leave(deps: &Deps, conn: &Connection, quick: bool) -> Result<ServerFrame, Failure> {
@@ -217,7 +238,10 @@ async fn leave(deps: &Deps, conn: &Connection, quick: bool) -> Result<ServerFram
         .map_err(transition)?;
     // The event goes in first: once the chat has ended, nothing more is appended.
     deps.store
-        .append_message(&chat, NewMessage::event(ChatEvent::Ended { reason }, now_ms()))
+        .append_message(
+            &chat,
+            NewMessage::event(ChatEvent::Ended { reason }, now_ms()),
+        )
         .await?;
     let patch = ChatPatch {
         state: Some(ChatState::Ended),
@@ -237,20 +261,36 @@ async fn leave(deps: &Deps, conn: &Connection, quick: bool) -> Result<ServerFram
     })
 }
 
-/// A page of a chat's transcript as `reader` sees it.
+/// A page of a chat's transcript as a reader on `side`, in `reader`'s language, sees it.
 pub async fn history(
     deps: &Deps,
     chat: &Chat,
+    side: Side,
     reader: &LanguageCode,
     after_seq: u64,
 ) -> Result<ServerFrame, Failure> {
-    let page = deps.store.messages_after(&chat.id, after_seq, PAGE).await?;
-    let full_page = page.len() == PAGE;
-    let (messages, cut) = fit_transcript(&page, reader, TRANSCRIPT_BUDGET_BYTES);
+    // A page can hold only events this side does not see; read on (a few pages at most)
+    // rather than answer an empty page that says there is more from the same place.
+    let mut after = after_seq;
+    for _ in 0..HIDDEN_PAGES_SKIPPED {
+        let page = deps.store.messages_after(&chat.id, after, PAGE).await?;
+        let full_page = page.len() == PAGE;
+        let (messages, cut) = fit_transcript(&page, side, reader, TRANSCRIPT_BUDGET_BYTES);
+        match page.last() {
+            Some(last) if messages.is_empty() && full_page => after = last.seq,
+            _ => {
+                return Ok(ServerFrame::History {
+                    chat_id: chat.id.clone(),
+                    messages,
+                    more: cut || full_page,
+                })
+            }
+        }
+    }
     Ok(ServerFrame::History {
         chat_id: chat.id.clone(),
-        messages,
-        more: cut || full_page,
+        messages: Vec::new(),
+        more: false,
     })
 }
 
@@ -263,4 +303,3 @@ pub fn transition(e: TransitionError) -> Failure {
     };
     Failure::client(code, &e.to_string())
 }
-

@@ -40,6 +40,18 @@ impl From<AppendError> for Failure {
     }
 }
 
+impl From<bluelamp::chat::MoveError> for Failure {
+    fn from(e: bluelamp::chat::MoveError) -> Self {
+        use bluelamp::chat::MoveError;
+        match e {
+            MoveError::Transition(t) => citizen::transition(t),
+            MoveError::Update(u) => u.into(),
+            MoveError::Append(a) => a.into(),
+            MoveError::Store(s) => Failure::Store(s),
+        }
+    }
+}
+
 impl From<UpdateError> for Failure {
     fn from(e: UpdateError) -> Self {
         match e {
@@ -134,7 +146,10 @@ pub async fn handle(deps: &Deps, req: ApiGatewayWebsocketProxyRequest) -> ApiGat
         }
         Err(Failure::Store(e)) => {
             tracing::error!(connection_id = %connection_id, error = ?e, "storage failure");
-            ServerFrame::error(ErrorCode::Internal, "something went wrong; please try again")
+            ServerFrame::error(
+                ErrorCode::Internal,
+                "something went wrong; please try again",
+            )
         }
     };
     let _ = deps.post(api, &connection_id, &frame).await;

@@ -2,10 +2,12 @@
 
 use crate::citizen::{history, transition};
 use crate::Failure;
-use bluelamp::chat::{announce_queue, fit_transcript, queue_entries, Deps, TRANSCRIPT_BUDGET_BYTES};
+use bluelamp::chat::{
+    announce_queue, fit_transcript, queue_entries, Deps, TRANSCRIPT_BUDGET_BYTES,
+};
 use bluelamp::domain::{
     now_ms, Actor, Chat, ChatEvent, ChatId, ChatPatch, ChatState, Connection, EndReason,
-    LanguageCode, NewMessage, OperatorId, QueueSlot, Sender, Transition,
+    LanguageCode, NewMessage, OperatorId, QueueSlot, Sender, Side, Transition,
 };
 use bluelamp::protocol::{ChatSummary, ClientFrame, ErrorCode, ServerFrame};
 use bluelamp::store::UpdateError;
@@ -45,12 +47,17 @@ pub(crate) async fn dispatch(
         }
         ClientFrame::History { chat_id, after_seq } => {
             let chat = held_chat(deps, me, chat_id.as_ref()).await?;
-            history(deps, &chat, &english, after_seq).await.map(Some)
+            history(deps, &chat, Side::Operator, &english, after_seq)
+                .await
+                .map(Some)
         }
         ClientFrame::HandBack { chat_id } => hand_back(deps, me, &chat_id).await.map(Some),
         ClientFrame::End { chat_id } => end(deps, me, &chat_id).await.map(Some),
         ClientFrame::Ping {} => Ok(Some(ServerFrame::Pong {})),
-        _ => Err(Failure::client(ErrorCode::Forbidden, "that action is for citizens")),
+        _ => Err(Failure::client(
+            ErrorCode::Forbidden,
+            "that action is for citizens",
+        )),
     }
 }
 
@@ -87,10 +94,12 @@ async fn claim(deps: &Deps, me: &OperatorId, id: &ChatId) -> Result<ServerFrame,
         return Err(not_waiting());
     }
     let actor = Actor::Operator(me.clone());
-    let guard = chat.check(&actor, &Transition::Claim).map_err(|e| match chat.state {
-        ChatState::Active => already_claimed(),
-        _ => transition(e),
-    })?;
+    let guard = chat
+        .check(&actor, &Transition::Claim)
+        .map_err(|e| match chat.state {
+            ChatState::Active => already_claimed(),
+            _ => transition(e),
+        })?;
     let patch = ChatPatch {
         state: Some(ChatState::Active),
         operator: Some(Some(me.clone())),
@@ -104,7 +113,8 @@ async fn claim(deps: &Deps, me: &OperatorId, id: &ChatId) -> Result<ServerFrame,
         Err(e) => return Err(e.into()),
     };
     tracing::info!(chat_id = %id, operator_id = %me, "chat claimed");
-    deps.store
+    let joined = deps
+        .store
         .append_message(
             &chat,
             NewMessage::event(
@@ -116,14 +126,25 @@ async fn claim(deps: &Deps, me: &OperatorId, id: &ChatId) -> Result<ServerFrame,
         )
         .await?;
     announce_queue(deps, &chat.force).await?;
-    let transcript = deps.store.messages_after(id, 0, 200).await?;
-    let (transcript, _) =
-        fit_transcript(&transcript, &LanguageCode::english(), TRANSCRIPT_BUDGET_BYTES);
+    let transcript = deps.store.messages_after(id, 0, CLAIM_PAGE).await?;
+    let full_page = transcript.len() == CLAIM_PAGE;
+    let (transcript, cut) = fit_transcript(
+        &transcript,
+        Side::Operator,
+        &LanguageCode::english(),
+        TRANSCRIPT_BUDGET_BYTES,
+    );
+    let mut summary = ChatSummary::from(&chat);
+    summary.last_seq = joined.message.seq;
     Ok(ServerFrame::Claimed {
-        chat: ChatSummary::from(&chat),
+        chat: summary,
         transcript,
+        more: cut || full_page,
     })
 }
+
+/// Messages shown to an operator who claims a chat (then cut to fit a frame).
+const CLAIM_PAGE: usize = 200;
 
 fn already_claimed() -> Failure {
     Failure::client(
@@ -153,7 +174,9 @@ async fn hand_back(deps: &Deps, me: &OperatorId, id: &ChatId) -> Result<ServerFr
         .await?;
     tracing::info!(chat_id = %id, operator_id = %me, "chat handed back");
     announce_queue(deps, &chat.force).await?;
-    Ok(ServerFrame::HandedBack { chat_id: id.clone() })
+    Ok(ServerFrame::HandedBack {
+        chat_id: id.clone(),
+    })
 }
 
 async fn end(deps: &Deps, me: &OperatorId, id: &ChatId) -> Result<ServerFrame, Failure> {
@@ -163,7 +186,10 @@ async fn end(deps: &Deps, me: &OperatorId, id: &ChatId) -> Result<ServerFrame, F
         .check(&Actor::Operator(me.clone()), &Transition::End(reason))
         .map_err(transition)?;
     deps.store
-        .append_message(&chat, NewMessage::event(ChatEvent::Ended { reason }, now_ms()))
+        .append_message(
+            &chat,
+            NewMessage::event(ChatEvent::Ended { reason }, now_ms()),
+        )
         .await?;
     let patch = ChatPatch {
         state: Some(ChatState::Ended),

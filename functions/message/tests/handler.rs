@@ -59,7 +59,9 @@ async fn a_start_frame_creates_a_chat_in_the_citizens_language() {
     assert!(resume_token.starts_with(&format!("{chat_id}.")));
     let chat = store.get_chat(chat_id).await.unwrap().unwrap();
     assert_eq!(chat.citizen_connection.unwrap().as_str(), CONN);
-    assert!(!chat.resume_hash.contains(&resume_token[chat_id.as_str().len() + 1..]));
+    assert!(!chat
+        .resume_hash
+        .contains(&resume_token[chat_id.as_str().len() + 1..]));
     let conn = store
         .get_connection(&ConnectionId::parse(CONN).unwrap())
         .await

@@ -5,7 +5,9 @@ mod queue;
 mod resume;
 mod transcript;
 
-pub use queue::{announce_queue, queue_entries, wait_estimate_secs};
+pub use queue::{
+    announce_queue, enter_queue, flag_emergency, queue_entries, wait_estimate_secs, MoveError,
+};
 pub use resume::{ResumeToken, ResumeTokenError};
 pub use transcript::{fit_transcript, TRANSCRIPT_BUDGET_BYTES};
 

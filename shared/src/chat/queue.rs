@@ -12,21 +12,27 @@ const QUEUE_LIMIT: usize = 200;
 
 pub async fn queue_entries(deps: &Deps, force: &ForceId) -> Result<Vec<QueueEntry>, StoreError> {
     let chats = deps.store.waiting_chats(force, QUEUE_LIMIT).await?;
-    Ok(chats
-        .into_iter()
+    Ok(entries_of(&chats).into_iter().map(|(e, _)| e).collect())
+}
+
+/// The queue entries of waiting chats (in queue order), each with its chat.
+fn entries_of(chats: &[crate::domain::Chat]) -> Vec<(QueueEntry, &crate::domain::Chat)> {
+    chats
+        .iter()
+        .filter(|c| c.queue.is_some())
         .enumerate()
-        .filter_map(|(i, c)| {
-            let q = c.queue?;
-            Some(QueueEntry {
-                chat_id: c.id,
+        .map(|(i, c)| {
+            let entry = QueueEntry {
+                chat_id: c.id.clone(),
                 position: i + 1,
-                language: c.language,
+                language: c.language.clone(),
                 priority: c.priority,
-                emergency_reason: c.emergency_reason,
-                waiting_since_ms: q.since_ms,
-            })
+                emergency_reason: c.emergency_reason.clone(),
+                waiting_since_ms: c.queue.map(|q| q.since_ms).unwrap_or_default(),
+            };
+            (entry, c)
         })
-        .collect())
+        .collect()
 }
 
 /// An estimate that does not promise too little: the chats ahead shared among the operators
@@ -40,17 +46,18 @@ pub fn wait_estimate_secs(position: usize, operators_online: usize, average_secs
 
 /// Tells every operator online the queue, and every waiting citizen their place in it.
 pub async fn announce_queue(deps: &Deps, force: &ForceId) -> Result<(), StoreError> {
-    let entries = queue_entries(deps, force).await?;
+    // One read of the queue: each citizen's position comes from the same list the operators see.
+    let chats = deps.store.waiting_chats(force, QUEUE_LIMIT).await?;
+    let entries = entries_of(&chats);
     let operators = deps.store.operator_connections(None).await?;
     let frame = ServerFrame::Queue {
-        entries: entries.clone(),
+        entries: entries.iter().map(|(e, _)| e.clone()).collect(),
     };
     for conn in &operators {
         let _ = deps.post(Api::Operator, &conn.id, &frame).await;
     }
     let online: std::collections::HashSet<_> = operators.iter().map(|c| &c.role).collect();
-    let chats = deps.store.waiting_chats(force, QUEUE_LIMIT).await?;
-    for (entry, chat) in entries.iter().zip(chats.iter()) {
+    for (entry, chat) in &entries {
         if let Some(conn) = &chat.citizen_connection {
             let frame = ServerFrame::Queued {
                 chat_id: entry.chat_id.clone(),
@@ -78,5 +85,83 @@ mod tests {
         assert_eq!(wait_estimate_secs(3, 1, 300), 900);
         assert_eq!(wait_estimate_secs(3, 2, 300), 600);
         assert_eq!(wait_estimate_secs(0, 5, 300), 300);
+    }
+}
+
+/// Why a chat could not be moved.
+#[derive(Debug, thiserror::Error)]
+pub enum MoveError {
+    #[error(transparent)]
+    Transition(#[from] crate::domain::TransitionError),
+    #[error(transparent)]
+    Update(#[from] crate::store::UpdateError),
+    #[error(transparent)]
+    Append(#[from] crate::store::AppendError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Puts a chat in the operator queue on behalf of an actor (the citizen, or the bot on a
+/// handoff), keeping its place if it is there already, then tells everyone concerned.
+pub async fn enter_queue(
+    deps: &Deps,
+    chat: &crate::domain::Chat,
+    actor: &crate::domain::Actor,
+) -> Result<(), MoveError> {
+    use crate::domain::{
+        now_ms, ChatEvent, ChatPatch, ChatState, NewMessage, Priority, QueueSlot, Transition,
+    };
+    let guard = chat.check(actor, &Transition::EnterQueue)?;
+    if chat.state != ChatState::Waiting {
+        let patch = ChatPatch {
+            state: Some(ChatState::Waiting),
+            queue: Some(Some(QueueSlot {
+                priority: chat.priority,
+                since_ms: now_ms(),
+            })),
+            ..Default::default()
+        };
+        let chat = deps.store.update_chat(&chat.id, &guard, &patch).await?;
+        let emergency = chat.priority == Priority::Emergency;
+        deps.store
+            .append_message(
+                &chat,
+                NewMessage::event(ChatEvent::Queued { emergency }, now_ms()),
+            )
+            .await?;
+        tracing::info!(chat_id = %chat.id, emergency, "chat queued");
+    }
+    announce_queue(deps, &chat.force).await?;
+    Ok(())
+}
+
+/// Flags a chat as an emergency with a reason code (never the citizen's words): it jumps to
+/// the front of the queue — entering it if it was with the bot — and operators see why.
+pub async fn flag_emergency(
+    deps: &Deps,
+    chat: &crate::domain::Chat,
+    reason: &str,
+) -> Result<(), MoveError> {
+    use crate::domain::{Actor, ChatPatch, ChatState, Guard, Priority, QueueSlot};
+    let mut patch = ChatPatch {
+        priority: Some(Priority::Emergency),
+        emergency_reason: Some(reason.to_owned()),
+        ..Default::default()
+    };
+    if let (ChatState::Waiting, Some(slot)) = (chat.state, chat.queue) {
+        patch.queue = Some(Some(QueueSlot {
+            priority: Priority::Emergency,
+            since_ms: slot.since_ms,
+        }));
+    }
+    let flagged = deps
+        .store
+        .update_chat(&chat.id, &Guard::not_ended(), &patch)
+        .await?;
+    tracing::warn!(chat_id = %chat.id, reason, "chat flagged as an emergency");
+    match flagged.state {
+        ChatState::Bot => enter_queue(deps, &flagged, &Actor::System).await,
+        ChatState::Waiting => Ok(announce_queue(deps, &flagged.force).await?),
+        _ => Ok(()),
     }
 }

@@ -88,7 +88,13 @@ mod tests {
 
     #[test]
     fn malformed_tokens_are_refused_and_debug_hides_the_secret() {
-        for bad in ["", "c1", "c1.", "c1.short", "c#1.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"] {
+        for bad in [
+            "",
+            "c1",
+            "c1.",
+            "c1.short",
+            "c#1.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        ] {
             assert!(ResumeToken::parse(bad).is_err(), "{bad}");
         }
         let t = ResumeToken::issue(ChatId::parse("c1").unwrap());

@@ -101,7 +101,7 @@ pub enum TransitionError {
     NotWaiting,
     #[error("the chat is held by another operator")]
     NotYourChat,
-    #[error("that change is not allowed from state {from:?}")]
+    #[error("that is not possible in the chat's present state")]
     NotAllowed { from: ChatState },
 }
 

@@ -7,7 +7,11 @@ use std::collections::BTreeMap;
 
 /// Who wrote a message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "role", rename_all = "snake_case")]
+#[serde(
+    tag = "role",
+    rename_all = "snake_case",
+    rename_all_fields = "camelCase"
+)]
 pub enum Sender {
     Citizen,
     Operator { operator_id: OperatorId },
@@ -17,17 +21,27 @@ pub enum Sender {
 
 /// Things that happen to a chat and belong in its transcript (both sides are told).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "event", rename_all = "snake_case")]
+#[serde(
+    tag = "event",
+    rename_all = "snake_case",
+    rename_all_fields = "camelCase"
+)]
 pub enum ChatEvent {
     /// The citizen asked for an operator (or was handed over) and entered the queue.
-    Queued { emergency: bool },
-    OperatorJoined { operator_id: OperatorId },
+    Queued {
+        emergency: bool,
+    },
+    OperatorJoined {
+        operator_id: OperatorId,
+    },
     /// The operator put the chat back in the queue.
     HandedBack,
     /// The citizen's socket dropped; they may come back with their resume token.
     CitizenDisconnected,
     CitizenReturned,
-    Ended { reason: EndReason },
+    Ended {
+        reason: EndReason,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -111,7 +125,29 @@ impl Side {
     }
 }
 
+impl Sender {
+    /// Whose client message ids these are: a retry is recognised per sender, so the citizen's
+    /// "m1" and the operator's "m1" are different messages.
+    pub fn idempotency_scope(&self) -> String {
+        match self {
+            Sender::Citizen => "citizen".to_owned(),
+            Sender::Operator { operator_id } => format!("operator:{operator_id}"),
+            Sender::Bot => "bot".to_owned(),
+            Sender::System => "system".to_owned(),
+        }
+    }
+}
+
 impl ChatMessage {
+    /// Whether a side sees this message in its transcript: everything but the events meant
+    /// for the other side only.
+    pub fn visible_to(&self, side: Side) -> bool {
+        match self.sender {
+            Sender::System => self.recipients().contains(&side),
+            _ => true,
+        }
+    }
+
     /// The sides that must receive this message through the stream. The sender's own side
     /// has an acknowledgement already; the bot and events concern both.
     pub fn recipients(&self) -> &'static [Side] {
@@ -120,9 +156,7 @@ impl ChatMessage {
             (Sender::Operator { .. }, _) => &[Side::Citizen],
             (Sender::Bot, _) => &[Side::Citizen, Side::Operator],
             (Sender::System, MessageBody::Event(ChatEvent::CitizenDisconnected))
-            | (Sender::System, MessageBody::Event(ChatEvent::CitizenReturned)) => {
-                &[Side::Operator]
-            }
+            | (Sender::System, MessageBody::Event(ChatEvent::CitizenReturned)) => &[Side::Operator],
             (Sender::System, _) => &[Side::Citizen, Side::Operator],
         }
     }
@@ -130,7 +164,11 @@ impl ChatMessage {
 
 /// Who is on the other end of a socket.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "role", rename_all = "snake_case")]
+#[serde(
+    tag = "role",
+    rename_all = "snake_case",
+    rename_all_fields = "camelCase"
+)]
 pub enum Role {
     Citizen,
     Operator { operator_id: OperatorId },

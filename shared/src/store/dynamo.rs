@@ -185,7 +185,10 @@ impl DynamoStore {
             return Ok(None);
         };
         let Some(item) = self
-            .get(&self.tables.chats, Self::chat_key(chat, client_message_sk(cmid)))
+            .get(
+                &self.tables.chats,
+                Self::chat_key(chat, client_message_sk(&msg.sender, cmid)),
+            )
             .await?
         else {
             return Ok(None);
@@ -360,7 +363,7 @@ impl ChatStore for DynamoStore {
             if let Some(cmid) = &msg.client_message_id {
                 let marker = ClientMessageItem {
                     pk: chat_pk(&chat.id),
-                    sk: client_message_sk(cmid),
+                    sk: client_message_sk(&msg.sender, cmid),
                     seq,
                     expires_at: chat.expires_at,
                 };
@@ -392,7 +395,10 @@ impl ChatStore for DynamoStore {
                             duplicate: true,
                         });
                     }
-                    let current = self.get_chat(&chat.id).await?.ok_or(AppendError::NotFound)?;
+                    let current = self
+                        .get_chat(&chat.id)
+                        .await?
+                        .ok_or(AppendError::NotFound)?;
                     if current.state == ChatState::Ended {
                         return Err(AppendError::ChatEnded);
                     }
@@ -532,10 +538,7 @@ impl ConnectionStore for DynamoStore {
             .transpose()
     }
 
-    async fn delete_connection(
-        &self,
-        id: &ConnectionId,
-    ) -> Result<Option<Connection>, StoreError> {
+    async fn delete_connection(&self, id: &ConnectionId) -> Result<Option<Connection>, StoreError> {
         let out = self
             .client
             .delete_item()
@@ -621,7 +624,9 @@ impl ConnectionStore for DynamoStore {
             .table_name(&self.tables.connections)
             .set_key(Some(Self::connection_key(id)))
             .update_expression("ADD #w :one REMOVE #prev")
-            .condition_expression("attribute_exists(pk) AND (attribute_not_exists(#w) OR #w < :max)")
+            .condition_expression(
+                "attribute_exists(pk) AND (attribute_not_exists(#w) OR #w < :max)",
+            )
             .expression_attribute_names("#w", format!("rl_{window}"))
             .expression_attribute_names("#prev", format!("rl_{}", window - 1))
             .expression_attribute_values(":one", n(1))

@@ -22,8 +22,8 @@ pub fn message_sk(seq: u64) -> String {
     format!("{MSG_PREFIX}{seq:020}")
 }
 
-pub fn client_message_sk(id: &ClientMessageId) -> String {
-    format!("{CMID_PREFIX}{id}")
+pub fn client_message_sk(sender: &Sender, id: &ClientMessageId) -> String {
+    format!("{CMID_PREFIX}{}#{id}", sender.idempotency_scope())
 }
 
 pub fn is_message_sk(sk: &str) -> bool {
@@ -32,7 +32,12 @@ pub fn is_message_sk(sk: &str) -> bool {
 
 /// `{priority}#{since_ms}#{chat}`: the queue index sorts emergencies first, then by time.
 pub fn queue_sk(slot: &QueueSlot, chat: &ChatId) -> String {
-    format!("{}#{:015}#{}", slot.priority as u8, slot.since_ms.max(0), chat)
+    format!(
+        "{}#{:015}#{}",
+        slot.priority as u8,
+        slot.since_ms.max(0),
+        chat
+    )
 }
 
 pub fn delivered_attr(side: Side) -> String {
@@ -284,7 +289,10 @@ mod tests {
         };
         let image = message_image(&m, 1).unwrap();
         assert_eq!(message_from_image(image).unwrap(), Some(m));
-        let mut other = serde_dynamo::Item::from(std::collections::HashMap::<String, serde_dynamo::AttributeValue>::new());
+        let mut other = serde_dynamo::Item::from(std::collections::HashMap::<
+            String,
+            serde_dynamo::AttributeValue,
+        >::new());
         other.insert("sk".into(), serde_dynamo::AttributeValue::S("CHAT".into()));
         assert_eq!(message_from_image(other).unwrap(), None);
     }

@@ -17,7 +17,7 @@ use std::sync::{Mutex, MutexGuard};
 struct ChatRecord {
     chat: Option<Chat>,
     messages: Vec<ChatMessage>,
-    client_ids: HashMap<ClientMessageId, u64>,
+    client_ids: HashMap<(String, ClientMessageId), u64>,
     delivered: HashSet<(u64, Side)>,
 }
 
@@ -92,7 +92,10 @@ impl ChatStore for MemoryStore {
             return Err(AppendError::NotFound);
         };
         if let Some(cmid) = &msg.client_message_id {
-            if let Some(seq) = rec.client_ids.get(cmid) {
+            if let Some(seq) = rec
+                .client_ids
+                .get(&(msg.sender.idempotency_scope(), cmid.clone()))
+            {
                 let message = rec
                     .messages
                     .iter()
@@ -118,7 +121,8 @@ impl ChatStore for MemoryStore {
             sent_ms: msg.sent_ms,
         };
         if let Some(cmid) = msg.client_message_id {
-            rec.client_ids.insert(cmid, message.seq);
+            rec.client_ids
+                .insert((message.sender.idempotency_scope(), cmid), message.seq);
         }
         rec.messages.push(message.clone());
         Ok(Appended {
@@ -223,10 +227,7 @@ impl ConnectionStore for MemoryStore {
         Ok(self.lock().connections.get(id).map(|r| r.conn.clone()))
     }
 
-    async fn delete_connection(
-        &self,
-        id: &ConnectionId,
-    ) -> Result<Option<Connection>, StoreError> {
+    async fn delete_connection(&self, id: &ConnectionId) -> Result<Option<Connection>, StoreError> {
         Ok(self.lock().connections.remove(id).map(|r| r.conn))
     }
 

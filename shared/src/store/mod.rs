@@ -143,8 +143,7 @@ pub trait ConnectionStore: Send + Sync {
     async fn get_connection(&self, id: &ConnectionId) -> Result<Option<Connection>, StoreError>;
 
     /// Removes a connection and returns what it was (None if it was already gone).
-    async fn delete_connection(&self, id: &ConnectionId)
-        -> Result<Option<Connection>, StoreError>;
+    async fn delete_connection(&self, id: &ConnectionId) -> Result<Option<Connection>, StoreError>;
 
     /// Binds a citizen's connection to their chat.
     async fn set_connection_chat(&self, id: &ConnectionId, chat: &ChatId)

@@ -1,1 +1,193 @@
-//! Translation: the Translator port, its providers and the language table (issue 4).
+//! Translation: the `Translator` port, its providers (Amazon Translate, Google Cloud Translation,
+//! an offline stand-in), routing by the one language table, caching, and language detection.
+//!
+//! Everything a function needs is re-exported here; the adapters keep their SDK and HTTP types
+//! to themselves, so a caller only ever sees [`Translation`] and [`TranslateError`]. The Google
+//! adapter needs the `google-translate` feature (it brings `reqwest`).
+
+mod amazon;
+mod cache;
+mod chat_language;
+mod chunk;
+mod detect;
+#[cfg(feature = "google-translate")]
+mod google;
+mod languages;
+mod offline;
+mod request;
+mod routing;
+
+use std::fmt;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::LanguageCode;
+
+pub use amazon::{amazon_translate_client, AmazonTranslateConfig, AmazonTranslator};
+pub use cache::{
+    CacheError, CacheKey, CachedTranslator, InMemoryTranslationCache, TranslationCache,
+};
+pub use chat_language::{
+    ChatLanguage, ChatLanguagePolicy, LanguageDecision, LanguageSource, UnsupportedLanguage,
+};
+pub use chunk::split_for_requests;
+pub use detect::{Detection, LanguageDetector, WhatlangDetector};
+#[cfg(feature = "google-translate")]
+pub use google::{ApiKey, GoogleTranslateConfig, GoogleTranslator};
+pub use languages::{language_info, supported_languages, Direction, LanguageInfo};
+pub use offline::{OfflineFailure, OfflineTranslator};
+pub use request::RetryPolicy;
+pub use routing::{Route, RoutingTranslator};
+
+/// Any error kept as the cause of a [`TranslateError`] or [`CacheError`]: the adapters box
+/// their SDK and HTTP errors so that the cause chain survives without the types leaking.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// Turns text in one language into another. Implementations never log the text.
+#[async_trait]
+pub trait Translator: Send + Sync {
+    /// Translates `text` from `from` into `to`. Text of any length is accepted: adapters split
+    /// it to fit their provider's request limit and join the parts in order.
+    async fn translate(
+        &self,
+        text: &str,
+        from: &LanguageCode,
+        to: &LanguageCode,
+    ) -> Result<Translation, TranslateError>;
+}
+
+#[async_trait]
+impl<T: Translator + ?Sized> Translator for Arc<T> {
+    async fn translate(
+        &self,
+        text: &str,
+        from: &LanguageCode,
+        to: &LanguageCode,
+    ) -> Result<Translation, TranslateError> {
+        (**self).translate(text, from, to).await
+    }
+}
+
+#[async_trait]
+impl<T: Translator + ?Sized> Translator for Box<T> {
+    async fn translate(
+        &self,
+        text: &str,
+        from: &LanguageCode,
+        to: &LanguageCode,
+    ) -> Result<Translation, TranslateError> {
+        (**self).translate(text, from, to).await
+    }
+}
+
+/// A translated text and who produced it, so that the operator's view can say "machine
+/// translated by ..." or "not translated".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Translation {
+    pub text: String,
+    /// `None` when no translation was needed (both sides share a language): the text is the
+    /// original.
+    pub provider: Option<Provider>,
+}
+
+impl Translation {
+    /// The original text, returned as is because both sides share a language.
+    pub fn unchanged(text: &str) -> Self {
+        Self {
+            text: text.to_owned(),
+            provider: None,
+        }
+    }
+
+    /// True when a real translation service produced the text (the mark "machine translated").
+    pub fn is_machine_translation(&self) -> bool {
+        matches!(
+            self.provider,
+            Some(Provider::AmazonTranslate | Provider::GoogleTranslate)
+        )
+    }
+}
+
+/// Who translates: the two real providers and the offline stand-in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Provider {
+    AmazonTranslate,
+    GoogleTranslate,
+    Offline,
+}
+
+impl Provider {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Provider::AmazonTranslate => "amazon-translate",
+            Provider::GoogleTranslate => "google-translate",
+            Provider::Offline => "offline",
+        }
+    }
+}
+
+impl fmt::Display for Provider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Provider::AmazonTranslate => "Amazon Translate",
+            Provider::GoogleTranslate => "Google Cloud Translation",
+            Provider::Offline => "the offline stand-in",
+        })
+    }
+}
+
+/// Why a translation failed. [`is_retryable`](Self::is_retryable) separates what may work on a
+/// later try (throttling, an outage) from what never will (an unsupported pair, bad config).
+/// No variant carries the text being translated.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum TranslateError {
+    #[error("{provider} is throttling requests")]
+    Throttled {
+        provider: Provider,
+        #[source]
+        source: BoxError,
+    },
+    #[error("{provider} is unavailable")]
+    Unavailable {
+        provider: Provider,
+        #[source]
+        source: BoxError,
+    },
+    #[error("no provider translates {from} to {to}")]
+    UnsupportedPair {
+        from: LanguageCode,
+        to: LanguageCode,
+        #[source]
+        source: Option<BoxError>,
+    },
+    #[error("{provider} refused text of {bytes} bytes as too long")]
+    TextTooLong {
+        provider: Provider,
+        bytes: usize,
+        #[source]
+        source: BoxError,
+    },
+    #[error("{provider} rejected the request")]
+    Rejected {
+        provider: Provider,
+        #[source]
+        source: BoxError,
+    },
+    #[error("{provider} is not configured correctly")]
+    Misconfigured {
+        provider: Provider,
+        #[source]
+        source: BoxError,
+    },
+}
+
+impl TranslateError {
+    /// Throttling and outages may pass; everything else fails the same way every time.
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, Self::Throttled { .. } | Self::Unavailable { .. })
+    }
+}

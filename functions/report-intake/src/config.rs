@@ -1,0 +1,162 @@
+//! The function's configuration, read once from the environment at start. A missing or bad
+//! value stops the function with a message that names the variable.
+
+use chrono::Duration;
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ConfigError {
+    #[error("{var} must be set")]
+    Missing { var: &'static str },
+    #[error("{var} is not valid: {reason}")]
+    Invalid { var: &'static str, reason: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IntakeConfig {
+    /// How long a report is kept (its TTL): `REPORT_RETENTION_DAYS`, required.
+    pub retention: Duration,
+    /// The promise made to the citizen: `REPORT_ASSESSMENT_TARGET_HOURS`, default 24.
+    pub assessment_target: Duration,
+    /// How long an `Idempotency-Key` is held: `REPORT_IDEMPOTENCY_HOURS`, default 24.
+    pub idempotency_window: Duration,
+    /// The largest body of `POST /reports`: `REPORT_MAX_BODY_BYTES`, default 65,536.
+    pub max_body_bytes: usize,
+    /// Submissions per source per window: `REPORT_RATE_LIMIT`, default 10.
+    pub rate_limit: u32,
+    /// `REPORT_RATE_WINDOW_SECONDS`, default 3,600.
+    pub rate_window: Duration,
+}
+
+/// The largest body of an assessment (notes are at most 2,000 characters).
+pub const MAX_ASSESSMENT_BODY_BYTES: usize = 16 * 1024;
+
+impl Default for IntakeConfig {
+    /// The defaults of the optional variables, with a year's retention: for tests and the local
+    /// gateway. A deployment sets `REPORT_RETENTION_DAYS` itself.
+    fn default() -> Self {
+        Self {
+            retention: Duration::days(365),
+            assessment_target: Duration::hours(24),
+            idempotency_window: Duration::hours(24),
+            max_body_bytes: 64 * 1024,
+            rate_limit: 10,
+            rate_window: Duration::hours(1),
+        }
+    }
+}
+
+fn number(
+    lookup: &impl Fn(&str) -> Option<String>,
+    var: &'static str,
+    default: Option<u64>,
+    range: std::ops::RangeInclusive<u64>,
+) -> Result<u64, ConfigError> {
+    let Some(raw) = lookup(var) else {
+        return default.ok_or(ConfigError::Missing { var });
+    };
+    let n: u64 = raw.trim().parse().map_err(|_| ConfigError::Invalid {
+        var,
+        reason: "not a whole number".to_owned(),
+    })?;
+    if !range.contains(&n) {
+        return Err(ConfigError::Invalid {
+            var,
+            reason: format!("must be from {} to {}", range.start(), range.end()),
+        });
+    }
+    Ok(n)
+}
+
+fn signed(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+impl IntakeConfig {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|var| std::env::var(var).ok())
+    }
+
+    /// Reads the configuration through `lookup` (the environment, or a map in tests).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let d = Self::default();
+        Ok(Self {
+            retention: Duration::days(signed(number(
+                &lookup,
+                "REPORT_RETENTION_DAYS",
+                None,
+                1..=3650,
+            )?)),
+            assessment_target: Duration::hours(signed(number(
+                &lookup,
+                "REPORT_ASSESSMENT_TARGET_HOURS",
+                Some(24),
+                1..=720,
+            )?)),
+            idempotency_window: Duration::hours(signed(number(
+                &lookup,
+                "REPORT_IDEMPOTENCY_HOURS",
+                Some(24),
+                1..=168,
+            )?)),
+            max_body_bytes: usize::try_from(number(
+                &lookup,
+                "REPORT_MAX_BODY_BYTES",
+                Some(d.max_body_bytes as u64),
+                1024..=1024 * 1024,
+            )?)
+            .unwrap_or(d.max_body_bytes),
+            rate_limit: u32::try_from(number(&lookup, "REPORT_RATE_LIMIT", Some(10), 1..=100_000)?)
+                .unwrap_or(d.rate_limit),
+            rate_window: Duration::seconds(signed(number(
+                &lookup,
+                "REPORT_RATE_WINDOW_SECONDS",
+                Some(3600),
+                1..=86_400,
+            )?)),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn from(pairs: &[(&str, &str)]) -> Result<IntakeConfig, ConfigError> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        IntakeConfig::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn retention_is_required_and_the_rest_has_defaults() {
+        assert_eq!(
+            from(&[]),
+            Err(ConfigError::Missing {
+                var: "REPORT_RETENTION_DAYS"
+            })
+        );
+        let c = from(&[("REPORT_RETENTION_DAYS", "400")]).unwrap();
+        assert_eq!(c.retention, Duration::days(400));
+        assert_eq!(c.assessment_target, Duration::hours(24));
+        assert_eq!(c.max_body_bytes, 65536);
+    }
+
+    #[test]
+    fn a_bad_value_names_its_variable() {
+        let err = from(&[
+            ("REPORT_RETENTION_DAYS", "400"),
+            ("REPORT_RATE_LIMIT", "lots"),
+        ])
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("REPORT_RATE_LIMIT is not valid"),
+            "{err}"
+        );
+        let err = from(&[("REPORT_RETENTION_DAYS", "0")]).unwrap_err();
+        assert!(err.to_string().contains("from 1 to 3650"), "{err}");
+    }
+}

@@ -1,0 +1,120 @@
+//! Test harness for the handler: dependencies with a memory store, a fixed clock and a token
+//! table, and requests shaped as API Gateway would hand them over.
+#![allow(dead_code)]
+
+use async_trait::async_trait;
+use bluelamp::domain::OperatorId;
+use bluelamp::report::{MemoryReportStore, PhraseEmergencyCheck};
+use chrono::{DateTime, Utc};
+use lambda_http::aws_lambda_events::apigw::ApiGatewayProxyRequestContext;
+use lambda_http::request::RequestContext;
+use lambda_http::{Body, Request, RequestExt, Response};
+use report_intake::{
+    handle, AuthError, Deps, FixedClock, IntakeConfig, OperatorAuth, SourceRateLimit, Unlimited,
+};
+use serde_json::Value;
+use std::sync::Arc;
+
+pub const OPERATOR_TOKEN: &str = "token-for-op-1";
+pub const OPERATOR: &str = "op-1";
+pub const FORBIDDEN_TOKEN: &str = "token-for-a-non-assessor";
+
+/// The "now" of every test: the examples in the docs are dated the day before.
+pub fn now() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-11-28T12:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+/// Stands in for the JWT verifier: one known operator, one who may not assess.
+pub struct TokenTable;
+
+#[async_trait]
+impl OperatorAuth for TokenTable {
+    async fn verify(&self, bearer: &str) -> Result<OperatorId, AuthError> {
+        match bearer {
+            OPERATOR_TOKEN => Ok(OperatorId::parse(OPERATOR).unwrap()),
+            FORBIDDEN_TOKEN => Err(AuthError::Forbidden),
+            _ => Err(AuthError::Invalid),
+        }
+    }
+}
+
+pub struct App {
+    pub deps: Deps,
+    pub store: Arc<MemoryReportStore>,
+}
+
+pub fn app() -> App {
+    app_with_limit(Arc::new(Unlimited))
+}
+
+pub fn app_with_limit(rate_limit: Arc<dyn SourceRateLimit>) -> App {
+    let store = Arc::new(MemoryReportStore::new());
+    let deps = Deps {
+        store: store.clone(),
+        auth: Arc::new(TokenTable),
+        emergency: Arc::new(PhraseEmergencyCheck),
+        rate_limit,
+        clock: Arc::new(FixedClock(now())),
+        config: IntakeConfig::default(),
+    };
+    App { deps, store }
+}
+
+impl App {
+    pub async fn send(&self, req: Request) -> Response<Body> {
+        handle(&self.deps, req).await
+    }
+}
+
+pub fn from_ip(req: Request, ip: &str) -> Request {
+    let mut ctx = ApiGatewayProxyRequestContext::default();
+    ctx.identity.source_ip = Some(ip.to_owned());
+    ctx.stage = Some("prod".to_owned());
+    req.with_request_context(RequestContext::ApiGatewayV1(ctx))
+}
+
+pub fn post_report(body: &str, key: Option<&str>) -> Request {
+    let mut b = lambda_http::http::Request::builder()
+        .method("POST")
+        .uri("/reports")
+        .header("content-type", "application/json");
+    if let Some(k) = key {
+        b = b.header("idempotency-key", k);
+    }
+    from_ip(b.body(Body::from(body.to_owned())).unwrap(), "198.51.100.7")
+}
+
+pub fn operator_get(path: &str, token: Option<&str>) -> Request {
+    let mut b = lambda_http::http::Request::builder()
+        .method("GET")
+        .uri(path);
+    if let Some(t) = token {
+        b = b.header("authorization", format!("Bearer {t}"));
+    }
+    from_ip(b.body(Body::Empty).unwrap(), "10.0.0.1")
+}
+
+pub fn operator_post(path: &str, token: Option<&str>, body: &str) -> Request {
+    let mut b = lambda_http::http::Request::builder()
+        .method("POST")
+        .uri(path)
+        .header("content-type", "application/json");
+    if let Some(t) = token {
+        b = b.header("authorization", format!("Bearer {t}"));
+    }
+    from_ip(b.body(Body::from(body.to_owned())).unwrap(), "10.0.0.1")
+}
+
+pub fn body_text(resp: &Response<Body>) -> String {
+    String::from_utf8(resp.body().as_ref().to_vec()).unwrap()
+}
+
+pub fn body_json(resp: &Response<Body>) -> Value {
+    serde_json::from_slice(resp.body().as_ref()).unwrap_or(Value::Null)
+}
+
+pub fn header<'a>(resp: &'a Response<Body>, name: &str) -> Option<&'a str> {
+    resp.headers().get(name).and_then(|v| v.to_str().ok())
+}

@@ -1,0 +1,279 @@
+//! `docs/openapi.yaml` is kept true to the code: its examples are sent to the real handler,
+//! and what comes back must be what the document shows.
+
+mod common;
+
+use bluelamp::report::ReportReference;
+use common::*;
+use report_intake::Problem;
+use serde_json::{json, Value};
+use std::collections::BTreeSet;
+
+fn spec() -> Value {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/openapi.yaml");
+    let text = std::fs::read_to_string(path).expect("docs/openapi.yaml");
+    serde_norway::from_str(&text).expect("openapi.yaml is valid YAML")
+}
+
+/// Follows a local `$ref` (`#/components/responses/NotFound`).
+fn resolve<'a>(spec: &'a Value, v: &'a Value) -> &'a Value {
+    match v.get("$ref").and_then(Value::as_str) {
+        Some(r) => spec
+            .pointer(r.trim_start_matches('#'))
+            .expect("a $ref that resolves"),
+        None => v,
+    }
+}
+
+fn examples(media: &Value) -> Vec<(&String, &Value)> {
+    media["examples"]
+        .as_object()
+        .map(|m| m.iter().collect())
+        .unwrap_or_default()
+}
+
+/// The real reply with its random reference replaced by the documented one.
+fn with_reference(real: &Value, reference: &str) -> Value {
+    let real_ref = real["reference"].as_str().unwrap_or_default();
+    let text = real.to_string().replace(real_ref, reference);
+    serde_json::from_str(&text).unwrap()
+}
+
+fn keys(v: &Value) -> BTreeSet<String> {
+    v.as_object()
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn every_report_example_is_accepted_and_its_reply_is_as_documented() {
+    let spec = spec();
+    let op = &spec["paths"]["/reports"]["post"];
+    let request_examples = examples(&op["requestBody"]["content"]["application/json"]);
+    assert!(
+        request_examples.len() >= 4,
+        "an example of each kind and of fraud"
+    );
+    let replies = &op["responses"]["201"]["content"]["application/json"]["examples"];
+    let documented_kinds: BTreeSet<&str> = request_examples
+        .iter()
+        .filter_map(|(_, ex)| ex["value"]["kind"].as_str())
+        .collect();
+    assert_eq!(
+        documented_kinds,
+        BTreeSet::from(["crime", "collision", "antisocialBehaviour"])
+    );
+
+    for (name, example) in request_examples {
+        let app = app();
+        let resp = app
+            .send(post_report(&example["value"].to_string(), None))
+            .await;
+        assert_eq!(resp.status(), 201, "example {name}: {}", body_text(&resp));
+        let real = body_json(&resp);
+        let reference = real["reference"].as_str().unwrap();
+        assert_eq!(
+            ReportReference::parse(reference).unwrap().as_str(),
+            reference
+        );
+        let documented = &replies["received"]["value"];
+        assert_eq!(keys(&real), keys(documented), "example {name}");
+        if let Some(reply) = replies.get(name.as_str()) {
+            let doc_ref = reply["value"]["reference"].as_str().unwrap();
+            assert_eq!(
+                with_reference(&real, doc_ref),
+                reply["value"],
+                "the reply to {name}"
+            );
+        }
+        if name == "crime" {
+            let doc_ref = documented["reference"].as_str().unwrap();
+            assert_eq!(
+                &with_reference(&real, doc_ref),
+                documented,
+                "the reply to {name}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_documented_validation_error_is_what_its_request_gets() {
+    let spec = spec();
+    let media = &spec["paths"]["/reports"]["post"]["responses"]["400"]["content"]
+        ["application/problem+json"];
+    let mut checked = 0;
+    for (name, example) in examples(media) {
+        let request = &example["x-request"];
+        assert!(
+            request.is_object(),
+            "the 400 example {name} shows its request in x-request"
+        );
+        let resp = app().send(post_report(&request.to_string(), None)).await;
+        assert_eq!(resp.status(), 400);
+        assert_eq!(
+            header(&resp, "content-type"),
+            Some("application/problem+json")
+        );
+        assert_eq!(body_json(&resp), example["value"], "the 400 example {name}");
+        checked += 1;
+    }
+    assert!(checked > 0);
+}
+
+/// The problem the code makes for each documented code.
+fn problem_for(code: &str) -> Option<Problem> {
+    Some(match code {
+        "validation_failed" => Problem::validation(vec![]),
+        "invalid_query" => Problem::invalid_query(vec![]),
+        "unauthorized" => Problem::unauthorized(),
+        "forbidden" => Problem::forbidden(),
+        "not_found" => Problem::not_found(),
+        "method_not_allowed" => Problem::method_not_allowed(),
+        "idempotency_conflict" => Problem::idempotency_conflict(),
+        "already_assessed" => Problem::already_assessed(),
+        "payload_too_large" => Problem::too_large(),
+        "unsupported_media_type" => Problem::unsupported_media_type(),
+        "rate_limited" => Problem::rate_limited(),
+        "internal_error" => Problem::internal(),
+        "service_unavailable" => Problem::unavailable(),
+        _ => return None,
+    })
+}
+
+#[test]
+fn every_documented_problem_has_the_shape_status_and_title_the_code_gives() {
+    let spec = spec();
+    let codes: Vec<&str> = spec["components"]["schemas"]["Problem"]["properties"]["code"]["enum"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    for code in &codes {
+        assert!(
+            problem_for(code).is_some(),
+            "the documented code {code} is one the code makes"
+        );
+    }
+    let mut seen = 0;
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            for (status, response) in op["responses"].as_object().unwrap() {
+                let response = resolve(&spec, response);
+                let Some(media) = response["content"].get("application/problem+json") else {
+                    continue;
+                };
+                for (name, example) in examples(media) {
+                    let v = &example["value"];
+                    let code = v["code"].as_str().unwrap();
+                    let made = serde_json::to_value(problem_for(code).unwrap()).unwrap();
+                    let at = format!("{method} {path} {status} {name}");
+                    assert_eq!(v["status"].as_u64(), status.parse().ok(), "{at}");
+                    assert_eq!(v["status"], made["status"], "{at}");
+                    assert_eq!(v["title"], made["title"], "{at}");
+                    let allowed =
+                        BTreeSet::from(["status", "code", "title", "errors"].map(String::from));
+                    assert!(keys(v).is_subset(&allowed), "{at}");
+                    for e in v["errors"].as_array().into_iter().flatten() {
+                        assert_eq!(
+                            keys(e),
+                            BTreeSet::from(["field", "code", "message"].map(String::from)),
+                            "{at}"
+                        );
+                    }
+                    seen += 1;
+                }
+            }
+        }
+    }
+    assert!(seen >= 10, "problem examples checked: {seen}");
+}
+
+#[tokio::test]
+async fn the_operator_examples_are_what_the_operator_endpoints_return() {
+    let spec = spec();
+    let app = app();
+    let crime = &spec["paths"]["/reports"]["post"]["requestBody"]["content"]["application/json"]
+        ["examples"]["crime"]["value"];
+    let resp = app.send(post_report(&crime.to_string(), None)).await;
+    let reference = body_json(&resp)["reference"].as_str().unwrap().to_owned();
+
+    let get = &spec["paths"]["/operator/reports/{reference}"]["get"];
+    let documented =
+        &get["responses"]["200"]["content"]["application/json"]["examples"]["new"]["value"];
+    let resp = app
+        .send(operator_get(
+            &format!("/operator/reports/{reference}"),
+            Some(OPERATOR_TOKEN),
+        ))
+        .await;
+    assert_eq!(resp.status(), 200);
+    let doc_ref = documented["reference"].as_str().unwrap();
+    assert_eq!(&with_reference(&body_json(&resp), doc_ref), documented);
+
+    let list = &spec["paths"]["/operator/reports"]["get"];
+    let page =
+        &list["responses"]["200"]["content"]["application/json"]["examples"]["page"]["value"];
+    let resp = app
+        .send(operator_get("/operator/reports", Some(OPERATOR_TOKEN)))
+        .await;
+    let real = body_json(&resp);
+    assert_eq!(keys(&real["reports"][0]), keys(&page["reports"][0]));
+    assert!(keys(&real).is_subset(&keys(page)));
+
+    let assess = &spec["paths"]["/operator/reports/{reference}/assessment"]["post"];
+    let body =
+        &assess["requestBody"]["content"]["application/json"]["examples"]["crimeRecorded"]["value"];
+    let path = format!("/operator/reports/{reference}/assessment");
+    let resp = app
+        .send(operator_post(
+            &path,
+            Some(OPERATOR_TOKEN),
+            &body.to_string(),
+        ))
+        .await;
+    assert_eq!(resp.status(), 200, "{}", body_text(&resp));
+    let real = body_json(&resp);
+    assert_eq!(real["status"], "assessed");
+    assert_eq!(real["assessment"]["notes"], body["notes"]);
+    let view_keys: BTreeSet<String> = spec["components"]["schemas"]["ReportView"]["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .cloned()
+        .collect();
+    assert_eq!(keys(&real), view_keys);
+}
+
+#[tokio::test]
+async fn every_documented_operation_is_routed_and_operator_ones_need_a_token() {
+    let spec = spec();
+    let app = app();
+    let reference = "BL-7KQ9-M3XD-R";
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        let concrete = path.replace("{reference}", reference);
+        for (method, op) in item.as_object().unwrap() {
+            let req = match method.as_str() {
+                "get" => operator_get(&concrete, None),
+                "post" => operator_post(&concrete, None, "{}"),
+                other => panic!("undocumented method {other}"),
+            };
+            let resp = app.send(req).await;
+            let public = op["security"] == json!([]);
+            if public {
+                assert!(
+                    ![401, 404, 405].contains(&resp.status().as_u16()),
+                    "{method} {path}"
+                );
+            } else {
+                assert_eq!(resp.status(), 401, "{method} {path}");
+                assert_eq!(
+                    op["security"],
+                    json!([{"operatorToken": []}]),
+                    "{method} {path}"
+                );
+            }
+        }
+    }
+}

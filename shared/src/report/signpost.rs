@@ -1,0 +1,217 @@
+//! Signposting on the way in: a report that reads like an emergency gets the 999 advice, and
+//! a fraud report is pointed to Report Fraud. The report is still taken in both cases; the
+//! signposts are shown to the citizen and to the assessor.
+
+use super::model::{CrimeCategory, Report, ReportDetails};
+
+/// Decides whether text describes an emergency. The FAQ bot's detector (`bluelamp::faq`)
+/// implements it; [`PhraseEmergencyCheck`] stands in until it is plugged in.
+pub trait EmergencyCheck: Send + Sync {
+    fn is_emergency(&self, text: &str) -> bool;
+}
+
+/// Advice attached to a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Signpost {
+    /// The text reads like something happening now or someone in danger: call 999.
+    Emergency,
+    /// Fraud and cyber crime go to Report Fraud, the national service.
+    ReportFraud,
+}
+
+impl Signpost {
+    pub const ALL: &'static [Signpost] = &[Signpost::Emergency, Signpost::ReportFraud];
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            Signpost::Emergency => "emergency",
+            Signpost::ReportFraud => "reportFraud",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|p| p.code() == s)
+    }
+
+    /// What the citizen is told.
+    pub fn message(&self) -> &'static str {
+        match self {
+            Signpost::Emergency => {
+                "If a crime is happening now, or someone is in danger or hurt, call 999 now. \
+                 If you cannot speak, call 999 from a mobile, listen to the operator and press 55 \
+                 when asked. Deaf, hard of hearing or speech-impaired people who have registered \
+                 with emergencySMS can text 999."
+            }
+            Signpost::ReportFraud => {
+                "Fraud and cyber crime are reported to Report Fraud, the national reporting \
+                 service: reportfraud.police.uk or 0300 123 2040. We have received your report, \
+                 but reporting it there too means it can be linked with others."
+            }
+        }
+    }
+}
+
+impl serde::Serialize for Signpost {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.code())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Signpost {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Self::parse(&s).ok_or_else(|| serde::de::Error::custom("unknown signpost"))
+    }
+}
+
+/// The signposts a report gets, in a stable order.
+pub fn signposts_for(report: &Report, emergency: &dyn EmergencyCheck) -> Vec<Signpost> {
+    let texts = report.free_texts();
+    let mut out = Vec::new();
+    if texts.iter().any(|t| emergency.is_emergency(t)) {
+        out.push(Signpost::Emergency);
+    }
+    if is_fraud(report) {
+        out.push(Signpost::ReportFraud);
+    }
+    out
+}
+
+const FRAUD_WORDS: &[&str] = &[
+    "fraud",
+    "fraudulent",
+    "fraudster",
+    "fraudsters",
+    "scam",
+    "scammed",
+    "scammer",
+    "scammers",
+    "scams",
+    "phishing",
+    "smishing",
+    "vishing",
+    "hacked",
+    "ransomware",
+    "sextortion",
+    "cybercrime",
+];
+const FRAUD_PHRASES: &[&str] = &[
+    "identity theft",
+    "bank transfer",
+    "cyber crime",
+    "online shopping",
+];
+
+/// Lower-case words of the text, split on anything that is not a letter or digit.
+fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+}
+
+/// Whether the text speaks of fraud: a fraud word, or a fraud phrase (words in a row).
+pub fn mentions_fraud(text: &str) -> bool {
+    let ws: Vec<String> = words(text).collect();
+    if ws.iter().any(|w| FRAUD_WORDS.contains(&w.as_str())) {
+        return true;
+    }
+    let joined = ws.join(" ");
+    FRAUD_PHRASES.iter().any(|p| {
+        joined == *p
+            || joined.starts_with(&format!("{p} "))
+            || joined.ends_with(&format!(" {p}"))
+            || joined.contains(&format!(" {p} "))
+    })
+}
+
+/// A crime report in the fraud category, or in "other" with text that speaks of fraud.
+pub fn is_fraud(report: &Report) -> bool {
+    match report.details() {
+        ReportDetails::Crime(c) => match c.category {
+            CrimeCategory::Fraud => true,
+            CrimeCategory::Other => report.free_texts().iter().any(|t| mentions_fraud(t)),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// A small, cautious stand-in for the FAQ bot's emergency detector: phrases that mean danger
+/// now. It errs towards giving the 999 advice, which costs nothing when it is not needed.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PhraseEmergencyCheck;
+
+const EMERGENCY_PHRASES: &[&str] = &[
+    "happening now",
+    "happening right now",
+    "still here",
+    "still outside",
+    "still in the house",
+    "in danger",
+    "immediate danger",
+    "help me",
+    "being attacked",
+    "attacking me",
+    "has a knife",
+    "has a gun",
+    "with a knife",
+    "with a gun",
+    "threatening to kill",
+    "going to kill",
+    "kill myself",
+    "not breathing",
+    "unconscious",
+    "bleeding",
+    "on fire",
+    "fire is spreading",
+    "breaking in now",
+    "trying to get in",
+];
+
+impl EmergencyCheck for PhraseEmergencyCheck {
+    fn is_emergency(&self, text: &str) -> bool {
+        let normal = words(text).collect::<Vec<_>>().join(" ");
+        let padded = format!(" {normal} ");
+        EMERGENCY_PHRASES
+            .iter()
+            .any(|p| padded.contains(&format!(" {p} ")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fraud_is_spotted_in_words_and_phrases_but_not_inside_other_words() {
+        let cases = [
+            ("I was scammed by a seller", true),
+            ("Someone committed FRAUD on my card", true),
+            ("a phishing text", true),
+            ("it was identity theft", true),
+            ("They asked for a bank transfer.", true),
+            ("My bike was stolen", false),
+            ("the scampi was off", false),
+            ("defraud", false),
+        ];
+        for (text, want) in cases {
+            assert_eq!(mentions_fraud(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn the_stand_in_detector_hears_danger_now() {
+        let check = PhraseEmergencyCheck;
+        let cases = [
+            ("He is STILL OUTSIDE my door", true),
+            ("my neighbour has a knife", true),
+            ("someone is trying to get in!", true),
+            ("My shed was broken into last week", false),
+            ("The paint was bleeding-edge colour", true), // cautious by design
+            ("", false),
+        ];
+        for (text, want) in cases {
+            assert_eq!(check.is_emergency(text), want, "{text}");
+        }
+    }
+}

@@ -1,0 +1,369 @@
+//! Benchmarks of the chat core against DESIGN.md's budget: CPU per message in the message and
+//! translate functions with 10 and 10,000 chats open; DynamoDB requests per message (counted on
+//! the wire, against moto); delivery latency through the local gateway with 500 chats at once.
+//! Medians and ratios, since these machines are shared and noisy. Run: `cargo bench -p bluelamp-tests`.
+
+use async_trait::async_trait;
+use aws_lambda_events::apigw::ApiGatewayWebsocketProxyRequest;
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_types::config_bag::ConfigBag;
+use bluelamp::chat::Deps;
+use bluelamp::config::ChatConfig;
+use bluelamp::delivery::{Api, Deliver, DeliveryError};
+use bluelamp::domain::*;
+use bluelamp::protocol::ServerFrame;
+use bluelamp::store::{tables, ChatStore, DynamoStore, MemoryStore, Store, TableNames};
+use bluelamp_tests::{moto_endpoint, spawn_gateway, unique_prefix, Client, StoreKind};
+use serde_json::json;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Delivery that only counts: the benchmark measures our code, not a socket.
+#[derive(Default)]
+struct CountingDelivery(AtomicUsize);
+
+#[async_trait]
+impl Deliver for CountingDelivery {
+    async fn post(&self, _: Api, _: &ConnectionId, _: &ServerFrame) -> Result<(), DeliveryError> {
+        self.0.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn percentile(mut v: Vec<Duration>, p: f64) -> Duration {
+    v.sort();
+    let i = ((v.len() as f64 - 1.0) * p).round() as usize;
+    v[i]
+}
+
+fn send_event(conn: &str, cmid: &str) -> ApiGatewayWebsocketProxyRequest {
+    serde_json::from_value(json!({
+        "requestContext": {
+            "routeKey": "send", "eventType": "MESSAGE", "connectionId": conn,
+            "apiId": "bench", "stage": "public", "connectedAt": 0, "requestTimeEpoch": 0,
+            "identity": {"sourceIp": "127.0.0.1"}
+        },
+        "body": json!({"action": "send", "clientMessageId": cmid, "text": "my bike was stolen from outside the station this morning"}).to_string(),
+        "isBase64Encoded": false
+    }))
+    .expect("a valid event")
+}
+
+/// N active chats, each with a citizen socket; 20 operators share them.
+async fn populate(store: &dyn Store, n: usize) -> Vec<(ChatId, String)> {
+    let mut chats = Vec::with_capacity(n);
+    for j in 0..20 {
+        store
+            .put_connection(&Connection {
+                id: ConnectionId::parse(format!("op{j}=")).expect("id"),
+                role: Role::Operator {
+                    operator_id: OperatorId::parse(format!("op{j}")).expect("id"),
+                },
+                chat: None,
+                connected_ms: 0,
+                expires_at: 2_000_000_000,
+            })
+            .await
+            .expect("put");
+    }
+    for i in 0..n {
+        let id = ChatId::parse(format!("chat{i}")).expect("id");
+        let conn = format!("c{i}=");
+        store
+            .create_chat(&Chat {
+                id: id.clone(),
+                force: ForceId::parse("demo").expect("id"),
+                state: ChatState::Active,
+                language: LanguageCode::english(),
+                priority: Priority::Normal,
+                emergency_reason: None,
+                queue: None,
+                operator: Some(OperatorId::parse(format!("op{}", i % 20)).expect("id")),
+                citizen_connection: Some(ConnectionId::parse(conn.clone()).expect("id")),
+                resume_hash: String::new(),
+                created_ms: 0,
+                last_seq: 0,
+                ended: None,
+                expires_at: 2_000_000_000,
+            })
+            .await
+            .expect("create");
+        store
+            .put_connection(&Connection {
+                id: ConnectionId::parse(conn.clone()).expect("id"),
+                role: Role::Citizen,
+                chat: Some(id.clone()),
+                connected_ms: 0,
+                expires_at: 2_000_000_000,
+            })
+            .await
+            .expect("put");
+        chats.push((id, conn));
+    }
+    chats
+}
+
+/// Median time the message function and the translate function spend on one citizen message.
+async fn cpu_per_message(open_chats: usize) -> (Duration, Duration) {
+    let store = Arc::new(MemoryStore::new());
+    let mut config = ChatConfig::default();
+    config.rate_limit.max = u32::MAX;
+    let deps = Deps {
+        store: store.clone(),
+        deliver: Arc::new(CountingDelivery::default()),
+        config,
+    };
+    let chats = populate(store.as_ref(), open_chats).await;
+    let (mut handle_times, mut deliver_times) = (Vec::new(), Vec::new());
+    for k in 0..3000 {
+        let (chat, conn) = &chats[(k * 7919) % chats.len()];
+        let before = store
+            .get_chat(chat)
+            .await
+            .expect("get")
+            .expect("chat")
+            .last_seq;
+        let event = send_event(conn, &format!("m{k}"));
+        let t = Instant::now();
+        message::handle(&deps, event).await;
+        let handled = t.elapsed();
+        let msg = store
+            .messages_after(chat, before, 1)
+            .await
+            .expect("read")
+            .remove(0);
+        let t = Instant::now();
+        translate::deliver_message(&deps, msg)
+            .await
+            .expect("deliver");
+        let delivered = t.elapsed();
+        if k >= 300 {
+            handle_times.push(handled);
+            deliver_times.push(delivered);
+        }
+    }
+    (median(handle_times), median(deliver_times))
+}
+
+/// Counts the DynamoDB requests the SDK sends.
+#[derive(Debug, Default, Clone)]
+struct RequestCounter(Arc<Mutex<HashMap<String, usize>>>);
+
+impl Intercept for RequestCounter {
+    fn name(&self) -> &'static str {
+        "RequestCounter"
+    }
+    fn read_before_execution(
+        &self,
+        _: &BeforeSerializationInterceptorContextRef<'_>,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let op = cfg
+            .load::<aws_smithy_runtime_api::client::orchestrator::Metadata>()
+            .map(|m| m.name().to_owned())
+            .unwrap_or_else(|| "?".into());
+        *self
+            .0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry(op)
+            .or_default() += 1;
+        Ok(())
+    }
+}
+
+impl RequestCounter {
+    fn take(&self) -> usize {
+        let mut m = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let n = m.values().sum();
+        m.clear();
+        n
+    }
+}
+
+/// DynamoDB requests per chat message, message + translate, with `open_chats` in the table.
+async fn dynamodb_requests_per_message(open_chats: usize) -> (f64, f64) {
+    let counter = RequestCounter::default();
+    let sdk = bluelamp::config::aws_local(Some(&moto_endpoint()));
+    let conf = aws_sdk_dynamodb::config::Builder::from(&sdk)
+        .interceptor(counter.clone())
+        .build();
+    let client = aws_sdk_dynamodb::Client::from_conf(conf);
+    let prefix = unique_prefix();
+    let names = TableNames {
+        chats: format!("{prefix}chats"),
+        connections: format!("{prefix}connections"),
+    };
+    tables::CHATS
+        .create(&client, &names.chats)
+        .await
+        .expect("table");
+    tables::CONNECTIONS
+        .create(&client, &names.connections)
+        .await
+        .expect("table");
+    let store = Arc::new(DynamoStore::new(client, names));
+    let mut config = ChatConfig::default();
+    config.rate_limit.max = u32::MAX;
+    let deps = Deps {
+        store: store.clone(),
+        deliver: Arc::new(CountingDelivery::default()),
+        config,
+    };
+    let chats = populate(store.as_ref(), open_chats).await;
+    let rounds = 20;
+    let (mut in_message, mut in_translate) = (0, 0);
+    for k in 0..rounds {
+        let (chat, conn) = &chats[k % chats.len()];
+        let before = store
+            .get_chat(chat)
+            .await
+            .expect("get")
+            .expect("chat")
+            .last_seq;
+        counter.take();
+        message::handle(&deps, send_event(conn, &format!("m{k}"))).await;
+        in_message += counter.take();
+        let msg = store
+            .messages_after(chat, before, 1)
+            .await
+            .expect("read")
+            .remove(0);
+        counter.take();
+        translate::deliver_message(&deps, msg)
+            .await
+            .expect("deliver");
+        in_translate += counter.take();
+    }
+    (
+        in_message as f64 / rounds as f64,
+        in_translate as f64 / rounds as f64,
+    )
+}
+
+/// 500 chats at once through the local gateway: each citizen sends one message; the time to
+/// the operator's socket.
+async fn gateway_500_chats() -> (Duration, Duration, usize) {
+    const CHATS: usize = 500;
+    const OPERATORS: usize = 25;
+    let gw = spawn_gateway(StoreKind::Embedded).await;
+    let mut citizens = Vec::new();
+    let mut chat_ids = Vec::new();
+    for _ in 0..CHATS {
+        let mut c = Client::citizen(&gw).await.expect("connect");
+        let (chat, _) = c.start_chat().await.expect("start");
+        c.send(json!({"action": "request_operator"}))
+            .await
+            .expect("send");
+        c.expect("queued").await.expect("queued");
+        citizens.push(c);
+        chat_ids.push(chat);
+    }
+    let mut operators = Vec::new();
+    for j in 0..OPERATORS {
+        let mut op = Client::operator(&gw, &format!("op{j}"))
+            .await
+            .expect("connect");
+        for chat in chat_ids.iter().skip(j).step_by(OPERATORS) {
+            op.send(json!({"action": "claim", "chatId": chat}))
+                .await
+                .expect("claim");
+            op.expect_where("claimed", |v| {
+                v["type"] == "claimed" && v["chat"]["chatId"] == *chat
+            })
+            .await
+            .expect("claimed");
+        }
+        operators.push(op);
+    }
+    let sent: Arc<Mutex<HashMap<String, Instant>>> = Arc::default();
+    let mut readers = Vec::new();
+    for (j, mut op) in operators.into_iter().enumerate() {
+        let sent = sent.clone();
+        let expected = chat_ids.iter().skip(j).step_by(OPERATORS).count();
+        readers.push(tokio::spawn(async move {
+            let mut delays = Vec::new();
+            while delays.len() < expected {
+                match op
+                    .expect_where("bench", |v| v["type"] == "message" && v["text"] == "bench")
+                    .await
+                {
+                    Ok(v) => {
+                        let at = Instant::now();
+                        let chat = v["chatId"].as_str().unwrap_or_default().to_owned();
+                        if let Some(t0) = sent.lock().unwrap_or_else(|p| p.into_inner()).get(&chat)
+                        {
+                            delays.push(at - *t0);
+                        }
+                    }
+                    Err(_) => break,
+                }
+            }
+            delays
+        }));
+    }
+    let mut senders = Vec::new();
+    for (c, chat) in citizens.into_iter().zip(chat_ids.iter().cloned()) {
+        let sent = sent.clone();
+        senders.push(tokio::spawn(async move {
+            let mut c = c;
+            sent.lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(chat, Instant::now());
+            c.send(json!({"action": "send", "clientMessageId": "b", "text": "bench"}))
+                .await
+                .expect("send");
+            c
+        }));
+    }
+    let mut keep = Vec::new();
+    for s in senders {
+        keep.push(s.await.expect("sender"));
+    }
+    let mut delays = Vec::new();
+    for r in readers {
+        delays.extend(r.await.expect("reader"));
+    }
+    let lost = CHATS - delays.len();
+    let out = (
+        percentile(delays.clone(), 0.5),
+        percentile(delays, 0.99),
+        lost,
+    );
+    drop(keep);
+    gw.stop().await;
+    out
+}
+
+fn main() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        let (h10, d10) = cpu_per_message(10).await;
+        let (h10k, d10k) = cpu_per_message(10_000).await;
+        println!("cpu per message, 10 chats open:      message {h10:?}, translate {d10:?} (median)");
+        println!("cpu per message, 10,000 chats open:  message {h10k:?}, translate {d10k:?} (median)");
+        println!(
+            "ratio 10,000 / 10 chats:             message {:.2}, translate {:.2}",
+            h10k.as_secs_f64() / h10.as_secs_f64(),
+            d10k.as_secs_f64() / d10.as_secs_f64()
+        );
+        for n in [1, 100] {
+            let (m, t) = dynamodb_requests_per_message(n).await;
+            println!("dynamodb requests per message, {n} chats: message {m:.1}, translate {t:.1}");
+        }
+        let (p50, p99, lost) = gateway_500_chats().await;
+        println!("local gateway, embedded store, 500 chats at once: p50 {p50:?}, p99 {p99:?}, lost {lost}");
+    });
+}
