@@ -1,0 +1,180 @@
+//! Many-phrase matching on folded text (one Aho-Corasick automaton), with the word-boundary
+//! rules of the lexicon files: used by emergency detection and by the "a person, please" check.
+
+use super::text::{fold, is_arabic_script, is_unspaced_script};
+use aho_corasick::{AhoCorasick, MatchKind};
+use std::collections::HashMap;
+
+/// Clitics that Arabic writes joined to the next word ("and", "the", "with", "for"...), so a
+/// pattern also matches after them without giving up word boundaries.
+const ARABIC_CLITICS: &[&str] = &["و", "ف", "ب", "ل", "ال", "وال", "بال", "لل", "فال"];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct Bounds {
+    start: bool,
+    end: bool,
+}
+
+/// A phrase hit: which tags the phrase carries and where it is in the folded text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit<T> {
+    pub tag: T,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// An error in a pattern of a lexicon.
+#[derive(Debug, thiserror::Error)]
+pub enum PhraseError {
+    #[error("pattern {0:?} is empty after folding")]
+    Empty(String),
+    #[error("could not build the phrase automaton")]
+    Build(#[source] aho_corasick::BuildError),
+}
+
+/// Builds a [`PhraseSet`].
+pub struct PhraseSetBuilder<T> {
+    patterns: HashMap<(String, Bounds), Vec<T>>,
+}
+
+impl<T: Copy> Default for PhraseSetBuilder<T> {
+    fn default() -> Self {
+        Self {
+            patterns: HashMap::new(),
+        }
+    }
+}
+
+impl<T: Copy> PhraseSetBuilder<T> {
+    /// Adds a pattern in lexicon syntax: words are matched whole, a trailing `*` makes the last
+    /// word a prefix (a stem: `burgl*`), a leading `~` lets the match start inside a word.
+    /// Patterns in scripts written without spaces (Chinese) match anywhere.
+    pub fn add(&mut self, pattern: &str, tag: T) -> Result<(), PhraseError> {
+        let raw = pattern.trim();
+        let (anywhere, raw) = match raw.strip_prefix('~') {
+            Some(rest) => (true, rest),
+            None => (false, raw),
+        };
+        let (prefix, raw) = match raw.strip_suffix('*') {
+            Some(rest) => (true, rest),
+            None => (false, raw),
+        };
+        let folded = fold(raw);
+        let folded = folded.trim();
+        if folded.is_empty() {
+            return Err(PhraseError::Empty(pattern.to_owned()));
+        }
+        let first = folded.chars().next().unwrap_or(' ');
+        let last = folded.chars().last().unwrap_or(' ');
+        let bounds = Bounds {
+            start: !anywhere && !is_unspaced_script(first),
+            end: !prefix && !is_unspaced_script(last),
+        };
+        if is_arabic_script(first) && bounds.start {
+            for clitic in ARABIC_CLITICS {
+                self.push(format!("{clitic}{folded}"), bounds, tag);
+            }
+        }
+        self.push(folded.to_owned(), bounds, tag);
+        Ok(())
+    }
+
+    fn push(&mut self, folded: String, bounds: Bounds, tag: T) {
+        self.patterns.entry((folded, bounds)).or_default().push(tag);
+    }
+
+    pub fn build(self) -> Result<PhraseSet<T>, PhraseError> {
+        let mut texts = Vec::with_capacity(self.patterns.len());
+        let mut meta = Vec::with_capacity(self.patterns.len());
+        for ((text, bounds), tags) in self.patterns {
+            texts.push(text);
+            meta.push((bounds, tags));
+        }
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .build(&texts)
+            .map_err(PhraseError::Build)?;
+        Ok(PhraseSet { automaton, meta })
+    }
+}
+
+/// A compiled set of tagged phrases.
+pub struct PhraseSet<T> {
+    automaton: AhoCorasick,
+    meta: Vec<(Bounds, Vec<T>)>,
+}
+
+impl<T: Copy> PhraseSet<T> {
+    pub fn builder() -> PhraseSetBuilder<T> {
+        PhraseSetBuilder::default()
+    }
+
+    /// Every hit in `folded` (the output of [`fold`]), overlapping ones included.
+    pub fn hits(&self, folded: &str) -> Vec<Hit<T>> {
+        let bytes = folded.as_bytes();
+        let mut out = Vec::new();
+        for m in self.automaton.find_overlapping_iter(folded) {
+            let Some((bounds, tags)) = self.meta.get(m.pattern().as_usize()) else {
+                continue;
+            };
+            let start_ok = !bounds.start || m.start() == 0 || bytes[m.start() - 1] == b' ';
+            let end_ok = !bounds.end || m.end() == bytes.len() || bytes[m.end()] == b' ';
+            if start_ok && end_ok {
+                out.extend(tags.iter().map(|&tag| Hit {
+                    tag,
+                    start: m.start(),
+                    end: m.end(),
+                }));
+            }
+        }
+        out
+    }
+
+    /// Whether any phrase occurs in `folded`.
+    pub fn any(&self, folded: &str) -> bool {
+        !self.hits(folded).is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(patterns: &[&str]) -> PhraseSet<usize> {
+        let mut b = PhraseSet::builder();
+        for (i, p) in patterns.iter().enumerate() {
+            b.add(p, i).unwrap();
+        }
+        b.build().unwrap()
+    }
+
+    fn tags(s: &PhraseSet<usize>, text: &str) -> Vec<usize> {
+        let mut t: Vec<usize> = s.hits(&fold(text)).into_iter().map(|h| h.tag).collect();
+        t.sort();
+        t.dedup();
+        t
+    }
+
+    #[test]
+    fn whole_words_do_not_match_inside_other_words() {
+        let s = set(&["fire", "gun"]);
+        assert_eq!(tags(&s, "fireworks begun"), Vec::<usize>::new());
+        assert_eq!(tags(&s, "a FIRE, a gun!"), vec![0, 1]);
+    }
+
+    #[test]
+    fn stems_match_word_starts() {
+        let s = set(&["burgl*", "noż*"]);
+        assert_eq!(tags(&s, "we were burgled"), vec![0]);
+        assert_eq!(tags(&s, "grozi mi nożem"), vec![1]);
+        assert_eq!(tags(&s, "antiburglar"), Vec::<usize>::new());
+    }
+
+    #[test]
+    fn unspaced_scripts_match_anywhere_and_arabic_takes_clitics() {
+        let s = set(&["救命", "الان", "سكين"]);
+        assert_eq!(tags(&s, "救命！有人闯进我家"), vec![0]);
+        assert_eq!(tags(&s, "زوجي يضربني الآن"), vec![1]);
+        assert_eq!(tags(&s, "معه بسكين"), vec![2]);
+    }
+}
