@@ -18,6 +18,8 @@ const ANCHOR_TF: f32 = 3.0;
 const NO_ANCHOR_FACTOR: f32 = 0.3;
 /// Weight of a word the matcher had to correct.
 const CORRECTED_WEIGHT: f32 = 0.7;
+/// Score factor for an entry that only corrected words match: a guess built on guesses.
+const CORRECTED_ONLY_FACTOR: f32 = 0.6;
 
 /// Words that say nothing about the topic. Topic words that look common ("lost", "found",
 /// "report") stay: their weight comes from how many entries use them.
@@ -54,6 +56,21 @@ const STOPWORDS: &[&str] = &[
     "advice", "help", "hey", "there", "one", "two", "three", "able", "happen", "happened",
     "happens", "since", "ive", "via", "whether", "because", "cos", "coz", "though", "already",
 ];
+
+/// Folded words written with a capital inside a sentence: names and places, which are never
+/// "corrected" into topic words.
+fn proper_nouns(text: &str) -> HashSet<String> {
+    let mut out = HashSet::new();
+    let mut sentence_start = true;
+    for raw in text.split_whitespace() {
+        let token = raw.trim_matches(|c: char| !c.is_alphanumeric());
+        if !sentence_start && token.chars().next().is_some_and(char::is_uppercase) {
+            out.insert(fold(token).trim().to_owned());
+        }
+        sentence_start = raw.ends_with(['.', '!', '?']);
+    }
+    out
+}
 
 /// Whether a folded word is a stop word of the matcher.
 pub(crate) fn is_stopword(w: &str) -> bool {
@@ -239,9 +256,10 @@ impl Index {
     /// The query's weighted stems: unknown words corrected to the closest knowledge-base
     /// word when one is close enough, duplicates counted once.
     pub(crate) fn query_terms(&self, text: &str) -> Vec<(String, f32)> {
+        let proper = proper_nouns(text);
         let folded = fold(text);
         let ws: Vec<(String, f32)> = words(&folded)
-            .map(|w| match self.correct(w) {
+            .map(|w| match self.correct(w).filter(|_| !proper.contains(w)) {
                 Some(fixed) => (fixed, CORRECTED_WEIGHT),
                 None => (w.to_owned(), 1.0),
             })
@@ -256,10 +274,12 @@ impl Index {
         terms
     }
 
-    /// The closest vocabulary word to an unknown word, if it is unambiguous enough.
+    /// The closest vocabulary word to an unknown word, if it is close enough. Typos seldom
+    /// touch the first letter, and in a short word seldom the second: demanding them keeps
+    /// "france" from becoming "fiance".
     fn correct(&self, w: &str) -> Option<String> {
         let len = w.chars().count();
-        if len < 4
+        if len < 5
             || self.vocabulary.contains(w)
             || !w.chars().all(char::is_alphabetic)
             || self.idf.contains_key(&self.analyzer.stem(w))
@@ -273,6 +293,9 @@ impl Index {
         for c in candidates {
             let clen = c.chars().count();
             if clen.abs_diff(len) > max_dist {
+                continue;
+            }
+            if len <= 6 && c.chars().nth(1) != w.chars().nth(1) {
                 continue;
             }
             let d = strsim::osa_distance(w, c);
@@ -293,8 +316,10 @@ impl Index {
         for (i, d) in self.docs.iter().enumerate() {
             let mut s = 0.0;
             let mut anchored = d.anchors.is_empty();
+            let mut exact = false;
             for (t, w) in terms {
                 let Some(tf) = d.tf.get(t) else { continue };
+                exact |= *w >= 1.0;
                 let idf = self.idf.get(t).copied().unwrap_or(0.0);
                 let norm = K1 * (1.0 - B + B * d.len / self.avg_len);
                 s += w * idf * tf * (K1 + 1.0) / (tf + norm);
@@ -302,6 +327,9 @@ impl Index {
             }
             if !anchored {
                 s *= NO_ANCHOR_FACTOR;
+            }
+            if !exact {
+                s *= CORRECTED_ONLY_FACTOR;
             }
             if s > 0.0 {
                 out.push(Scored { entry: i, score: s });

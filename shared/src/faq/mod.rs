@@ -361,6 +361,11 @@ impl FaqBot {
         self.index.knows(w)
     }
 
+    /// The weighted stems the matcher sees in a text (after synonyms and typo correction).
+    pub fn explain_terms(&self, english: &str) -> Vec<(String, f32)> {
+        self.index.query_terms(english)
+    }
+
     /// The score breakdown for a text: each entry id with its raw score and confidence, best
     /// first (for content editors tuning the knowledge base).
     pub fn explain(&self, english: &str) -> Vec<(String, f32, f32)> {

@@ -82,7 +82,7 @@ fn main() -> ExitCode {
         let answer = bot.answer_text(&question);
         if options.explain {
             let top: Vec<_> = bot.explain(&question).into_iter().take(3).collect();
-            eprintln!("{top:?}");
+            eprintln!("{:?} {top:?}", bot.explain_terms(&question));
         }
         let written = if options.full {
             serde_json::to_writer(&mut out, &answer)
