@@ -308,3 +308,17 @@ fn the_held_out_set_scores_at_least_0_9_with_every_emergency_caught() {
         0.9,
     );
 }
+
+#[test]
+fn no_question_of_the_knowledge_base_raises_an_emergency() {
+    for e in &bot().knowledge_base().entries {
+        for q in &e.questions {
+            assert!(
+                bot().detector().detect(q).is_none(),
+                "{}: {q:?} fires {:?}",
+                e.id,
+                bot().detector().detect(q)
+            );
+        }
+    }
+}
