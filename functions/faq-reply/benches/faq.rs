@@ -74,7 +74,19 @@ fn main() {
         })
         .collect();
     let slowest = per_question.iter().max().copied().unwrap_or_default();
-    println!("faq bot build (KB parse + index + emergency automaton), median of {BUILD_RUNS}: {:?}", median(builds));
-    println!("answer per question, median over {} answers of {} questions: {:?} (max {:?})", per_question.len(), qs.len(), median(per_question), slowest);
-    println!("emergency detection alone per question, median: {:?}", median(emergency_only));
+    println!(
+        "faq bot build (KB parse + index + emergency automaton), median of {BUILD_RUNS}: {:?}",
+        median(builds)
+    );
+    println!(
+        "answer per question, median over {} answers of {} questions: {:?} (max {:?})",
+        per_question.len(),
+        qs.len(),
+        median(per_question),
+        slowest
+    );
+    println!(
+        "emergency detection alone per question, median: {:?}",
+        median(emergency_only)
+    );
 }

@@ -13,9 +13,7 @@ use std::collections::BTreeMap;
 pub const DEFAULT_LEXICON: &str = include_str!("../../kb/emergency.toml");
 
 /// Why the detector fired, for the operator who picks the chat up. Stable snake_case codes.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EmergencyReason {
     ThreatToKill,
@@ -269,12 +267,52 @@ fn english_progressive(folded: &str) -> bool {
         "is", "are", "hes", "shes", "theyre", "its", "theres", "someones", "keeps",
     ];
     const NOT_EVENTS: &[&str] = &[
-        "thing", "nothing", "something", "anything", "everything", "morning", "evening",
-        "during", "building", "wedding", "ceiling", "king", "ring", "sing", "bring", "spring",
-        "string", "going", "trying", "looking", "asking", "wondering", "thinking", "wanting",
-        "hoping", "calling", "reporting", "waiting", "getting", "having", "doing", "saying",
-        "being", "feeling", "working", "living", "using", "making", "taking", "parking",
-        "missing", "outstanding", "ongoing", "interesting", "worrying", "annoying",
+        "thing",
+        "nothing",
+        "something",
+        "anything",
+        "everything",
+        "morning",
+        "evening",
+        "during",
+        "building",
+        "wedding",
+        "ceiling",
+        "king",
+        "ring",
+        "sing",
+        "bring",
+        "spring",
+        "string",
+        "going",
+        "trying",
+        "looking",
+        "asking",
+        "wondering",
+        "thinking",
+        "wanting",
+        "hoping",
+        "calling",
+        "reporting",
+        "waiting",
+        "getting",
+        "having",
+        "doing",
+        "saying",
+        "being",
+        "feeling",
+        "working",
+        "living",
+        "using",
+        "making",
+        "taking",
+        "parking",
+        "missing",
+        "outstanding",
+        "ongoing",
+        "interesting",
+        "worrying",
+        "annoying",
     ];
     let ws: Vec<&str> = words(folded).collect();
     ws.windows(2).any(|w| {

@@ -18,8 +18,7 @@ pub use emergency::{
 pub use kb::{Entry, ForceProfile, KbError, KnowledgeBase, Messages, DEFAULT_KB};
 pub use phrase::PhraseError;
 pub use unanswered::{
-    InMemoryUnansweredLog, UnansweredLog, UnansweredLogError, UnansweredQuestion,
-    UnansweredReason,
+    InMemoryUnansweredLog, UnansweredLog, UnansweredLogError, UnansweredQuestion, UnansweredReason,
 };
 
 use index::{Index, Scored};
@@ -130,8 +129,26 @@ pub struct FaqBot {
 
 /// Words that make up a greeting and nothing else.
 const GREETING_WORDS: &[&str] = &[
-    "hi", "hello", "hey", "hiya", "heya", "yo", "good", "morning", "afternoon", "evening", "there",
-    "hello", "helo", "hii", "hallo", "greetings", "sup", "alright", "all", "right",
+    "hi",
+    "hello",
+    "hey",
+    "hiya",
+    "heya",
+    "yo",
+    "good",
+    "morning",
+    "afternoon",
+    "evening",
+    "there",
+    "hello",
+    "helo",
+    "hii",
+    "hallo",
+    "greetings",
+    "sup",
+    "alright",
+    "all",
+    "right",
 ];
 
 impl FaqBot {
@@ -336,7 +353,11 @@ impl FaqBot {
             .collect();
         if sentences.len() >= 2 {
             for s in sentences {
-                let Some(top) = self.index.score(&self.index.query_terms(s)).first().copied()
+                let Some(top) = self
+                    .index
+                    .score(&self.index.query_terms(s))
+                    .first()
+                    .copied()
                 else {
                     continue;
                 };

@@ -28,13 +28,43 @@ fn hands_off(text: &str) {
 
 /// The topics issue 3 asks the knowledge base to cover, by entry id.
 const ISSUE_TOPICS: &[&str] = &[
-    "report-crime-online", "road-collision", "fraud", "phishing", "lost-property", "noise",
-    "abandoned-vehicle", "fly-tipping", "stray-dog", "untaxed-vehicle", "anonymous-reporting",
-    "victim-support", "domestic-abuse", "clares-law", "sarahs-law", "mental-health-crisis",
-    "firearms-licensing", "dbs-check", "subject-access", "freedom-of-information", "complaints",
-    "compliments", "report-update", "hate-crime", "anti-social-behaviour", "drones", "fireworks",
-    "speeding", "bike-registration", "front-counter", "careers", "child-sexual-exploitation",
-    "terrorism", "modern-slavery", "deaf-contact", "non-emergency-101", "police-matter",
+    "report-crime-online",
+    "road-collision",
+    "fraud",
+    "phishing",
+    "lost-property",
+    "noise",
+    "abandoned-vehicle",
+    "fly-tipping",
+    "stray-dog",
+    "untaxed-vehicle",
+    "anonymous-reporting",
+    "victim-support",
+    "domestic-abuse",
+    "clares-law",
+    "sarahs-law",
+    "mental-health-crisis",
+    "firearms-licensing",
+    "dbs-check",
+    "subject-access",
+    "freedom-of-information",
+    "complaints",
+    "compliments",
+    "report-update",
+    "hate-crime",
+    "anti-social-behaviour",
+    "drones",
+    "fireworks",
+    "speeding",
+    "bike-registration",
+    "front-counter",
+    "careers",
+    "child-sexual-exploitation",
+    "terrorism",
+    "modern-slavery",
+    "deaf-contact",
+    "non-emergency-101",
+    "police-matter",
 ];
 
 #[test]
@@ -54,7 +84,11 @@ fn every_entry_has_an_answer_links_and_no_placeholder_left() {
             assert!(!text.contains(['{', '}']), "{}: {text}", e.id);
         }
         for l in &e.links {
-            assert!(l.starts_with("https://") && !l.contains(' '), "{}: {l}", e.id);
+            assert!(
+                l.starts_with("https://") && !l.contains(' '),
+                "{}: {l}",
+                e.id
+            );
         }
     }
 }
@@ -69,16 +103,40 @@ fn facts_are_as_checked() {
             assert!(text.contains(n), "{id} lacks {n:?}");
         }
     };
-    has("fraud", &["Report Fraud", "reportfraud.police.uk", "0300 123 2040", "4 December 2025", "159"]);
+    has(
+        "fraud",
+        &[
+            "Report Fraud",
+            "reportfraud.police.uk",
+            "0300 123 2040",
+            "4 December 2025",
+            "159",
+        ],
+    );
     has("phishing", &["report@phishing.gov.uk", "7726"]);
-    has("anonymous-reporting", &["0800 555 111", "crimestoppers-uk.org"]);
+    has(
+        "anonymous-reporting",
+        &["0800 555 111", "crimestoppers-uk.org"],
+    );
     has("victim-support", &["08 08 16 89 111"]);
-    has("domestic-abuse", &["0808 2000 247", "0808 801 0327", "Clare's Law"]);
-    has("mental-health-crisis", &["111", "mental health option", "116 123", "85258"]);
-    has("child-sexual-exploitation", &["0808 800 5000", "0800 1111", "ceop.police.uk"]);
+    has(
+        "domestic-abuse",
+        &["0808 2000 247", "0808 801 0327", "Clare's Law"],
+    );
+    has(
+        "mental-health-crisis",
+        &["111", "mental health option", "116 123", "85258"],
+    );
+    has(
+        "child-sexual-exploitation",
+        &["0808 800 5000", "0800 1111", "ceop.police.uk"],
+    );
     has("terrorism", &["0800 789 321", "gov.uk/ACT"]);
     has("modern-slavery", &["08000 121 700"]);
-    has("deaf-contact", &["18001 101", "emergencySMS", "18000", "register"]);
+    has(
+        "deaf-contact",
+        &["18001 101", "emergencySMS", "18000", "register"],
+    );
     has("road-collision", &["24 hours", "section 170"]);
     has("fireworks", &["11pm", "7am", "5 November", "1am"]);
     has("drones", &["Flyer ID", "Operator ID", "100 g", "250 g"]);
@@ -87,8 +145,15 @@ fn facts_are_as_checked() {
     has("freedom-of-information", &["20 working days"]);
     has("lost-property", &["2018", "reportmyloss.com"]);
     let mh = &kb.entry("mental-health-crisis").unwrap().answer;
-    assert!(!mh.contains("option 2"), "England's 111 says 'mental health option'");
-    assert!(!kb.entry("fraud").unwrap().answer.contains("Action Fraud on 0300"));
+    assert!(
+        !mh.contains("option 2"),
+        "England's 111 says 'mental health option'"
+    );
+    assert!(!kb
+        .entry("fraud")
+        .unwrap()
+        .answer
+        .contains("Action Fraud on 0300"));
 }
 
 #[test]
@@ -102,11 +167,20 @@ fn matching_copes_with_typos() {
 
 #[test]
 fn matching_understands_slang() {
-    answers("some scrote nicked my bike from outside the shop", "report-crime-online");
-    answers("got conned out of 300 quid on facebook marketplace", "fraud");
+    answers(
+        "some scrote nicked my bike from outside the shop",
+        "report-crime-online",
+    );
+    answers(
+        "got conned out of 300 quid on facebook marketplace",
+        "fraud",
+    );
     answers("the boy racers round here are doing my head in", "speeding");
     answers("some idiot fly tipped a sofa down our lane", "fly-tipping");
-    answers("can I find out if my new bf has been violent before", "clares-law");
+    answers(
+        "can I find out if my new bf has been violent before",
+        "clares-law",
+    );
 }
 
 #[test]
@@ -195,7 +269,10 @@ fn emergencies_come_first_with_advice_in_the_language() {
     assert!(a.handoff);
     let text = a.answer.unwrap();
     assert!(text.starts_with("Jeśli Ty"), "{text}");
-    assert!(text.contains("press 55"), "English follows for the operator");
+    assert!(
+        text.contains("press 55"),
+        "English follows for the operator"
+    );
     let a = bot().answer_text("someone is breaking into my house right now");
     assert_eq!(a.emergency.unwrap().reason, EmergencyReason::BreakIn);
 }
@@ -209,7 +286,12 @@ fn a_greeting_is_answered_without_an_operator() {
 
 #[test]
 fn confidence_is_between_zero_and_one() {
-    for t in ["How do I report a crime online?", "who won the football", "", "a"] {
+    for t in [
+        "How do I report a crime online?",
+        "who won the football",
+        "",
+        "a",
+    ] {
         let c = bot().answer_text(t).confidence;
         assert!((0.0..=1.0).contains(&c), "{t}: {c}");
     }
@@ -262,8 +344,12 @@ fn score(jsonl: &str) -> (f64, Vec<String>, Vec<String>) {
         total += 1;
         let a = bot().answer_text(&case.q.replace('\n', " "));
         let flagged = a.emergency.is_some();
-        let text = format!("{} {}", a.answer.clone().unwrap_or_default(), a.links.join(" "))
-            .to_lowercase();
+        let text = format!(
+            "{} {}",
+            a.answer.clone().unwrap_or_default(),
+            a.links.join(" ")
+        )
+        .to_lowercase();
         let hit = case.any_of.iter().any(|s| text.contains(&s.to_lowercase()));
         let ok = match (case.emergency, case.handoff) {
             (Some(true), _) => flagged,
@@ -275,7 +361,10 @@ fn score(jsonl: &str) -> (f64, Vec<String>, Vec<String>) {
             if case.emergency == Some(true) {
                 missed.push(case.q.clone());
             }
-            failures.push(format!("{:?} -> {:?} {:?}", case.q, a.answer_id, a.emergency));
+            failures.push(format!(
+                "{:?} -> {:?} {:?}",
+                case.q, a.answer_id, a.emergency
+            ));
         }
     }
     let share = (total - failures.len()) as f64 / total.max(1) as f64;
@@ -296,7 +385,10 @@ fn eval_file(path: &str, min: f64) {
 #[test]
 fn the_shared_eval_set_scores_at_least_0_9_with_every_emergency_caught() {
     eval_file(
-        concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/faq-eval/dev.jsonl"),
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../shared/faq-eval/dev.jsonl"
+        ),
         0.9,
     );
 }

@@ -71,9 +71,36 @@ impl UnansweredQuestion {
 
 /// Words after which a name or an address usually follows.
 const NAME_CUES: &[&str] = &[
-    "name", "called", "named", "mr", "mrs", "ms", "miss", "dr", "im", "am", "live", "lives",
-    "address", "at", "on", "road", "street", "son", "daughter", "husband", "wife", "partner",
-    "neighbour", "friend", "boyfriend", "girlfriend", "brother", "sister", "mum", "dad",
+    "name",
+    "called",
+    "named",
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "dr",
+    "im",
+    "am",
+    "live",
+    "lives",
+    "address",
+    "at",
+    "on",
+    "road",
+    "street",
+    "son",
+    "daughter",
+    "husband",
+    "wife",
+    "partner",
+    "neighbour",
+    "friend",
+    "boyfriend",
+    "girlfriend",
+    "brother",
+    "sister",
+    "mum",
+    "dad",
 ];
 
 /// The words of `text` that are safe to keep: words the knowledge base itself uses, and other
@@ -196,8 +223,13 @@ mod tests {
         let k = keywords(
             "My name is John Smith, I live at 12 Acacia Road SW1A 1AA, email john@x.com, call 07700900123 about my passport renewal",
         );
-        assert_eq!(k, vec!["call", "email", "live", "name", "passport", "renewal"]);
-        assert!(keywords("my name is john smith").iter().all(|w| w != "john"));
+        assert_eq!(
+            k,
+            vec!["call", "email", "live", "name", "passport", "renewal"]
+        );
+        assert!(keywords("my name is john smith")
+            .iter()
+            .all(|w| w != "john"));
     }
 
     #[test]

@@ -65,7 +65,10 @@ fn main() -> ExitCode {
         Some(path) => KnowledgeBase::from_path(path, None),
         None => KnowledgeBase::default_kb(),
     };
-    let bot = match kb.map_err(bluelamp::faq::BotError::from).and_then(FaqBot::new) {
+    let bot = match kb
+        .map_err(bluelamp::faq::BotError::from)
+        .and_then(FaqBot::new)
+    {
         Ok(bot) => bot,
         Err(e) => {
             eprintln!("faq-cli: {}", error_chain(&e));

@@ -15,7 +15,10 @@ fn fires(lang: &str, text: &str) {
 #[track_caller]
 fn quiet(lang: &str, text: &str) {
     let signal = detector().detect(text);
-    assert!(signal.is_none(), "[{lang}] should not fire ({signal:?}): {text}");
+    assert!(
+        signal.is_none(),
+        "[{lang}] should not fire ({signal:?}): {text}"
+    );
 }
 
 #[test]
@@ -77,46 +80,195 @@ fn english_past_events_and_questions_do_not_fire() {
 #[test]
 fn each_language_fires_on_present_danger_and_not_on_the_past() {
     let cases: &[(&str, &[&str], &[&str])] = &[
-        ("pl", &["Pomocy! Ktoś mnie śledzi i grozi mi nożem", "Mąż mnie bije, proszę szybko", "Ktoś włamuje się do mojego domu"],
-               &["Miesiąc temu ktoś włamał się do mojego samochodu, jak zgłosić?", "W zeszłym roku zostałem pobity"]),
-        ("ro", &["Ajutor! Soțul meu mă bate", "Cineva încearcă să intre în casa mea acum", "Un bărbat cu un cuțit e afară acum"],
-               &["Acum un an mi-a fost spartă mașina", "Ieri am fost lovit, vreau să raportez"]),
-        ("pa", &["ਮਦਦ ਕਰੋ! ਮੇਰਾ ਪਤੀ ਮੈਨੂੰ ਮਾਰ ਰਿਹਾ ਹੈ", "ਕੋਈ ਮੇਰੇ ਘਰ ਵਿੱਚ ਵੜ ਰਿਹਾ ਹੈ", "ਉਸ ਕੋਲ ਚਾਕੂ ਹੈ, ਹੁਣੇ ਆਓ"],
-               &["ਪਿਛਲੇ ਸਾਲ ਮੇਰੇ ਘਰ ਚੋਰੀ ਹੋਈ ਸੀ"]),
-        ("ur", &["مدد! میرا شوہر مجھے مار رہا ہے", "کوئی میرے گھر میں گھس رہا ہے", "اس کے پاس چاقو ہے، ابھی آئیں"],
-               &["پچھلے سال میرے گھر چوری ہوئی تھی"]),
-        ("pt", &["Socorro! O meu marido está a bater-me", "Alguém está a tentar entrar na minha casa agora", "Um homem com uma faca está aqui agora"],
-               &["A minha casa foi assaltada no mês passado, como posso denunciar?"]),
-        ("es", &["¡Socorro! Alguien está entrando en mi casa ahora mismo", "Mi marido me está pegando", "Hay un hombre con un cuchillo aquí ahora"],
-               &["Hace un mes robaron en mi casa, ¿cómo denuncio?", "El año pasado me agredieron"]),
-        ("ar", &["النجدة، زوجي يضربني الآن", "شخص يحاول الدخول إلى منزلي", "رجل معه سكين في الخارج الآن"],
-               &["تعرض منزلي للسرقة الشهر الماضي"]),
-        ("bn", &["বাঁচাও! আমার স্বামী আমাকে মারছে", "কেউ আমার বাড়িতে ঢুকছে", "ওর হাতে ছুরি আছে, এখনই আসুন"],
-               &["গত বছর আমার বাড়িতে চুরি হয়েছিল"]),
-        ("gu", &["બચાવો! મારો પતિ મને મારે છે", "કોઈ મારા ઘરમાં ઘૂસી રહ્યું છે", "તેની પાસે છરી છે, અત્યારે આવો"],
-               &["ગયા વર્ષે મારા ઘરમાં ચોરી થઈ હતી"]),
-        ("it", &["Aiuto! Mio marito mi sta picchiando", "Qualcuno sta cercando di entrare in casa", "C'è un uomo con un coltello qui adesso"],
-               &["Un mese fa mi hanno rubato la bici, come posso denunciare?"]),
-        ("lt", &["Padėkite! Vyras mane muša", "Kažkas laužiasi į mano namus", "Vyras su peiliu lauke, dabar"],
-               &["Praėjusį mėnesį į mano namus įsilaužė vagys"]),
-        ("zh", &["救命！有人闯进我家", "我丈夫正在打我", "有人拿着刀在外面，现在"],
-               &["上个月我家被盗了，怎么报案"]),
-        ("ta", &["உதவி! என் கணவர் என்னை அடிக்கிறார்", "யாரோ என் வீட்டுக்குள் நுழைகிறார்கள்", "அவனிடம் கத்தி இருக்கிறது, இப்போது வாருங்கள்"],
-               &["கடந்த வருடம் என் வீட்டில் திருட்டு நடந்தது"]),
-        ("tr", &["İmdat! Kocam beni dövüyor", "Biri evime girmeye çalışıyor", "Elinde bıçak olan bir adam var, şimdi"],
-               &["Geçen ay evime hırsız girdi, nasıl şikayet edebilirim"]),
-        ("fr", &["Au secours ! Quelqu'un essaie d'entrer chez moi", "Mon mari me frappe", "Un homme avec un couteau est devant chez moi maintenant"],
-               &["Le mois dernier ma maison a été cambriolée, comment porter plainte ?"]),
-        ("bg", &["Помощ! Мъжът ми ме бие", "Някой се опитва да влезе в къщата", "Мъж с нож е навън сега"],
-               &["Миналия месец ме окрадоха, искам да подам сигнал"]),
-        ("fa", &["کمک! شوهرم کتکم می‌زند", "کسی دارد وارد خانه‌ام می‌شود", "مردی با چاقو همین الان بیرون است"],
-               &["ماه گذشته خانه‌ام سرقت شد"]),
-        ("hu", &["Segítség! A férjem megver", "Valaki betör a házamba", "Egy férfi késsel van kint, azonnal jöjjenek"],
-               &["Tavaly betörtek a házamba, szeretném bejelenteni"]),
-        ("ru", &["Помогите! Муж бьёт меня", "Кто-то ломится в мою квартиру", "Меня преследует мужчина с ножом"],
-               &["В прошлом месяце у меня украли велосипед, как заявить?"]),
-        ("so", &["Caawimaad! Ninkayga ayaa i garaacaya", "Qof ayaa gurigayga soo jebinaya", "Nin mindi haysta ayaa bannaanka jooga hadda"],
-               &["Bishii hore gurigayga waa la xaday"]),
+        (
+            "pl",
+            &[
+                "Pomocy! Ktoś mnie śledzi i grozi mi nożem",
+                "Mąż mnie bije, proszę szybko",
+                "Ktoś włamuje się do mojego domu",
+            ],
+            &[
+                "Miesiąc temu ktoś włamał się do mojego samochodu, jak zgłosić?",
+                "W zeszłym roku zostałem pobity",
+            ],
+        ),
+        (
+            "ro",
+            &[
+                "Ajutor! Soțul meu mă bate",
+                "Cineva încearcă să intre în casa mea acum",
+                "Un bărbat cu un cuțit e afară acum",
+            ],
+            &[
+                "Acum un an mi-a fost spartă mașina",
+                "Ieri am fost lovit, vreau să raportez",
+            ],
+        ),
+        (
+            "pa",
+            &[
+                "ਮਦਦ ਕਰੋ! ਮੇਰਾ ਪਤੀ ਮੈਨੂੰ ਮਾਰ ਰਿਹਾ ਹੈ",
+                "ਕੋਈ ਮੇਰੇ ਘਰ ਵਿੱਚ ਵੜ ਰਿਹਾ ਹੈ",
+                "ਉਸ ਕੋਲ ਚਾਕੂ ਹੈ, ਹੁਣੇ ਆਓ",
+            ],
+            &["ਪਿਛਲੇ ਸਾਲ ਮੇਰੇ ਘਰ ਚੋਰੀ ਹੋਈ ਸੀ"],
+        ),
+        (
+            "ur",
+            &[
+                "مدد! میرا شوہر مجھے مار رہا ہے",
+                "کوئی میرے گھر میں گھس رہا ہے",
+                "اس کے پاس چاقو ہے، ابھی آئیں",
+            ],
+            &["پچھلے سال میرے گھر چوری ہوئی تھی"],
+        ),
+        (
+            "pt",
+            &[
+                "Socorro! O meu marido está a bater-me",
+                "Alguém está a tentar entrar na minha casa agora",
+                "Um homem com uma faca está aqui agora",
+            ],
+            &["A minha casa foi assaltada no mês passado, como posso denunciar?"],
+        ),
+        (
+            "es",
+            &[
+                "¡Socorro! Alguien está entrando en mi casa ahora mismo",
+                "Mi marido me está pegando",
+                "Hay un hombre con un cuchillo aquí ahora",
+            ],
+            &[
+                "Hace un mes robaron en mi casa, ¿cómo denuncio?",
+                "El año pasado me agredieron",
+            ],
+        ),
+        (
+            "ar",
+            &[
+                "النجدة، زوجي يضربني الآن",
+                "شخص يحاول الدخول إلى منزلي",
+                "رجل معه سكين في الخارج الآن",
+            ],
+            &["تعرض منزلي للسرقة الشهر الماضي"],
+        ),
+        (
+            "bn",
+            &[
+                "বাঁচাও! আমার স্বামী আমাকে মারছে",
+                "কেউ আমার বাড়িতে ঢুকছে",
+                "ওর হাতে ছুরি আছে, এখনই আসুন",
+            ],
+            &["গত বছর আমার বাড়িতে চুরি হয়েছিল"],
+        ),
+        (
+            "gu",
+            &[
+                "બચાવો! મારો પતિ મને મારે છે",
+                "કોઈ મારા ઘરમાં ઘૂસી રહ્યું છે",
+                "તેની પાસે છરી છે, અત્યારે આવો",
+            ],
+            &["ગયા વર્ષે મારા ઘરમાં ચોરી થઈ હતી"],
+        ),
+        (
+            "it",
+            &[
+                "Aiuto! Mio marito mi sta picchiando",
+                "Qualcuno sta cercando di entrare in casa",
+                "C'è un uomo con un coltello qui adesso",
+            ],
+            &["Un mese fa mi hanno rubato la bici, come posso denunciare?"],
+        ),
+        (
+            "lt",
+            &[
+                "Padėkite! Vyras mane muša",
+                "Kažkas laužiasi į mano namus",
+                "Vyras su peiliu lauke, dabar",
+            ],
+            &["Praėjusį mėnesį į mano namus įsilaužė vagys"],
+        ),
+        (
+            "zh",
+            &[
+                "救命！有人闯进我家",
+                "我丈夫正在打我",
+                "有人拿着刀在外面，现在",
+            ],
+            &["上个月我家被盗了，怎么报案"],
+        ),
+        (
+            "ta",
+            &[
+                "உதவி! என் கணவர் என்னை அடிக்கிறார்",
+                "யாரோ என் வீட்டுக்குள் நுழைகிறார்கள்",
+                "அவனிடம் கத்தி இருக்கிறது, இப்போது வாருங்கள்",
+            ],
+            &["கடந்த வருடம் என் வீட்டில் திருட்டு நடந்தது"],
+        ),
+        (
+            "tr",
+            &[
+                "İmdat! Kocam beni dövüyor",
+                "Biri evime girmeye çalışıyor",
+                "Elinde bıçak olan bir adam var, şimdi",
+            ],
+            &["Geçen ay evime hırsız girdi, nasıl şikayet edebilirim"],
+        ),
+        (
+            "fr",
+            &[
+                "Au secours ! Quelqu'un essaie d'entrer chez moi",
+                "Mon mari me frappe",
+                "Un homme avec un couteau est devant chez moi maintenant",
+            ],
+            &["Le mois dernier ma maison a été cambriolée, comment porter plainte ?"],
+        ),
+        (
+            "bg",
+            &[
+                "Помощ! Мъжът ми ме бие",
+                "Някой се опитва да влезе в къщата",
+                "Мъж с нож е навън сега",
+            ],
+            &["Миналия месец ме окрадоха, искам да подам сигнал"],
+        ),
+        (
+            "fa",
+            &[
+                "کمک! شوهرم کتکم می‌زند",
+                "کسی دارد وارد خانه‌ام می‌شود",
+                "مردی با چاقو همین الان بیرون است",
+            ],
+            &["ماه گذشته خانه‌ام سرقت شد"],
+        ),
+        (
+            "hu",
+            &[
+                "Segítség! A férjem megver",
+                "Valaki betör a házamba",
+                "Egy férfi késsel van kint, azonnal jöjjenek",
+            ],
+            &["Tavaly betörtek a házamba, szeretném bejelenteni"],
+        ),
+        (
+            "ru",
+            &[
+                "Помогите! Муж бьёт меня",
+                "Кто-то ломится в мою квартиру",
+                "Меня преследует мужчина с ножом",
+            ],
+            &["В прошлом месяце у меня украли велосипед, как заявить?"],
+        ),
+        (
+            "so",
+            &[
+                "Caawimaad! Ninkayga ayaa i garaacaya",
+                "Qof ayaa gurigayga soo jebinaya",
+                "Nin mindi haysta ayaa bannaanka jooga hadda",
+            ],
+            &["Bishii hore gurigayga waa la xaday"],
+        ),
     ];
     assert_eq!(cases.len(), 20, "every listed language is tested");
     for (lang, present, past) in cases {
@@ -131,7 +283,9 @@ fn each_language_fires_on_present_danger_and_not_on_the_past() {
 
 #[test]
 fn the_signal_names_the_language_and_reason() {
-    let s = detector().detect("Pomocy! Ktoś mnie śledzi i grozi mi nożem").unwrap();
+    let s = detector()
+        .detect("Pomocy! Ktoś mnie śledzi i grozi mi nożem")
+        .unwrap();
     assert_eq!(s.language, "pl");
     let s = detector().detect("he says he is going to kill me").unwrap();
     assert_eq!(s.reason, EmergencyReason::ThreatToKill);
@@ -143,7 +297,11 @@ fn advice_exists_for_every_lexicon_language_and_keeps_the_numbers() {
     assert_eq!(EMERGENCY_ADVICE.len(), 21);
     for a in EMERGENCY_ADVICE {
         for needle in ["999", "55", "emergencySMS", "18000", "Relay UK"] {
-            assert!(a.text.contains(needle), "{} advice lacks {needle}", a.language);
+            assert!(
+                a.text.contains(needle),
+                "{} advice lacks {needle}",
+                a.language
+            );
         }
     }
     assert_eq!(emergency_advice("pa-Arab").language, "pa");
