@@ -113,6 +113,8 @@ struct LanguageLexicon {
     #[serde(default)]
     weak: BTreeMap<EmergencyReason, Vec<String>>,
     #[serde(default)]
+    statement: BTreeMap<EmergencyReason, Vec<String>>,
+    #[serde(default)]
     contextual: BTreeMap<EmergencyReason, Vec<String>>,
     #[serde(default)]
     pair: BTreeMap<PairPart, Vec<String>>,
@@ -134,6 +136,7 @@ enum Kind {
     Negation,
     Strong(EmergencyReason),
     Weak(EmergencyReason),
+    Statement(EmergencyReason),
     Contextual(EmergencyReason),
     Pair(PairPart),
 }
@@ -142,7 +145,11 @@ impl Kind {
     fn is_danger(self) -> bool {
         matches!(
             self,
-            Kind::Strong(_) | Kind::Weak(_) | Kind::Contextual(_) | Kind::Pair(_)
+            Kind::Strong(_)
+                | Kind::Weak(_)
+                | Kind::Statement(_)
+                | Kind::Contextual(_)
+                | Kind::Pair(_)
         )
     }
 }
@@ -201,6 +208,9 @@ impl EmergencyDetector {
             for (reason, list) in &lang.weak {
                 add(list, Kind::Weak(*reason))?;
             }
+            for (reason, list) in &lang.statement {
+                add(list, Kind::Statement(*reason))?;
+            }
             for (reason, list) in &lang.contextual {
                 add(list, Kind::Contextual(*reason))?;
             }
@@ -223,10 +233,23 @@ impl EmergencyDetector {
             return None;
         }
         drop_masked(&mut hits);
+        if english_like(&folded) {
+            // Another language's short stem inside an English word ("dum*", Lithuanian smoke,
+            // in "dumped") must not count; its strong phrases and cries still do.
+            hits.retain(|h| {
+                h.tag.language == "en"
+                    || matches!(h.tag.kind, Kind::Strong(_) | Kind::Cry | Kind::Negation)
+            });
+        }
         let word_count = words(&folded).count();
         let exclaimed = text.contains(['!', '！', '¡']);
-        let progressive = english_progressive(&folded);
-        decide(&hits, &folded, word_count, exclaimed, progressive)
+        let cues = Cues {
+            word_count,
+            exclaimed,
+            progressive: english_progressive(&folded),
+            asks: asks_a_question(text, &folded),
+        };
+        decide(&hits, &folded, &cues)
     }
 
     /// Runs [`Self::detect`] on each text (the English translation and the original) and
@@ -239,8 +262,47 @@ impl EmergencyDetector {
     }
 }
 
-/// Negations hide the danger words inside them ("nobody was hurt"), and a past phrase hides
-/// a present word inside it (Romanian "acum un an", a year ago, contains "acum", now).
+/// What the detector reads from the message besides its phrases.
+struct Cues {
+    word_count: usize,
+    exclaimed: bool,
+    /// An English progressive verb ("he is kicking the door").
+    progressive: bool,
+    /// The message asks something rather than tells: "what do I do if...", "is it legal...".
+    asks: bool,
+}
+
+/// Whether a message reads as English: enough English function words among its words.
+fn english_like(folded: &str) -> bool {
+    const FUNCTION_WORDS: &[&str] = &[
+        "the", "a", "an", "to", "my", "is", "in", "of", "and", "i", "it", "on", "for", "you", "me",
+        "he", "she", "was", "have", "has", "with", "at", "this", "that", "be", "are", "im", "its",
+        "our", "someone", "there", "theres", "what", "how", "can", "not", "no", "out", "his",
+        "her", "they", "we", "your", "been", "just", "from", "by", "got", "hes", "shes",
+    ];
+    let (mut total, mut english) = (0usize, 0usize);
+    for w in words(folded) {
+        total += 1;
+        english += usize::from(FUNCTION_WORDS.contains(&w));
+    }
+    english >= 1 && english * 5 >= total
+}
+
+/// Whether a message is a question: a question mark, or an English question word first.
+fn asks_a_question(text: &str, folded: &str) -> bool {
+    const QUESTION_WORDS: &[&str] = &[
+        "how", "what", "whats", "where", "wheres", "when", "why", "who", "whos", "which", "can",
+        "could", "should", "would", "is", "are", "do", "does", "did", "will", "may", "hows",
+    ];
+    text.contains(['?', '？', '¿', '؟'])
+        || words(folded)
+            .next()
+            .is_some_and(|w| QUESTION_WORDS.contains(&w))
+}
+
+/// Negations hide the danger words inside them ("nobody was hurt"); of a past and a present
+/// phrase inside one another the longer wins (Romanian "acum un an", a year ago, contains
+/// "acum", now; English "an hour ago" is recent, not past).
 fn drop_masked(hits: &mut Vec<Hit<Tag>>) {
     let spans = |kind: Kind, hits: &[Hit<Tag>]| -> Vec<(usize, usize)> {
         hits.iter()
@@ -250,13 +312,21 @@ fn drop_masked(hits: &mut Vec<Hit<Tag>>) {
     };
     let negations = spans(Kind::Negation, hits);
     let pasts = spans(Kind::Past, hits);
+    let mut presents = spans(Kind::Present, hits);
+    presents.extend(spans(Kind::PresentWeak, hits));
     let inside = |h: &Hit<Tag>, spans: &[(usize, usize)]| {
         spans.iter().any(|&(s, e)| s <= h.start && h.end <= e)
     };
     hits.retain(|h| {
         let k = h.tag.kind;
+        let strictly_inside = |spans: &[(usize, usize)]| {
+            spans
+                .iter()
+                .any(|&(s, e)| s <= h.start && h.end <= e && e - s > h.end - h.start)
+        };
         !(k.is_danger() && inside(h, &negations)
-            || matches!(k, Kind::Present | Kind::PresentWeak) && inside(h, &pasts))
+            || matches!(k, Kind::Present | Kind::PresentWeak) && strictly_inside(&pasts)
+            || k == Kind::Past && strictly_inside(&presents))
     });
 }
 
@@ -329,16 +399,17 @@ fn english_progressive(folded: &str) -> bool {
     })
 }
 
-fn decide(
-    hits: &[Hit<Tag>],
-    folded: &str,
-    word_count: usize,
-    exclaimed: bool,
-    progressive: bool,
-) -> Option<EmergencySignal> {
+/// The rules: strong phrases always fire; weak ones unless the message is about the past;
+/// statement phrases also not in a question; contextual ones (English past-tense words such
+/// as "attacked") only with a sign of now or a cry. Other languages' contextual phrases are
+/// mostly nouns and present tenses, so they count as statement phrases.
+fn decide(hits: &[Hit<Tag>], folded: &str, cues: &Cues) -> Option<EmergencySignal> {
     let has = |k: Kind| hits.iter().any(|h| h.tag.kind == k);
     let past = has(Kind::Past);
-    let present = has(Kind::Present) || ((has(Kind::PresentWeak) || progressive) && !past);
+    let present = has(Kind::Present) || ((has(Kind::PresentWeak) || cues.progressive) && !past);
+    let told = !cues.asks && !past;
+    let word_count = cues.word_count;
+    let exclaimed = cues.exclaimed;
 
     let cry_hits: Vec<&Hit<Tag>> = hits
         .iter()
@@ -357,7 +428,8 @@ fn decide(
         let reason = match h.tag.kind {
             Kind::Strong(r) => Some(r),
             Kind::Weak(r) if present || cry || !past => Some(r),
-            Kind::Contextual(r) if present || cry => Some(r),
+            Kind::Statement(r) if present || cry || told => Some(r),
+            Kind::Contextual(r) if present || cry || (told && h.tag.language != "en") => Some(r),
             _ => None,
         };
         if let Some(r) = reason {
