@@ -3,8 +3,9 @@
 //! median time to answer one question of the eval sets. Medians, because these machines are
 //! shared and noisy.
 
-use bluelamp::faq::FaqBot;
+use bluelamp::faq::{EmergencyDetector, FaqBot, KnowledgeBase};
 use std::hint::black_box;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 const BUILD_RUNS: usize = 31;
@@ -12,19 +13,45 @@ const ANSWER_ROUNDS: usize = 21;
 
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
-    v[v.len() / 2]
+    v.get(v.len() / 2).copied().unwrap_or_default()
 }
 
+/// CPU time this thread has used, from `/proc/thread-self/schedstat` (Linux): unlike wall
+/// time it hardly moves when other builds share the machine.
+fn cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns = stat.split_whitespace().next()?.parse().ok()?;
+    Some(Duration::from_nanos(ns))
+}
+
+/// Median wall time and median CPU time of `runs` calls.
+fn time(runs: usize, f: impl Fn()) -> (Duration, Duration) {
+    let (mut wall, mut cpu) = (Vec::new(), Vec::new());
+    for _ in 0..runs {
+        let (t, c) = (Instant::now(), cpu_time());
+        f();
+        wall.push(t.elapsed());
+        if let (Some(before), Some(after)) = (c, cpu_time()) {
+            cpu.push(after.saturating_sub(before));
+        }
+    }
+    (median(wall), median(cpu))
+}
+
+/// The eval questions: the shared set (found above the workspace) and the held-out set.
 fn questions() -> Vec<String> {
-    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
-    let files = [
-        format!("{root}/../shared/faq-eval/dev.jsonl"),
-        format!("{root}/tests/faq-heldout.jsonl"),
-    ];
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let shared: Option<PathBuf> = manifest
+        .ancestors()
+        .map(|dir| dir.join("shared/faq-eval/dev.jsonl"))
+        .find(|p| p.is_file());
+    let files = shared
+        .into_iter()
+        .chain([manifest.join("../../tests/faq-heldout.jsonl")]);
     let mut out = Vec::new();
     for f in files {
         let Ok(text) = std::fs::read_to_string(&f) else {
-            eprintln!("(skipping {f}: not there)");
+            eprintln!("(skipping {}: not there)", f.display());
             continue;
         };
         for line in text.lines().filter(|l| !l.trim().is_empty()) {
@@ -42,13 +69,20 @@ fn questions() -> Vec<String> {
 }
 
 fn main() {
-    let mut builds = Vec::with_capacity(BUILD_RUNS);
-    for _ in 0..BUILD_RUNS {
-        let t = Instant::now();
-        let bot = FaqBot::with_default_kb();
-        builds.push(t.elapsed());
-        black_box(bot.is_ok());
-    }
+    let build = time(BUILD_RUNS, || {
+        black_box(FaqBot::with_default_kb().is_ok());
+    });
+    let kb_parse = time(BUILD_RUNS, || {
+        black_box(KnowledgeBase::default_kb().is_ok());
+    });
+    let lexicon = time(BUILD_RUNS, || {
+        black_box(EmergencyDetector::new().is_ok());
+    });
+    let warm_up = time(BUILD_RUNS, || {
+        if let Ok(d) = EmergencyDetector::new() {
+            black_box(d.warm_up().is_ok());
+        }
+    });
     let bot = match FaqBot::with_default_kb() {
         Ok(b) => b,
         Err(e) => {
@@ -65,7 +99,7 @@ fn main() {
             per_question.push(t.elapsed());
         }
     }
-    let emergency_only: Vec<Duration> = qs
+    let detection: Vec<Duration> = qs
         .iter()
         .map(|q| {
             let t = Instant::now();
@@ -74,19 +108,31 @@ fn main() {
         })
         .collect();
     let slowest = per_question.iter().max().copied().unwrap_or_default();
+    let answers = per_question.len();
+    println!("medians of {BUILD_RUNS} runs, wall time / CPU time of the thread:");
     println!(
-        "faq bot build (KB parse + index + emergency automaton), median of {BUILD_RUNS}: {:?}",
-        median(builds)
+        "bot build (knowledge base + index + emergency automaton): {:?} / {:?}",
+        build.0, build.1
     );
     println!(
-        "answer per question, median over {} answers of {} questions: {:?} (max {:?})",
-        per_question.len(),
+        "  knowledge base parse and validation alone: {:?} / {:?}",
+        kb_parse.0, kb_parse.1
+    );
+    println!(
+        "  emergency lexicon and Latin-script automaton alone: {:?} / {:?}",
+        lexicon.0, lexicon.1
+    );
+    println!(
+        "  the same plus the non-Latin automaton (compiled on first use): {:?} / {:?}",
+        warm_up.0, warm_up.1
+    );
+    println!(
+        "answer per question, median over {answers} answers of {} questions: {:?} (max {slowest:?})",
         qs.len(),
-        median(per_question),
-        slowest
+        median(per_question)
     );
     println!(
         "emergency detection alone per question, median: {:?}",
-        median(emergency_only)
+        median(detection)
     );
 }

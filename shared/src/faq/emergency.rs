@@ -8,6 +8,7 @@ use super::phrase::{Hit, PhraseError, PhraseSet};
 use super::text::{fold, words};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 /// The lexicon shipped with the service.
 pub const DEFAULT_LEXICON: &str = include_str!("../../kb/emergency.toml");
@@ -160,9 +161,16 @@ struct Tag {
     kind: Kind,
 }
 
-/// The compiled detector. Build it once per process (about a millisecond) and share it.
+/// The compiled detector. Build it once per process and share it.
+///
+/// Phrases that fold to ASCII (English and the Latin-script languages) are compiled at once;
+/// the others (Cyrillic, Arabic, Indic and Chinese scripts: most of the automaton's bytes)
+/// on the first message that has such letters, or at [`EmergencyDetector::warm_up`]. That
+/// keeps a Lambda's init short; the one-off compile takes a few milliseconds.
 pub struct EmergencyDetector {
-    phrases: PhraseSet<Tag>,
+    latin: PhraseSet<Tag>,
+    other_patterns: super::phrase::PhraseSetBuilder<Tag>,
+    other: OnceLock<Option<PhraseSet<Tag>>>,
 }
 
 impl EmergencyDetector {
@@ -218,17 +226,58 @@ impl EmergencyDetector {
                 add(list, Kind::Pair(*part))?;
             }
         }
-        let phrases = builder.build().map_err(|source| LexiconError::Phrase {
+        let other_patterns = builder.split_off_non_ascii();
+        let latin = builder.build().map_err(|source| LexiconError::Phrase {
             language: "*".to_owned(),
             source,
         })?;
-        Ok(Self { phrases })
+        Ok(Self {
+            latin,
+            other_patterns,
+            other: OnceLock::new(),
+        })
+    }
+
+    /// Compiles the non-Latin-script phrases now rather than on the first message that needs
+    /// them (call it from a background thread at start, or in tests).
+    pub fn warm_up(&self) -> Result<(), LexiconError> {
+        match self.other_phrases() {
+            Some(_) => Ok(()),
+            None => {
+                self.other_patterns
+                    .build()
+                    .map(|_| ())
+                    .map_err(|source| LexiconError::Phrase {
+                        language: "*".to_owned(),
+                        source,
+                    })
+            }
+        }
+    }
+
+    fn other_phrases(&self) -> Option<&PhraseSet<Tag>> {
+        self.other
+            .get_or_init(|| match self.other_patterns.build() {
+                Ok(set) => Some(set),
+                Err(e) => {
+                    // Cannot happen with a lexicon that passed the tests; say so loudly
+                    // and keep detecting with the Latin-script phrases.
+                    tracing::error!(error = %e, "non-Latin emergency phrases failed to compile");
+                    None
+                }
+            })
+            .as_ref()
     }
 
     /// Looks for present danger in one message (any of the supported languages).
     pub fn detect(&self, text: &str) -> Option<EmergencySignal> {
         let folded = fold(text);
-        let mut hits = self.phrases.hits(&folded);
+        let mut hits = self.latin.hits(&folded);
+        if !folded.is_ascii() {
+            if let Some(other) = self.other_phrases() {
+                hits.extend(other.hits(&folded));
+            }
+        }
         if hits.is_empty() {
             return None;
         }

@@ -160,12 +160,12 @@ impl FaqBot {
     /// The bot for a loaded knowledge base, with the shipped emergency lexicon.
     pub fn new(kb: KnowledgeBase) -> Result<Self, BotError> {
         let detector = EmergencyDetector::new()?;
+        let index = Index::new(&kb);
         let mut handoff = PhraseSet::builder();
         for p in &kb.handoff {
             handoff.add(p, ()).map_err(BotError::Handoff)?;
         }
         let handoff = handoff.build().map_err(BotError::Handoff)?;
-        let index = Index::new(&kb);
         Ok(Self {
             kb,
             index,

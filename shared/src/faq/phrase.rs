@@ -2,7 +2,7 @@
 //! rules of the lexicon files: used by emergency detection and by the "a person, please" check.
 
 use super::text::{fold, is_arabic_script, is_unspaced_script};
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use std::collections::HashMap;
 
 /// Clitics that Arabic writes joined to the next word ("and", "the", "with", "for"...), so a
@@ -13,6 +13,8 @@ const ARABIC_CLITICS: &[&str] = &["و", "ف", "ب", "ل", "ال", "وال", "ب�
 struct Bounds {
     start: bool,
     end: bool,
+    /// At a word start, or after one of [`ARABIC_CLITICS`] at a word start.
+    clitic_start: bool,
 }
 
 /// A phrase hit: which tags the phrase carries and where it is in the folded text.
@@ -66,15 +68,13 @@ impl<T: Copy> PhraseSetBuilder<T> {
         }
         let first = folded.chars().next().unwrap_or(' ');
         let last = folded.chars().last().unwrap_or(' ');
+        let start = !anywhere && !is_unspaced_script(first);
+        let arabic = is_arabic_script(first);
         let bounds = Bounds {
-            start: !anywhere && !is_unspaced_script(first),
+            start: start && !arabic,
             end: !prefix && !is_unspaced_script(last),
+            clitic_start: start && arabic,
         };
-        if is_arabic_script(first) && bounds.start {
-            for clitic in ARABIC_CLITICS {
-                self.push(format!("{clitic}{folded}"), bounds, tag);
-            }
-        }
         self.push(folded.to_owned(), bounds, tag);
         Ok(())
     }
@@ -83,14 +83,27 @@ impl<T: Copy> PhraseSetBuilder<T> {
         self.patterns.entry((folded, bounds)).or_default().push(tag);
     }
 
-    pub fn build(self) -> Result<PhraseSet<T>, PhraseError> {
+    /// Moves the patterns whose folded form is not ASCII (Cyrillic, Arabic, Indic, Chinese)
+    /// into a builder of their own, so that they can be compiled separately.
+    pub fn split_off_non_ascii(&mut self) -> PhraseSetBuilder<T> {
+        let (ascii, other) = std::mem::take(&mut self.patterns)
+            .into_iter()
+            .partition(|((text, _), _)| text.is_ascii());
+        self.patterns = ascii;
+        PhraseSetBuilder { patterns: other }
+    }
+
+    pub fn build(&self) -> Result<PhraseSet<T>, PhraseError> {
         let mut texts = Vec::with_capacity(self.patterns.len());
         let mut meta = Vec::with_capacity(self.patterns.len());
-        for ((text, bounds), tags) in self.patterns {
-            texts.push(text);
-            meta.push((bounds, tags));
+        for ((text, bounds), tags) in &self.patterns {
+            texts.push(text.as_str());
+            meta.push((*bounds, tags.clone()));
         }
+        // The non-contiguous NFA builds fastest, which is what a Lambda's init needs; searching
+        // short messages with it still takes microseconds.
         let automaton = AhoCorasick::builder()
+            .kind(Some(AhoCorasickKind::NoncontiguousNFA))
             .match_kind(MatchKind::Standard)
             .build(&texts)
             .map_err(PhraseError::Build)?;
@@ -117,7 +130,8 @@ impl<T: Copy> PhraseSet<T> {
             let Some((bounds, tags)) = self.meta.get(m.pattern().as_usize()) else {
                 continue;
             };
-            let start_ok = !bounds.start || m.start() == 0 || bytes[m.start() - 1] == b' ';
+            let start_ok = (!bounds.start || m.start() == 0 || bytes[m.start() - 1] == b' ')
+                && (!bounds.clitic_start || after_clitics(folded, m.start()));
             let end_ok = !bounds.end || m.end() == bytes.len() || bytes[m.end()] == b' ';
             if start_ok && end_ok {
                 out.extend(tags.iter().map(|&tag| Hit {
@@ -134,6 +148,13 @@ impl<T: Copy> PhraseSet<T> {
     pub fn any(&self, folded: &str) -> bool {
         !self.hits(folded).is_empty()
     }
+}
+
+/// Whether `at` starts a word of `folded`, or follows a clitic that starts the word.
+fn after_clitics(folded: &str, at: usize) -> bool {
+    let word_start = folded[..at].rfind(' ').map_or(0, |i| i + 1);
+    let before = &folded[word_start..at];
+    before.is_empty() || ARABIC_CLITICS.contains(&before)
 }
 
 #[cfg(test)]

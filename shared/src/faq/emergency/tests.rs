@@ -3,7 +3,11 @@ use std::sync::OnceLock;
 
 fn detector() -> &'static EmergencyDetector {
     static D: OnceLock<EmergencyDetector> = OnceLock::new();
-    D.get_or_init(|| EmergencyDetector::new().expect("the shipped lexicon builds"))
+    D.get_or_init(|| {
+        let d = EmergencyDetector::new().expect("the shipped lexicon builds");
+        d.warm_up().expect("the non-Latin phrases compile");
+        d
+    })
 }
 
 #[track_caller]
