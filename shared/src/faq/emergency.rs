@@ -315,8 +315,8 @@ impl EmergencyDetector {
 struct Cues {
     word_count: usize,
     exclaimed: bool,
-    /// An English progressive verb ("he is kicking the door").
-    progressive: bool,
+    /// English progressive verbs ("he is kicking the door"), as spans of the folded text.
+    progressive: Vec<(usize, usize)>,
     /// The message asks something rather than tells: "what do I do if...", "is it legal...".
     asks: bool,
 }
@@ -334,7 +334,7 @@ fn english_like(folded: &str) -> bool {
         total += 1;
         english += usize::from(FUNCTION_WORDS.contains(&w));
     }
-    english >= 1 && english * 5 >= total
+    english >= 2 && english * 5 >= total
 }
 
 /// Whether a message is a question: a question mark, or an English question word first.
@@ -379,9 +379,10 @@ fn drop_masked(hits: &mut Vec<Hit<Tag>>) {
     });
 }
 
-/// An English progressive verb after a third-person subject ("he is kicking", "they're
-/// smashing"): a sign of now. First person is left out on purpose ("I'm trying to report").
-fn english_progressive(folded: &str) -> bool {
+/// Where an English progressive verb follows a third-person subject ("he is kicking",
+/// "they're smashing"): signs of now. First person is left out on purpose ("I'm trying to
+/// report"), and so are verbs that are no event ("is going", "is looking").
+fn english_progressive(folded: &str) -> Vec<(usize, usize)> {
     const SUBJECTS: &[&str] = &[
         "is", "are", "hes", "shes", "theyre", "its", "theres", "someones", "keeps",
     ];
@@ -433,88 +434,149 @@ fn english_progressive(folded: &str) -> bool {
         "worrying",
         "annoying",
     ];
-    let ws: Vec<&str> = words(folded).collect();
-    ws.windows(2).any(|w| {
-        SUBJECTS.contains(&w[0])
-            && w[1].len() >= 5
-            && w[1].ends_with("ing")
-            && !NOT_EVENTS.contains(&w[1])
-    }) || ws.windows(3).any(|w| {
-        SUBJECTS.contains(&w[0])
-            && matches!(w[1], "still" | "now" | "just" | "currently")
-            && w[2].len() >= 5
-            && w[2].ends_with("ing")
-            && !NOT_EVENTS.contains(&w[2])
-    })
+    let is_event = |w: &str| w.len() >= 5 && w.ends_with("ing") && !NOT_EVENTS.contains(&w);
+    let mut spans = Vec::new();
+    let mut pos = 0;
+    let ws: Vec<(usize, &str)> = folded
+        .split(' ')
+        .map(|w| {
+            let at = pos;
+            pos += w.len() + 1;
+            (at, w)
+        })
+        .filter(|(_, w)| !w.is_empty())
+        .collect();
+    for (i, &(at, w)) in ws.iter().enumerate() {
+        if !SUBJECTS.contains(&w) {
+            continue;
+        }
+        let next = ws.get(i + 1).map(|x| x.1).unwrap_or("");
+        let after = ws.get(i + 2).map(|x| x.1).unwrap_or("");
+        let adverb = matches!(next, "still" | "now" | "just" | "currently");
+        if is_event(next) || (adverb && is_event(after)) {
+            let end = ws
+                .get(i + if adverb { 2 } else { 1 })
+                .map_or(at, |x| x.0 + x.1.len());
+            spans.push((at, end));
+        }
+    }
+    spans
 }
 
-/// The rules: strong phrases always fire; weak ones unless the message is about the past;
-/// statement phrases also not in a question; contextual ones (English past-tense words such
-/// as "attacked") only with a sign of now or a cry. Other languages' contextual phrases are
-/// mostly nouns and present tenses, so they count as statement phrases.
-fn decide(hits: &[Hit<Tag>], folded: &str, cues: &Cues) -> Option<EmergencySignal> {
-    let has = |k: Kind| hits.iter().any(|h| h.tag.kind == k);
-    let past = has(Kind::Past);
-    let present = has(Kind::Present) || ((has(Kind::PresentWeak) || cues.progressive) && !past);
-    let told = !cues.asks && !past;
-    let word_count = cues.word_count;
-    let exclaimed = cues.exclaimed;
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Tense {
+    Past,
+    Present,
+}
 
+/// The rules: strong phrases always fire; weak ones unless their nearest time marker is a
+/// past one; statement phrases also not in a question; contextual ones (English past-tense
+/// words such as "attacked") only with a sign of now nearest, or a cry. Other languages'
+/// contextual phrases are mostly nouns and present tenses, so they count as statement
+/// phrases.
+fn decide(hits: &[Hit<Tag>], folded: &str, cues: &Cues) -> Option<EmergencySignal> {
+    // Tense is read per danger phrase from the nearest time marker, so that "the man who
+    // attacked me last year is outside now with a knife" is about now, and "I was burgled
+    // last month and now I'm scared" is about last month.
+    let mut markers: Vec<(usize, usize, Tense)> = cues
+        .progressive
+        .iter()
+        .map(|&(s, e)| (s, e, Tense::Present))
+        .collect();
+    for h in hits {
+        match h.tag.kind {
+            Kind::Past => markers.push((h.start, h.end, Tense::Past)),
+            Kind::Present | Kind::PresentWeak => markers.push((h.start, h.end, Tense::Present)),
+            _ => {}
+        }
+    }
+    let tense_at = |start: usize, end: usize| -> Option<Tense> {
+        markers
+            .iter()
+            .map(|&(s, e, t)| {
+                let gap = if e <= start {
+                    start - e
+                } else if s >= end {
+                    s - end
+                } else {
+                    0
+                };
+                (gap, t == Tense::Past, t)
+            })
+            .min()
+            .map(|(_, _, t)| t)
+    };
+
+    let word_count = cues.word_count;
     let cry_hits: Vec<&Hit<Tag>> = hits
         .iter()
         .filter(|h| matches!(h.tag.kind, Kind::Cry | Kind::CryWeak))
         .collect();
     let cry_words = covered_words(folded, &cry_hits);
     let cry_alone = !cry_hits.is_empty() && word_count.saturating_sub(cry_words) <= 1;
+    let at_start = |h: &&Hit<Tag>| h.start <= 1;
     let strong_cry = hits.iter().any(|h| h.tag.kind == Kind::Cry);
-    let cry_at_start = hits
-        .iter()
-        .any(|h| h.tag.kind == Kind::Cry && h.start <= 1 && exclaimed);
-    let cry = strong_cry || cry_alone;
+    let cry_first = cry_hits.iter().any(at_start);
+    let cry_at_start =
+        cues.exclaimed && hits.iter().any(|h| h.tag.kind == Kind::Cry && h.start <= 1);
+    // "Help" opening a message, or any real cry, makes danger words count whatever the tense.
+    let cry = strong_cry || cry_alone || cry_first;
 
     let mut fired: Vec<(EmergencyReason, &'static str)> = Vec::new();
     for h in hits {
+        let tense = tense_at(h.start, h.end);
+        let now = tense == Some(Tense::Present);
+        let not_past = tense != Some(Tense::Past);
         let reason = match h.tag.kind {
             Kind::Strong(r) => Some(r),
-            Kind::Weak(r) if present || cry || !past => Some(r),
-            Kind::Statement(r) if present || cry || told => Some(r),
-            Kind::Contextual(r) if present || cry || (told && h.tag.language != "en") => Some(r),
+            Kind::Weak(r) if now || cry || not_past => Some(r),
+            Kind::Statement(r) if now || cry || (not_past && !cues.asks) => Some(r),
+            Kind::Contextual(r)
+                if now || cry || (not_past && !cues.asks && h.tag.language != "en") =>
+            {
+                Some(r)
+            }
             _ => None,
         };
         if let Some(r) = reason {
             fired.push((r, h.tag.language));
         }
     }
-    let part = |p: PairPart| {
+    let part = |p: PairPart| -> Option<(&'static str, Option<Tense>)> {
         hits.iter()
-            .find(|h| h.tag.kind == Kind::Pair(p))
-            .map(|h| h.tag.language)
+            .filter(|h| h.tag.kind == Kind::Pair(p))
+            .map(|h| (h.tag.language, tense_at(h.start, h.end)))
+            .min_by_key(|(_, t)| *t == Some(Tense::Past))
     };
-    if present || cry || !past {
-        let pairs = [
-            (
-                PairPart::Crash,
-                PairPart::Injury,
-                EmergencyReason::CollisionWithInjuries,
-            ),
-            (
-                PairPart::Vulnerable,
-                PairPart::Missing,
-                EmergencyReason::MissingVulnerablePerson,
-            ),
-            (
-                PairPart::Vulnerable,
-                PairPart::Harm,
-                EmergencyReason::VulnerablePersonAtRisk,
-            ),
-        ];
-        for (a, b, reason) in pairs {
-            if let (Some(lang), Some(_)) = (part(a), part(b)) {
+    let pairs = [
+        (
+            PairPart::Crash,
+            PairPart::Injury,
+            EmergencyReason::CollisionWithInjuries,
+        ),
+        (
+            PairPart::Vulnerable,
+            PairPart::Missing,
+            EmergencyReason::MissingVulnerablePerson,
+        ),
+        (
+            PairPart::Vulnerable,
+            PairPart::Harm,
+            EmergencyReason::VulnerablePersonAtRisk,
+        ),
+    ];
+    for (a, b, reason) in pairs {
+        if let (Some((lang, ta)), Some((_, tb))) = (part(a), part(b)) {
+            let past = ta == Some(Tense::Past) || tb == Some(Tense::Past);
+            let now = ta == Some(Tense::Present) || tb == Some(Tense::Present);
+            if now || cry || !past {
                 fired.push((reason, lang));
             }
         }
     }
-    if fired.is_empty() && (cry_alone || cry_at_start || (strong_cry && present)) {
+    let present_anywhere = markers.iter().any(|m| m.2 == Tense::Present)
+        && !markers.iter().any(|m| m.2 == Tense::Past);
+    if fired.is_empty() && (cry_alone || cry_at_start || (strong_cry && present_anywhere)) {
         let lang = cry_hits.first().map_or("en", |h| h.tag.language);
         fired.push((EmergencyReason::CryForHelp, lang));
     }

@@ -28,6 +28,10 @@ pub struct Hit<T> {
 /// An error in a pattern of a lexicon.
 #[derive(Debug, thiserror::Error)]
 pub enum PhraseError {
+    #[error("pattern {0:?} has an unbalanced or nested {{...}} group")]
+    Group(String),
+    #[error("pattern {0:?} expands to too many phrases")]
+    TooMany(String),
     #[error("pattern {0:?} is empty after folding")]
     Empty(String),
     #[error("could not build the phrase automaton")]
@@ -49,10 +53,18 @@ impl<T: Copy> Default for PhraseSetBuilder<T> {
 
 impl<T: Copy> PhraseSetBuilder<T> {
     /// Adds a pattern in lexicon syntax: words are matched whole, a trailing `*` makes the last
-    /// word a prefix (a stem: `burgl*`), a leading `~` lets the match start inside a word.
-    /// Patterns in scripts written without spaces (Chinese) match anywhere.
+    /// word a prefix (a stem: `burgl*`), a leading `~` lets the match start inside a word, and
+    /// `{a|b|c}` stands for each of its choices (`{man|someone} in my {house|garden}` is four
+    /// phrases). Patterns in scripts written without spaces (Chinese) match anywhere.
     pub fn add(&mut self, pattern: &str, tag: T) -> Result<(), PhraseError> {
-        let raw = pattern.trim();
+        for one in expand(pattern)? {
+            self.add_one(&one, pattern, tag)?;
+        }
+        Ok(())
+    }
+
+    fn add_one(&mut self, expanded: &str, pattern: &str, tag: T) -> Result<(), PhraseError> {
+        let raw = expanded.trim();
         let (anywhere, raw) = match raw.strip_prefix('~') {
             Some(rest) => (true, rest),
             None => (false, raw),
@@ -150,6 +162,39 @@ impl<T: Copy> PhraseSet<T> {
     }
 }
 
+/// Every phrase a pattern with `{a|b}` groups stands for.
+fn expand(pattern: &str) -> Result<Vec<String>, PhraseError> {
+    const MAX: usize = 512;
+    let mut out = vec![String::new()];
+    let mut rest = pattern;
+    while let Some(open) = rest.find('{') {
+        let (literal, after) = rest.split_at(open);
+        let close = after
+            .find('}')
+            .ok_or_else(|| PhraseError::Group(pattern.to_owned()))?;
+        let group = &after[1..close];
+        if group.contains('{') || literal.contains('}') {
+            return Err(PhraseError::Group(pattern.to_owned()));
+        }
+        let choices: Vec<&str> = group.split('|').collect();
+        out = out
+            .iter()
+            .flat_map(|prefix| choices.iter().map(move |c| format!("{prefix}{literal}{c}")))
+            .collect();
+        if out.len() > MAX {
+            return Err(PhraseError::TooMany(pattern.to_owned()));
+        }
+        rest = &after[close + 1..];
+    }
+    if rest.contains('}') {
+        return Err(PhraseError::Group(pattern.to_owned()));
+    }
+    for o in &mut out {
+        o.push_str(rest);
+    }
+    Ok(out)
+}
+
 /// Whether `at` starts a word of `folded`, or follows a clitic that starts the word.
 fn after_clitics(folded: &str, at: usize) -> bool {
     let word_start = folded[..at].rfind(' ').map_or(0, |i| i + 1);
@@ -174,6 +219,17 @@ mod tests {
         t.sort();
         t.dedup();
         t
+    }
+
+    #[test]
+    fn groups_expand_to_every_choice() {
+        let s = set(&["{a man|someone} in my {house|garden}"]);
+        assert_eq!(tags(&s, "there is a man in my garden"), vec![0]);
+        assert_eq!(tags(&s, "someone in my house"), vec![0]);
+        assert_eq!(tags(&s, "someone in my car"), Vec::<usize>::new());
+        assert!(expand("{a|b").is_err());
+        assert!(expand("a}b").is_err());
+        assert_eq!(expand("x{|y}").unwrap(), vec!["x", "xy"]);
     }
 
     #[test]
