@@ -16,26 +16,17 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v.get(v.len() / 2).copied().unwrap_or_default()
 }
 
-/// CPU time this thread has used, from `/proc/thread-self/schedstat` (Linux): unlike wall
-/// time it hardly moves when other builds share the machine.
-fn cpu_time() -> Option<Duration> {
-    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
-    let ns = stat.split_whitespace().next()?.parse().ok()?;
-    Some(Duration::from_nanos(ns))
-}
-
-/// Median wall time and median CPU time of `runs` calls.
-fn time(runs: usize, f: impl Fn()) -> (Duration, Duration) {
-    let (mut wall, mut cpu) = (Vec::new(), Vec::new());
-    for _ in 0..runs {
-        let (t, c) = (Instant::now(), cpu_time());
-        f();
-        wall.push(t.elapsed());
-        if let (Some(before), Some(after)) = (c, cpu_time()) {
-            cpu.push(after.saturating_sub(before));
-        }
-    }
-    (median(wall), median(cpu))
+/// Median wall time of `runs` calls.
+fn time(runs: usize, f: impl Fn()) -> Duration {
+    median(
+        (0..runs)
+            .map(|_| {
+                let t = Instant::now();
+                f();
+                t.elapsed()
+            })
+            .collect(),
+    )
 }
 
 /// The eval questions: the shared set (found above the workspace) and the held-out set.
@@ -109,22 +100,22 @@ fn main() {
         .collect();
     let slowest = per_question.iter().max().copied().unwrap_or_default();
     let answers = per_question.len();
-    println!("medians of {BUILD_RUNS} runs, wall time / CPU time of the thread:");
+    println!("medians of {BUILD_RUNS} runs:");
     println!(
-        "bot build (knowledge base + index + emergency automaton): {:?} / {:?}",
-        build.0, build.1
+        "bot build (knowledge base + index + emergency automaton): {:?}",
+        build
     );
     println!(
-        "  knowledge base parse and validation alone: {:?} / {:?}",
-        kb_parse.0, kb_parse.1
+        "  knowledge base parse and validation alone: {:?}",
+        kb_parse
     );
     println!(
-        "  emergency lexicon and Latin-script automaton alone: {:?} / {:?}",
-        lexicon.0, lexicon.1
+        "  emergency lexicon and Latin-script automaton alone: {:?}",
+        lexicon
     );
     println!(
-        "  the same plus the non-Latin automaton (compiled on first use): {:?} / {:?}",
-        warm_up.0, warm_up.1
+        "  the same plus the non-Latin automaton (compiled on first use): {:?}",
+        warm_up
     );
     println!(
         "answer per question, median over {answers} answers of {} questions: {:?} (max {slowest:?})",
