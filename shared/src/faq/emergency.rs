@@ -494,13 +494,8 @@ fn decide(hits: &[Hit<Tag>], folded: &str, cues: &Cues) -> Option<EmergencySigna
         markers
             .iter()
             .map(|&(s, e, t)| {
-                let gap = if e <= start {
-                    start - e
-                } else if s >= end {
-                    s - end
-                } else {
-                    0
-                };
+                // Zero when they overlap.
+                let gap = start.saturating_sub(e).max(s.saturating_sub(end));
                 (gap, t == Tense::Past, t)
             })
             .min()
