@@ -34,6 +34,8 @@ const ALSO_THRESHOLD: f32 = 0.6;
 const SCORE_SCALE: f32 = 3.5;
 /// How many topics the bot offers when it is not sure.
 const SUGGESTIONS: usize = 3;
+/// What the bot offers when nothing matched at all.
+const DEFAULT_SUGGESTIONS: &[&str] = &["report-crime-online", "non-emergency-101", "police-matter"];
 
 /// A citizen message as `faq-reply` sees it: the English text (the original, or Amazon
 /// Translate's), and the original with its language when it was not English.
@@ -315,19 +317,24 @@ impl FaqBot {
 
     fn not_sure_answer(&self, english: &str, confidence: f32) -> FaqAnswer {
         let terms = self.index.query_terms(english);
-        let suggestions: Vec<Suggestion> = self
+        let suggest = |e: &Entry| Suggestion {
+            id: e.id.clone(),
+            topic: e.topic.clone(),
+        };
+        let mut suggestions: Vec<Suggestion> = self
             .index
             .score(&terms)
             .into_iter()
             .take(SUGGESTIONS)
-            .map(|s| {
-                let e = &self.kb.entries[s.entry];
-                Suggestion {
-                    id: e.id.clone(),
-                    topic: e.topic.clone(),
-                }
-            })
+            .map(|s| suggest(&self.kb.entries[s.entry]))
             .collect();
+        if suggestions.is_empty() {
+            suggestions = DEFAULT_SUGGESTIONS
+                .iter()
+                .filter_map(|id| self.kb.entry(id))
+                .map(suggest)
+                .collect();
+        }
         FaqAnswer {
             outcome: Outcome::NotSure,
             emergency: None,

@@ -255,6 +255,7 @@ fn not_sure_offers_the_closest_topics() {
     }
     let a = bot().answer_text("who won the football last night");
     assert_eq!(a.outcome, Outcome::NotSure);
+    assert!(!a.suggestions.is_empty(), "popular topics are offered");
     assert!(a.answer.unwrap().contains("101"));
 }
 

@@ -50,13 +50,14 @@ impl UnansweredQuestion {
         let reason = match answer.outcome {
             Outcome::Emergency | Outcome::Answered | Outcome::Greeting => return None,
             Outcome::OperatorRequested => UnansweredReason::Handoff,
-            Outcome::NotSure if answer.suggestions.is_empty() => UnansweredReason::NoTopic,
+            Outcome::NotSure if answer.confidence <= 0.0 => UnansweredReason::NoTopic,
             Outcome::NotSure => UnansweredReason::LowConfidence,
         };
-        let closest = answer
-            .answer_id
-            .clone()
-            .or_else(|| answer.suggestions.first().map(|s| s.id.clone()));
+        let closest = answer.answer_id.clone().or_else(|| {
+            (answer.confidence > 0.0)
+                .then(|| answer.suggestions.first().map(|s| s.id.clone()))
+                .flatten()
+        });
         Some(Self {
             force,
             at,
