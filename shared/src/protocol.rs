@@ -2,8 +2,8 @@
 //! and typed by `type` (server to client). `docs/protocol.md` documents every frame.
 
 use crate::domain::{
-    Chat, ChatEvent, ChatId, ChatMessage, ChatState, ClientMessageId, EndReason, LanguageCode,
-    MessageBody, MessageText, OperatorId, Priority, Sender,
+    BotReply, Chat, ChatEvent, ChatId, ChatMessage, ChatState, ClientMessageId, EndReason,
+    LanguageCode, MessageBody, MessageText, OperatorId, Priority, Sender,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -215,6 +215,9 @@ pub struct MessageView {
     pub original: Option<Original>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event: Option<ChatEvent>,
+    /// On the bot's answers: links, choices, the operator offer, the emergency flag.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bot: Option<BotReply>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_message_id: Option<ClientMessageId>,
 }
@@ -236,6 +239,7 @@ impl MessageView {
                 text,
                 language,
                 translations,
+                ..
             } => match translations.get(reader_language.as_str()) {
                 Some(t) if !language.same_language(reader_language) => (
                     Some(t.clone()),
@@ -260,6 +264,10 @@ impl MessageView {
             language,
             original,
             event,
+            bot: match &m.body {
+                MessageBody::Text { bot, .. } => bot.clone(),
+                MessageBody::Event(_) => None,
+            },
             client_message_id: m.client_message_id.clone(),
         }
     }

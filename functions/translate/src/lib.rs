@@ -48,6 +48,8 @@ async fn targets(deps: &Deps, chat: &Chat, side: Side) -> Result<Vec<ConnectionI
                 .collect(),
             None => Vec::new(),
         },
+        // The bot reads the stream itself; nothing is posted to it.
+        Side::Bot => Vec::new(),
     })
 }
 
@@ -73,7 +75,7 @@ async fn deliver_to_side(
     }
     let (api, reader) = match side {
         Side::Citizen => (Api::Public, chat.language.clone()),
-        Side::Operator => (Api::Operator, LanguageCode::english()),
+        Side::Operator | Side::Bot => (Api::Operator, LanguageCode::english()),
     };
     let frame = ServerFrame::Message(MessageView::for_reader(message, &reader));
     for conn in &to {

@@ -267,6 +267,7 @@ mod tests {
                 text: "Dzień dobry".into(),
                 language: LanguageCode::parse("pl").unwrap(),
                 translations: BTreeMap::from([("en".into(), "Good morning".into())]),
+                bot: None,
             },
             client_message_id: Some(ClientMessageId::parse("m-1").unwrap()),
             sent_ms: 1_700_000_000_000,

@@ -6,6 +6,7 @@ mod dynamo;
 pub mod items;
 mod memory;
 pub mod tables;
+mod unanswered;
 
 pub use dynamo::{DynamoStore, TableNames};
 pub use memory::MemoryStore;
