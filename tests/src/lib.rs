@@ -3,6 +3,7 @@
 //! over real WebSockets.
 
 use anyhow::{anyhow, bail, Context};
+use bluelamp::report::{DynamoReportStore, MemoryReportStore, ReportStore, ReportTables};
 use bluelamp::store::{tables, DynamoStore, MemoryStore, Store, TableNames};
 use bluelamp_local::{start, GatewayConfig, Running};
 use futures::{SinkExt, StreamExt};
@@ -152,6 +153,31 @@ pub async fn fresh_store(kind: StoreKind) -> Arc<dyn Store> {
                 .await
                 .expect("create connections table on moto");
             Arc::new(DynamoStore::new(client, names))
+        }
+    }
+}
+
+/// A fresh report store of the given kind, with its own tables.
+pub async fn fresh_report_store(kind: StoreKind) -> Arc<dyn ReportStore> {
+    match kind {
+        StoreKind::Embedded => Arc::new(MemoryReportStore::new()),
+        StoreKind::Dynamo => {
+            let sdk = bluelamp::config::aws_local(Some(&moto_endpoint()));
+            let client = aws_sdk_dynamodb::Client::new(&sdk);
+            let prefix = unique_prefix();
+            let names = ReportTables {
+                reports: format!("{prefix}reports"),
+                audit: format!("{prefix}audit"),
+            };
+            tables::REPORTS
+                .create(&client, &names.reports)
+                .await
+                .expect("create reports table on moto");
+            tables::AUDIT
+                .create(&client, &names.audit)
+                .await
+                .expect("create audit table on moto");
+            Arc::new(DynamoReportStore::new(client, names))
         }
     }
 }
