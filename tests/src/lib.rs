@@ -202,6 +202,7 @@ pub async fn spawn_gateway_with(
     };
     // Tests send faster than people type.
     config.chat.rate_limit.max = 1000;
+    config.reports.rate_limit = 1000;
     tweak(&mut config);
     start(config).await.expect("the gateway starts")
 }
