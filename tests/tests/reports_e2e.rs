@@ -252,7 +252,7 @@ async fn an_operator_lists_reads_and_assesses_reports_leaving_an_audit_trail(kin
     let resp = operator_get(&gw, "/operator/reports?limit=1", Some(&token)).await?;
     assert_eq!(resp.status(), StatusCode::OK);
     let page: Value = resp.json().await?;
-    assert_eq!(queue_refs(&page), [first.clone()], "oldest first");
+    assert_eq!(queue_refs(&page), [first.as_str()], "oldest first");
     assert_eq!(page["reports"][0]["kind"], "crime");
     assert!(
         page["reports"][0].get("reporter").is_none(),
@@ -267,7 +267,7 @@ async fn an_operator_lists_reads_and_assesses_reports_leaving_an_audit_trail(kin
     .await?
     .json()
     .await?;
-    assert_eq!(queue_refs(&page), [second.clone()]);
+    assert_eq!(queue_refs(&page), [second.as_str()]);
     assert!(page.get("nextCursor").is_none());
 
     let asb: Value = operator_get(
@@ -278,7 +278,7 @@ async fn an_operator_lists_reads_and_assesses_reports_leaving_an_audit_trail(kin
     .await?
     .json()
     .await?;
-    assert_eq!(queue_refs(&asb), [second.clone()]);
+    assert_eq!(queue_refs(&asb), [second.as_str()]);
 
     let resp = operator_get(&gw, &format!("/operator/reports/{first}"), Some(&token)).await?;
     assert_eq!(resp.status(), StatusCode::OK);
@@ -311,7 +311,7 @@ async fn an_operator_lists_reads_and_assesses_reports_leaving_an_audit_trail(kin
         .await?;
     assert_eq!(
         queue_refs(&queue),
-        [second.clone()],
+        [second.as_str()],
         "assessed leaves the queue"
     );
 
