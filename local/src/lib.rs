@@ -1,7 +1,9 @@
-//! The development gateway: API Gateway's two WebSocket APIs and management API, the
-//! chats table's stream and operator sign-in, on localhost, around the functions' own code.
+//! The development gateway: API Gateway's two WebSocket APIs and management API, the reports
+//! REST API, the chats table's stream and operator sign-in, on localhost, around the functions'
+//! own code.
 
 pub mod idp;
+pub mod reports;
 pub mod signin;
 pub mod sockets;
 pub mod stream;
@@ -31,6 +33,8 @@ pub struct GatewayConfig {
     /// Prefix of the table names on that server (tests use a random one each).
     pub table_prefix: String,
     pub chat: ChatConfig,
+    /// The reports API's limits and retention.
+    pub reports: report_intake::IntakeConfig,
 }
 
 impl Default for GatewayConfig {
@@ -40,6 +44,7 @@ impl Default for GatewayConfig {
             dynamodb_endpoint: None,
             table_prefix: "bluelamp-local-".to_owned(),
             chat: ChatConfig::default(),
+            reports: report_intake::IntakeConfig::default(),
         }
     }
 }
@@ -57,6 +62,8 @@ pub struct Running {
     pub addr: SocketAddr,
     pub identity: Arc<LocalIdentityProvider>,
     pub sockets: Sockets,
+    /// The reports API's store (tests read the audit log through it).
+    pub reports: Arc<dyn bluelamp::report::ReportStore>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     server: tokio::task::JoinHandle<()>,
 }
@@ -156,6 +163,8 @@ pub async fn start(config: GatewayConfig) -> anyhow::Result<Running> {
         signin::LOCAL_CLIENT_ID,
     )?);
     let verifier = identity.verifier()?;
+    let reports = reports::deps(&config, verifier.clone()).await?;
+    let report_store = reports.store.clone();
 
     let consumers: Arc<OnceLock<Vec<Arc<dyn StreamConsumer>>>> = Arc::new(OnceLock::new());
     let stream = Stream::start(consumers.clone());
@@ -195,7 +204,8 @@ pub async fn start(config: GatewayConfig) -> anyhow::Result<Running> {
         )
         .route("/", get(index))
         .with_state(gw)
-        .merge(sockets::management_routes(sockets.clone()));
+        .merge(sockets::management_routes(sockets.clone()))
+        .merge(reports::routes(reports));
 
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(async move {
@@ -214,6 +224,7 @@ pub async fn start(config: GatewayConfig) -> anyhow::Result<Running> {
         addr,
         identity,
         sockets,
+        reports: report_store,
         shutdown: Some(tx),
         server,
     })

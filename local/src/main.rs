@@ -19,6 +19,9 @@ struct Args {
     /// Prefix of the table names on that server.
     #[arg(long, default_value = "bluelamp-local-")]
     table_prefix: String,
+    /// Report submissions per source address per hour (the function's default: 10).
+    #[arg(long, env = "BLUELAMP_REPORT_RATE_LIMIT")]
+    report_rate_limit: Option<u32>,
 }
 
 #[tokio::main]
@@ -33,13 +36,16 @@ async fn main() -> anyhow::Result<()> {
         Some(url) => format!("DynamoDB at {url}"),
         None => "embedded store".to_owned(),
     };
-    let running = start(GatewayConfig {
+    let mut config = GatewayConfig {
         listen: args.listen,
         dynamodb_endpoint: args.dynamodb_endpoint,
         table_prefix: args.table_prefix,
         ..GatewayConfig::default()
-    })
-    .await?;
+    };
+    if let Some(limit) = args.report_rate_limit {
+        config.reports.rate_limit = limit;
+    }
+    let running = start(config).await?;
     let base = running.http_url();
     println!("Bluelamp local gateway ({store}) is running:");
     println!("  overview                  {base}/");
@@ -49,6 +55,9 @@ async fn main() -> anyhow::Result<()> {
         running.addr
     );
     println!("  operator token            curl -s -XPOST {base}/local-idp/token -H 'content-type: application/json' -d '{{\"operator\":\"alice\"}}'");
+    println!(
+        "  reports API (REST)        POST {base}/reports, {base}/operator/reports (Bearer TOKEN)"
+    );
     println!("  management API (public)   {base}/public/@connections/{{id}}");
     println!("  management API (operator) {base}/operator/@connections/{{id}}");
     println!("Press Ctrl+C to stop.");
