@@ -136,6 +136,23 @@ async fn open_store(config: &GatewayConfig) -> anyhow::Result<Arc<dyn Store>> {
     Ok(Arc::new(DynamoStore::new(client, names)))
 }
 
+/// The FAQ bot, fed by the stream as in AWS. It has no Amazon Translate here: the offline
+/// stand-in (which marks text as not translated) gives it a citizen's non-English words.
+struct FaqConsumer(faq_reply::FaqDeps);
+
+#[async_trait::async_trait]
+impl StreamConsumer for FaqConsumer {
+    fn name(&self) -> &'static str {
+        "faq-reply"
+    }
+    async fn consume(
+        &self,
+        event: aws_lambda_events::dynamodb::Event,
+    ) -> aws_lambda_events::streams::DynamoDbEventResponse {
+        faq_reply::handle(&self.0, event).await
+    }
+}
+
 struct TranslateConsumer(Deps);
 
 #[async_trait::async_trait]
@@ -182,7 +199,15 @@ pub async fn start(config: GatewayConfig) -> anyhow::Result<Running> {
         deliver: Arc::new(deliver),
         config: config.chat.clone(),
     };
-    let _ = consumers.set(vec![Arc::new(TranslateConsumer(deps.clone()))]);
+    let faq = faq_reply::FaqDeps {
+        chat: deps.clone(),
+        bot: Arc::new(bluelamp::faq::FaqBot::with_default_kb()?),
+        translator: Arc::new(bluelamp::translation::OfflineTranslator::new()),
+    };
+    let _ = consumers.set(vec![
+        Arc::new(TranslateConsumer(deps.clone())),
+        Arc::new(FaqConsumer(faq)),
+    ]);
 
     let sockets = Sockets::default();
     let gw = Arc::new(Gateway {

@@ -9,6 +9,7 @@ use bluelamp::domain::{
     Chat, ChatId, ChatMessage, ChatPatch, Connection, ConnectionId, ForceId, Guard, NewMessage,
     OperatorId, Side,
 };
+use bluelamp::faq::{UnansweredLog, UnansweredLogError, UnansweredQuestion};
 use bluelamp::store::{
     AppendError, Appended, ChatStore, ConnectionStore, RateError, RateLimit, Store, StoreError,
     UpdateError,
@@ -170,6 +171,20 @@ impl ChatStore for Tapped {
     }
     async fn chats_held_by(&self, operator: &OperatorId) -> Result<Vec<Chat>, StoreError> {
         self.inner.chats_held_by(operator).await
+    }
+}
+
+#[async_trait]
+impl UnansweredLog for Tapped {
+    async fn record(&self, question: UnansweredQuestion) -> Result<(), UnansweredLogError> {
+        self.inner.record(question).await
+    }
+    async fn recent(
+        &self,
+        force: &ForceId,
+        limit: usize,
+    ) -> Result<Vec<UnansweredQuestion>, UnansweredLogError> {
+        self.inner.recent(force, limit).await
     }
 }
 

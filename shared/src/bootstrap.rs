@@ -32,6 +32,17 @@ pub fn table_names_from_env() -> Result<TableNames, ConfigError> {
 /// Everything a chat function needs: the configuration, the DynamoDB store, and delivery
 /// through the two WebSocket APIs (`PUBLIC_WS_ENDPOINT`, `OPERATOR_WS_ENDPOINT`).
 pub async fn chat_deps_from_env() -> Result<Deps, ConfigError> {
+    Ok(chat_parts_from_env().await?.deps)
+}
+
+/// The chat dependencies and the AWS configuration they were built from (for functions that
+/// need more clients), built once.
+pub struct ChatParts {
+    pub deps: Deps,
+    pub sdk: aws_config::SdkConfig,
+}
+
+pub async fn chat_parts_from_env() -> Result<ChatParts, ConfigError> {
     let config = ChatConfig::from_env()?;
     let tables = table_names_from_env()?;
     let public = required(PUBLIC_WS_ENDPOINT)?;
@@ -39,10 +50,13 @@ pub async fn chat_deps_from_env() -> Result<Deps, ConfigError> {
     let sdk = aws().await;
     let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&sdk), tables);
     let deliver = ApiGatewayDelivery::from_endpoints(&sdk, &public, &operator);
-    Ok(Deps {
-        store: Arc::new(store),
-        deliver: Arc::new(deliver),
-        config,
+    Ok(ChatParts {
+        deps: Deps {
+            store: Arc::new(store),
+            deliver: Arc::new(deliver),
+            config,
+        },
+        sdk,
     })
 }
 

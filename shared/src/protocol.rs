@@ -73,6 +73,11 @@ pub enum ClientFrame {
         #[serde(rename = "chatId")]
         chat_id: ChatId,
     },
+    /// Operator: what the FAQ bot could not answer lately (keywords only), for content editors.
+    Unanswered {
+        #[serde(default)]
+        limit: Option<u16>,
+    },
     Ping {},
 }
 
@@ -88,11 +93,12 @@ pub const ACTIONS: &[&str] = &[
     "claim",
     "hand_back",
     "end",
+    "unanswered",
     "ping",
 ];
 
 /// Actions only an operator may take; the public API has no route for them.
-pub const OPERATOR_ACTIONS: &[&str] = &["hello", "claim", "hand_back", "end"];
+pub const OPERATOR_ACTIONS: &[&str] = &["hello", "claim", "hand_back", "end", "unanswered"];
 /// Actions only a citizen may take.
 pub const CITIZEN_ACTIONS: &[&str] = &["start", "resume", "request_operator", "leave"];
 
@@ -192,6 +198,7 @@ impl ClientFrame {
             ClientFrame::Claim { .. } => "claim",
             ClientFrame::HandBack { .. } => "hand_back",
             ClientFrame::End { .. } => "end",
+            ClientFrame::Unanswered { .. } => "unanswered",
             ClientFrame::Ping {} => "ping",
         }
     }
@@ -386,6 +393,10 @@ pub enum ServerFrame {
     ChatEnded {
         chat_id: ChatId,
         reason: EndReason,
+    },
+    /// To an operator: the FAQ bot's recent unanswered questions, newest first.
+    Unanswered {
+        entries: Vec<crate::faq::UnansweredQuestion>,
     },
     Error(ClientError),
     Pong {},

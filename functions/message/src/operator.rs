@@ -53,6 +53,20 @@ pub(crate) async fn dispatch(
         }
         ClientFrame::HandBack { chat_id } => hand_back(deps, me, &chat_id).await.map(Some),
         ClientFrame::End { chat_id } => end(deps, me, &chat_id).await.map(Some),
+        ClientFrame::Unanswered { limit } => {
+            let limit = usize::from(limit.unwrap_or(50).clamp(1, 500));
+            let entries = deps
+                .store
+                .recent(&deps.config.force, limit)
+                .await
+                .map_err(|e| {
+                    Failure::Store(bluelamp::store::StoreError::unavailable(
+                        "reading unanswered questions",
+                        e,
+                    ))
+                })?;
+            Ok(Some(ServerFrame::Unanswered { entries }))
+        }
         ClientFrame::Ping {} => Ok(Some(ServerFrame::Pong {})),
         _ => Err(Failure::client(
             ErrorCode::Forbidden,

@@ -36,6 +36,7 @@ struct Inner {
 #[derive(Default)]
 pub struct MemoryStore {
     inner: Mutex<Inner>,
+    unanswered: crate::faq::InMemoryUnansweredLog,
 }
 
 impl MemoryStore {
@@ -206,6 +207,24 @@ impl ChatStore for MemoryStore {
             .collect();
         held.sort_by(|a, b| a.id.cmp(&b.id));
         Ok(held)
+    }
+}
+
+#[async_trait]
+impl crate::faq::UnansweredLog for MemoryStore {
+    async fn record(
+        &self,
+        question: crate::faq::UnansweredQuestion,
+    ) -> Result<(), crate::faq::UnansweredLogError> {
+        self.unanswered.record(question).await
+    }
+
+    async fn recent(
+        &self,
+        force: &ForceId,
+        limit: usize,
+    ) -> Result<Vec<crate::faq::UnansweredQuestion>, crate::faq::UnansweredLogError> {
+        self.unanswered.recent(force, limit).await
     }
 }
 

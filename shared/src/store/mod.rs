@@ -166,6 +166,6 @@ pub trait ConnectionStore: Send + Sync {
     ) -> Result<Connection, RateError>;
 }
 
-/// Everything the chat functions store.
-pub trait Store: ChatStore + ConnectionStore {}
-impl<T: ChatStore + ConnectionStore> Store for T {}
+/// Everything the chat functions store (with the FAQ bot's unanswered questions).
+pub trait Store: ChatStore + ConnectionStore + crate::faq::UnansweredLog {}
+impl<T: ChatStore + ConnectionStore + crate::faq::UnansweredLog> Store for T {}
