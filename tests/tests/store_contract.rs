@@ -442,4 +442,28 @@ contract!(
     the_queue_serves_emergencies_first_then_the_longest_waiting,
     connections_are_stored_found_by_operator_and_removed,
     the_rate_limit_counts_frames_per_window,
+    unanswered_questions_are_kept_per_force_newest_first,
 );
+
+async fn unanswered_questions_are_kept_per_force_newest_first(s: Arc<dyn Store>) {
+    use bluelamp::faq::{UnansweredQuestion, UnansweredReason};
+    let demo = ForceId::parse("demo").unwrap();
+    let q = |force: &ForceId, secs: i64, word: &str| UnansweredQuestion {
+        force: force.clone(),
+        at: chrono::DateTime::from_timestamp(1_795_000_000 + secs, 0).unwrap(),
+        reason: UnansweredReason::NoTopic,
+        keywords: vec![word.to_owned()],
+        closest: None,
+        confidence: 0.1,
+        language: Some(LanguageCode::english()),
+    };
+    s.record(q(&demo, 1, "llama")).await.unwrap();
+    s.record(q(&demo, 3, "quantum")).await.unwrap();
+    s.record(q(&ForceId::parse("other").unwrap(), 2, "elsewhere"))
+        .await
+        .unwrap();
+    let recent = s.recent(&demo, 10).await.unwrap();
+    let words: Vec<_> = recent.iter().map(|r| r.keywords[0].as_str()).collect();
+    assert_eq!(words, vec!["quantum", "llama"]);
+    assert_eq!(s.recent(&demo, 1).await.unwrap().len(), 1);
+}
