@@ -15,7 +15,7 @@ use axum::Router;
 use bluelamp::chat::Deps;
 use bluelamp::config::ChatConfig;
 use bluelamp::delivery::ApiGatewayDelivery;
-use bluelamp::store::{tables, DynamoStore, MemoryStore, Store, TableNames};
+use bluelamp::store::{DynamoStore, MemoryStore, Store, TableNames};
 use signin::LocalIdentityProvider;
 use sockets::Sockets;
 use std::net::SocketAddr;
@@ -112,27 +112,11 @@ async fn open_store(config: &GatewayConfig) -> anyhow::Result<Arc<dyn Store>> {
     };
     let sdk = bluelamp::config::aws_local(Some(endpoint));
     let client = aws_sdk_dynamodb::Client::new(&sdk);
-    let names = TableNames {
-        chats: format!("{}chats", config.table_prefix),
-        connections: format!("{}connections", config.table_prefix),
-    };
-    let existing = client
-        .list_tables()
-        .send()
+    let names = TableNames::with_prefix(&config.table_prefix);
+    names
+        .create_missing(&client)
         .await
-        .with_context(|| format!("cannot reach DynamoDB at {endpoint}"))?
-        .table_names
-        .unwrap_or_default();
-    for (def, name) in [
-        (tables::CHATS, &names.chats),
-        (tables::CONNECTIONS, &names.connections),
-    ] {
-        if !existing.contains(name) {
-            def.create(&client, name)
-                .await
-                .with_context(|| format!("creating table {name}"))?;
-        }
-    }
+        .with_context(|| format!("cannot create the tables on DynamoDB at {endpoint}"))?;
     Ok(Arc::new(DynamoStore::new(client, names)))
 }
 

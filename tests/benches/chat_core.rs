@@ -14,8 +14,8 @@ use bluelamp::config::ChatConfig;
 use bluelamp::delivery::{Api, Deliver, DeliveryError};
 use bluelamp::domain::*;
 use bluelamp::protocol::ServerFrame;
-use bluelamp::store::{tables, ChatStore, DynamoStore, MemoryStore, Store, TableNames};
-use bluelamp_tests::{moto_endpoint, spawn_gateway, unique_prefix, Client, StoreKind};
+use bluelamp::store::{ChatStore, MemoryStore, Store};
+use bluelamp_tests::{dynamo_store, moto_endpoint, spawn_gateway, Client, StoreKind};
 use serde_json::json;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -197,21 +197,7 @@ async fn dynamodb_requests_per_message(open_chats: usize) -> (f64, f64) {
     let conf = aws_sdk_dynamodb::config::Builder::from(&sdk)
         .interceptor(counter.clone())
         .build();
-    let client = aws_sdk_dynamodb::Client::from_conf(conf);
-    let prefix = unique_prefix();
-    let names = TableNames {
-        chats: format!("{prefix}chats"),
-        connections: format!("{prefix}connections"),
-    };
-    tables::CHATS
-        .create(&client, &names.chats)
-        .await
-        .expect("table");
-    tables::CONNECTIONS
-        .create(&client, &names.connections)
-        .await
-        .expect("table");
-    let store = Arc::new(DynamoStore::new(client, names));
+    let store = Arc::new(dynamo_store(aws_sdk_dynamodb::Client::from_conf(conf)).await);
     let mut config = ChatConfig::default();
     config.rate_limit.max = u32::MAX;
     let deps = Deps {

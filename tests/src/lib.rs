@@ -138,21 +138,7 @@ pub async fn fresh_store(kind: StoreKind) -> Arc<dyn Store> {
         StoreKind::Embedded => Arc::new(MemoryStore::new()),
         StoreKind::Dynamo => {
             let sdk = bluelamp::config::aws_local(Some(&moto_endpoint()));
-            let client = aws_sdk_dynamodb::Client::new(&sdk);
-            let prefix = unique_prefix();
-            let names = TableNames {
-                chats: format!("{prefix}chats"),
-                connections: format!("{prefix}connections"),
-            };
-            tables::CHATS
-                .create(&client, &names.chats)
-                .await
-                .expect("create chats table on moto");
-            tables::CONNECTIONS
-                .create(&client, &names.connections)
-                .await
-                .expect("create connections table on moto");
-            Arc::new(DynamoStore::new(client, names))
+            Arc::new(dynamo_store(aws_sdk_dynamodb::Client::new(&sdk)).await)
         }
     }
 }
@@ -180,6 +166,16 @@ pub async fn fresh_report_store(kind: StoreKind) -> Arc<dyn ReportStore> {
             Arc::new(DynamoReportStore::new(client, names))
         }
     }
+}
+
+/// A DynamoDB store on tables of its own, created through `client`.
+pub async fn dynamo_store(client: aws_sdk_dynamodb::Client) -> DynamoStore {
+    let names = TableNames::with_prefix(&unique_prefix());
+    names
+        .create_missing(&client)
+        .await
+        .expect("create the chat tables on moto");
+    DynamoStore::new(client, names)
 }
 
 /// A gateway of this test's own on a free port.

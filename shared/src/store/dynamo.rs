@@ -29,6 +29,31 @@ pub struct TableNames {
     pub connections: String,
 }
 
+impl TableNames {
+    /// `{prefix}chats` and `{prefix}connections`, as the local gateway and tests name them.
+    pub fn with_prefix(prefix: &str) -> Self {
+        Self {
+            chats: format!("{prefix}chats"),
+            connections: format!("{prefix}connections"),
+        }
+    }
+
+    /// Creates the tables that do not exist yet, from the shared definitions.
+    pub async fn create_missing(
+        &self,
+        client: &aws_sdk_dynamodb::Client,
+    ) -> Result<(), StoreError> {
+        super::tables::create_missing(
+            client,
+            &[
+                (super::tables::CHATS, self.chats.as_str()),
+                (super::tables::CONNECTIONS, self.connections.as_str()),
+            ],
+        )
+        .await
+    }
+}
+
 pub struct DynamoStore {
     client: Client,
     tables: TableNames,
@@ -72,6 +97,28 @@ fn built<T, E: std::error::Error + Send + Sync + 'static>(
     r: Result<T, E>,
 ) -> Result<T, StoreError> {
     r.map_err(|e| StoreError::unavailable("building a request", e))
+}
+
+/// The item an `UpdateItem` with `ALL_NEW` returned, or `None` when its condition failed.
+fn updated<T: DeserializeOwned>(
+    result: Result<
+        aws_sdk_dynamodb::operation::update_item::UpdateItemOutput,
+        SdkError<aws_sdk_dynamodb::operation::update_item::UpdateItemError>,
+    >,
+    context: &'static str,
+) -> Result<Option<T>, StoreError> {
+    match result {
+        Ok(out) => {
+            let item = out
+                .attributes
+                .ok_or_else(|| StoreError::Corrupt("update returned no item".into()))?;
+            Ok(Some(from_item(item)?))
+        }
+        Err(SdkError::ServiceError(se)) if se.err().is_conditional_check_failed_exception() => {
+            Ok(None)
+        }
+        Err(err) => Err(StoreError::unavailable(context, err)),
+    }
 }
 
 /// An update expression under construction: placeholders for every name and value, so that
@@ -315,20 +362,12 @@ impl ChatStore for DynamoStore {
             .return_values(ReturnValue::AllNew)
             .send()
             .await;
-        match result {
-            Ok(out) => {
-                let item = out
-                    .attributes
-                    .ok_or_else(|| StoreError::Corrupt("update returned no item".into()))?;
-                Ok(from_item::<ChatItem>(item)?.into())
-            }
-            Err(SdkError::ServiceError(se)) if se.err().is_conditional_check_failed_exception() => {
-                match self.get_chat(id).await? {
-                    None => Err(UpdateError::NotFound),
-                    Some(_) => Err(UpdateError::Conflict),
-                }
-            }
-            Err(err) => Err(StoreError::unavailable("updating a chat", err).into()),
+        match updated::<ChatItem>(result, "updating a chat")? {
+            Some(item) => Ok(item.into()),
+            None => match self.get_chat(id).await? {
+                None => Err(UpdateError::NotFound),
+                Some(_) => Err(UpdateError::Conflict),
+            },
         }
     }
 
@@ -642,20 +681,12 @@ impl ConnectionStore for DynamoStore {
             .return_values(ReturnValue::AllNew)
             .send()
             .await;
-        match result {
-            Ok(out) => {
-                let item = out
-                    .attributes
-                    .ok_or_else(|| StoreError::Corrupt("update returned no item".into()))?;
-                Ok(from_item::<ConnectionItem>(item)?.into())
-            }
-            Err(SdkError::ServiceError(se)) if se.err().is_conditional_check_failed_exception() => {
-                match self.get_connection(id).await? {
-                    None => Err(RateError::NotFound),
-                    Some(_) => Err(RateError::Limited),
-                }
-            }
-            Err(err) => Err(StoreError::unavailable("counting a frame", err).into()),
+        match updated::<ConnectionItem>(result, "counting a frame")? {
+            Some(item) => Ok(item.into()),
+            None => match self.get_connection(id).await? {
+                None => Err(RateError::NotFound),
+                Some(_) => Err(RateError::Limited),
+            },
         }
     }
 }

@@ -205,3 +205,24 @@ impl TableDef {
         Ok(())
     }
 }
+
+/// Creates each table that does not exist yet on the server (the local gateway and tests; in
+/// AWS the template creates them).
+pub async fn create_missing(
+    client: &aws_sdk_dynamodb::Client,
+    tables: &[(TableDef, &str)],
+) -> Result<(), StoreError> {
+    let existing = client
+        .list_tables()
+        .send()
+        .await
+        .map_err(|e| StoreError::unavailable("listing tables", e))?
+        .table_names
+        .unwrap_or_default();
+    for (def, name) in tables {
+        if !existing.iter().any(|e| e == name) {
+            def.create(client, name).await?;
+        }
+    }
+    Ok(())
+}
