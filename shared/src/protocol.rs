@@ -3,7 +3,7 @@
 
 use crate::domain::{
     Chat, ChatEvent, ChatId, ChatMessage, ChatState, ClientMessageId, EndReason, LanguageCode,
-    MessageBody, MessageText, OperatorId, Priority, Sender,
+    MessageBody, MessageText, MessageTranslation, OperatorId, Priority, Sender,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -24,8 +24,13 @@ pub const MAX_SERVER_FRAME_BYTES: usize = 32 * 1024;
 pub enum ClientFrame {
     /// Citizen: start a chat.
     Start {
+        /// The browser's language by default, or the citizen's pick from the widget's list.
         #[serde(default)]
         language: Option<LanguageCode>,
+        /// True when the citizen picked `language` themselves: detection then never overrides
+        /// it. False (the default) for the browser's language, which is only a guess.
+        #[serde(rename = "languageChosen", default)]
+        language_chosen: bool,
     },
     /// Citizen: come back to a chat after the socket dropped.
     Resume {
@@ -73,6 +78,12 @@ pub enum ClientFrame {
         #[serde(rename = "chatId")]
         chat_id: ChatId,
     },
+    /// Operator: correct the language of a held chat (fixed from then on).
+    SetLanguage {
+        #[serde(rename = "chatId")]
+        chat_id: ChatId,
+        language: LanguageCode,
+    },
     Ping {},
 }
 
@@ -88,11 +99,12 @@ pub const ACTIONS: &[&str] = &[
     "claim",
     "hand_back",
     "end",
+    "set_language",
     "ping",
 ];
 
 /// Actions only an operator may take; the public API has no route for them.
-pub const OPERATOR_ACTIONS: &[&str] = &["hello", "claim", "hand_back", "end"];
+pub const OPERATOR_ACTIONS: &[&str] = &["hello", "claim", "hand_back", "end", "set_language"];
 /// Actions only a citizen may take.
 pub const CITIZEN_ACTIONS: &[&str] = &["start", "resume", "request_operator", "leave"];
 
@@ -114,6 +126,7 @@ pub enum ErrorCode {
     AlreadyClaimed,
     NotWaiting,
     InvalidResumeToken,
+    UnsupportedLanguage,
     RateLimited,
     Internal,
 }
@@ -192,6 +205,7 @@ impl ClientFrame {
             ClientFrame::Claim { .. } => "claim",
             ClientFrame::HandBack { .. } => "hand_back",
             ClientFrame::End { .. } => "end",
+            ClientFrame::SetLanguage { .. } => "set_language",
             ClientFrame::Ping {} => "ping",
         }
     }
@@ -217,6 +231,15 @@ pub struct MessageView {
     pub event: Option<ChatEvent>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_message_id: Option<ClientMessageId>,
+    /// True when the translation into the reader's language failed: `text` is the original,
+    /// in `language`. The translation is retried in the background; when it succeeds it comes
+    /// as an update, a `message` frame with the same `seq`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub translation_unavailable: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -224,6 +247,8 @@ pub struct MessageView {
 pub struct Original {
     pub text: String,
     pub language: LanguageCode,
+    /// True when a real translation service produced `text` (Amazon Translate, Google Cloud
+    /// Translation); false for the local gateway's stand-in, which translates nothing.
     pub machine_translated: bool,
 }
 
@@ -231,24 +256,38 @@ impl MessageView {
     /// The view of a message for a reader of `reader_language`: the translation when there is
     /// one, with the original alongside.
     pub fn for_reader(m: &ChatMessage, reader_language: &LanguageCode) -> Self {
+        let mut translation_unavailable = false;
         let (text, language, original, event) = match &m.body {
             MessageBody::Text {
                 text,
                 language,
                 translations,
-            } => match translations.get(reader_language.as_str()) {
-                Some(t) if !language.same_language(reader_language) => (
-                    Some(t.clone()),
-                    Some(reader_language.clone()),
-                    Some(Original {
-                        text: text.clone(),
-                        language: language.clone(),
-                        machine_translated: true,
-                    }),
-                    None,
-                ),
-                _ => (Some(text.clone()), Some(language.clone()), None, None),
-            },
+            } if !language.same_language(reader_language) => {
+                match translations.get(reader_language.as_str()) {
+                    Some(MessageTranslation::Translated {
+                        text: translated,
+                        provider,
+                    }) => (
+                        Some(translated.clone()),
+                        Some(reader_language.clone()),
+                        Some(Original {
+                            text: text.clone(),
+                            language: language.clone(),
+                            machine_translated: provider.is_machine_translation(),
+                        }),
+                        None,
+                    ),
+                    Some(MessageTranslation::Unavailable { .. }) => {
+                        translation_unavailable = true;
+                        (Some(text.clone()), Some(language.clone()), None, None)
+                    }
+                    // Not translated yet (a transcript read before the translate function ran).
+                    None => (Some(text.clone()), Some(language.clone()), None, None),
+                }
+            }
+            MessageBody::Text { text, language, .. } => {
+                (Some(text.clone()), Some(language.clone()), None, None)
+            }
             MessageBody::Event(e) => (None, None, None, Some(e.clone())),
         };
         Self {
@@ -261,6 +300,7 @@ impl MessageView {
             original,
             event,
             client_message_id: m.client_message_id.clone(),
+            translation_unavailable,
         }
     }
 }
@@ -378,6 +418,13 @@ pub enum ServerFrame {
     ChatEnded {
         chat_id: ChatId,
         reason: EndReason,
+    },
+    /// To the operator who corrected a chat's language: done (a `language_changed` event
+    /// follows in the transcript when it changed).
+    #[serde(rename_all = "camelCase")]
+    LanguageSet {
+        chat_id: ChatId,
+        language: LanguageCode,
     },
     Error(ClientError),
     Pong {},
