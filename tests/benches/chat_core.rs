@@ -84,6 +84,9 @@ async fn populate(store: &dyn Store, n: usize) -> Vec<(ChatId, String)> {
                 force: ForceId::parse("demo").expect("id"),
                 state: ChatState::Active,
                 language: LanguageCode::english(),
+                language_state: bluelamp::translation::ChatLanguage::settled(
+                    &LanguageCode::english(),
+                ),
                 priority: Priority::Normal,
                 emergency_reason: None,
                 queue: None,
