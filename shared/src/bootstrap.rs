@@ -7,6 +7,19 @@ use crate::delivery::ApiGatewayDelivery;
 use crate::store::{tables, DynamoStore, TableNames};
 use std::sync::Arc;
 
+/// The management API endpoint of each WebSocket API
+/// (`https://{api-id}.execute-api.{region}.amazonaws.com/{stage}`).
+pub const PUBLIC_WS_ENDPOINT: &str = "PUBLIC_WS_ENDPOINT";
+pub const OPERATOR_WS_ENDPOINT: &str = "OPERATOR_WS_ENDPOINT";
+
+/// Every variable a chat function cannot start without (the template's check reads this).
+pub const REQUIRED_CHAT_ENV: &[&str] = &[
+    tables::CHATS.env_var,
+    tables::CONNECTIONS.env_var,
+    PUBLIC_WS_ENDPOINT,
+    OPERATOR_WS_ENDPOINT,
+];
+
 /// Table names from `CHATS_TABLE` and `CONNECTIONS_TABLE`.
 pub fn table_names_from_env() -> Result<TableNames, ConfigError> {
     Ok(TableNames {
@@ -25,8 +38,8 @@ pub async fn chat_deps_from_env() -> Result<Deps, ConfigError> {
 pub fn chat_deps_with(sdk: &aws_config::SdkConfig) -> Result<Deps, ConfigError> {
     let config = ChatConfig::from_env()?;
     let tables = table_names_from_env()?;
-    let public = required("PUBLIC_WS_ENDPOINT")?;
-    let operator = required("OPERATOR_WS_ENDPOINT")?;
+    let public = required(PUBLIC_WS_ENDPOINT)?;
+    let operator = required(OPERATOR_WS_ENDPOINT)?;
     let sdk = sdk.clone();
     let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&sdk), tables);
     let deliver = ApiGatewayDelivery::from_endpoints(&sdk, &public, &operator);

@@ -15,6 +15,9 @@ use bluelamp::translation::{ChatLanguage, ChatLanguagePolicy, LanguageDecision, 
 /// Messages returned in one `history` or `resumed` frame at most (then cut to fit 32 KB).
 const PAGE: usize = 100;
 
+/// Pages of events hidden from the reader that `history` reads past before it gives up.
+const HIDDEN_PAGES_SKIPPED: usize = 10;
+
 pub(crate) async fn dispatch(
     deps: &Deps,
     conn: &Connection,
@@ -80,6 +83,15 @@ async fn own_chat(deps: &Deps, conn: &Connection, named: Option<&ChatId>) -> Res
     Ok(chat)
 }
 
+/// Whether a chat exists and has not ended.
+async fn live_chat(deps: &Deps, id: &ChatId) -> Result<bool, Failure> {
+    Ok(deps
+        .store
+        .get_chat(id)
+        .await?
+        .is_some_and(|c| c.state != ChatState::Ended))
+}
+
 async fn start(
     deps: &Deps,
     conn: &Connection,
@@ -88,12 +100,7 @@ async fn start(
 ) -> Result<ServerFrame, Failure> {
     // A socket whose chat has ended may start a new one; a live chat is not abandoned.
     if let Some(current) = &conn.chat {
-        let live = deps
-            .store
-            .get_chat(current)
-            .await?
-            .is_some_and(|c| c.state != ChatState::Ended);
-        if live {
+        if live_chat(deps, current).await? {
             return Err(Failure::client(
                 ErrorCode::ChatAlreadyStarted,
                 "this connection already has a chat",
@@ -152,11 +159,13 @@ async fn resume(
         )
     };
     let token = ResumeToken::parse(token).map_err(|_| invalid())?;
-    if conn.chat.as_ref().is_some_and(|c| c != &token.chat_id) {
-        return Err(Failure::client(
-            ErrorCode::ChatAlreadyStarted,
-            "this connection already has another chat",
-        ));
+    if let Some(current) = conn.chat.as_ref().filter(|c| *c != &token.chat_id) {
+        if live_chat(deps, current).await? {
+            return Err(Failure::client(
+                ErrorCode::ChatAlreadyStarted,
+                "this connection already has another chat",
+            ));
+        }
     }
     let chat = deps
         .store
@@ -307,13 +316,28 @@ pub async fn history(
     reader: &LanguageCode,
     after_seq: u64,
 ) -> Result<ServerFrame, Failure> {
-    let page = deps.store.messages_after(&chat.id, after_seq, PAGE).await?;
-    let full_page = page.len() == PAGE;
-    let (messages, cut) = fit_transcript(&page, side, reader, TRANSCRIPT_BUDGET_BYTES);
+    // A page can hold only events this side does not see; read on (a few pages at most)
+    // rather than answer an empty page that says there is more from the same place.
+    let mut after = after_seq;
+    for _ in 0..HIDDEN_PAGES_SKIPPED {
+        let page = deps.store.messages_after(&chat.id, after, PAGE).await?;
+        let full_page = page.len() == PAGE;
+        let (messages, cut) = fit_transcript(&page, side, reader, TRANSCRIPT_BUDGET_BYTES);
+        match page.last() {
+            Some(last) if messages.is_empty() && full_page => after = last.seq,
+            _ => {
+                return Ok(ServerFrame::History {
+                    chat_id: chat.id.clone(),
+                    messages,
+                    more: cut || full_page,
+                })
+            }
+        }
+    }
     Ok(ServerFrame::History {
         chat_id: chat.id.clone(),
-        messages,
-        more: cut || full_page,
+        messages: Vec::new(),
+        more: false,
     })
 }
 
