@@ -58,6 +58,22 @@ fn send_event(conn: &str, cmid: &str) -> ApiGatewayWebsocketProxyRequest {
     .expect("a valid event")
 }
 
+/// The translate function's dependencies around the chat ones, with the offline stand-in.
+fn translate_deps(deps: &Deps) -> translate::TranslateDeps {
+    let offline = Arc::new(bluelamp::translation::OfflineTranslator::new());
+    translate::TranslateDeps {
+        chat: deps.clone(),
+        translators: bluelamp::translation::Translators::new(
+            Arc::new(bluelamp::translation::RoutingTranslator::new(
+                offline.clone(),
+                offline,
+            )),
+            Arc::new(bluelamp::translation::InMemoryTranslationCache::new()),
+            1,
+        ),
+    }
+}
+
 /// N active chats, each with a citizen socket; 20 operators share them.
 async fn populate(store: &dyn Store, n: usize) -> Vec<(ChatId, String)> {
     let mut chats = Vec::with_capacity(n);
@@ -145,7 +161,7 @@ async fn cpu_per_message(open_chats: usize) -> (Duration, Duration) {
             .expect("read")
             .remove(0);
         let t = Instant::now();
-        translate::deliver_message(&deps, msg)
+        translate::deliver_message(&translate_deps(&deps), msg)
             .await
             .expect("deliver");
         let delivered = t.elapsed();
@@ -242,7 +258,7 @@ async fn dynamodb_requests_per_message(open_chats: usize) -> (f64, f64) {
             .expect("read")
             .remove(0);
         counter.take();
-        translate::deliver_message(&deps, msg)
+        translate::deliver_message(&translate_deps(&deps), msg)
             .await
             .expect("deliver");
         in_translate += counter.take();
