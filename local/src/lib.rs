@@ -84,6 +84,10 @@ pub struct Running {
     pub addr: SocketAddr,
     pub identity: Arc<LocalIdentityProvider>,
     pub sockets: Sockets,
+    /// The functions' dependencies (the store with the stream's tap), for tests that act as
+    /// another function would (a bot answer) or as the stream would (a record seen twice).
+    pub deps: Deps,
+    consumers: Arc<OnceLock<Vec<Arc<dyn StreamConsumer>>>>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     server: tokio::task::JoinHandle<()>,
     retry: tokio::task::JoinHandle<()>,
@@ -112,6 +116,31 @@ impl Running {
         Ok(self
             .identity
             .issue_access_token(operator, Duration::from_secs(8 * 3600))?)
+    }
+
+    /// Feeds a stored message to the stream's consumers once more, as DynamoDB Streams may
+    /// deliver a record twice.
+    pub async fn redeliver(&self, chat: &bluelamp::domain::ChatId, seq: u64) -> anyhow::Result<()> {
+        let message = self
+            .deps
+            .store
+            .get_message(chat, seq)
+            .await?
+            .with_context(|| format!("no message {seq} in chat {chat}"))?;
+        let Some(chat) = self.deps.store.get_chat(chat).await? else {
+            anyhow::bail!("no chat {chat}");
+        };
+        for consumer in self.consumers.get().into_iter().flatten() {
+            let event =
+                bluelamp::stream::event_for(&message, chat.expires_at, "redelivered".into())?;
+            let response = consumer.consume(event).await;
+            anyhow::ensure!(
+                response.batch_item_failures.is_empty(),
+                "{} failed the record",
+                consumer.name()
+            );
+        }
+        Ok(())
     }
 
     pub async fn stop(mut self) {
@@ -231,7 +260,7 @@ pub async fn start(config: GatewayConfig) -> anyhow::Result<Running> {
 
     let sockets = Sockets::default();
     let gw = Arc::new(Gateway {
-        deps,
+        deps: deps.clone(),
         verifier,
         identity: identity.clone(),
         sockets: sockets.clone(),
@@ -269,6 +298,8 @@ pub async fn start(config: GatewayConfig) -> anyhow::Result<Running> {
         addr,
         identity,
         sockets,
+        deps,
+        consumers,
         shutdown: Some(tx),
         server,
         retry,
