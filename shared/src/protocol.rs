@@ -507,6 +507,81 @@ mod tests {
         assert_eq!(json, r#"{"v":1,"type":"pong"}"#);
     }
 
+    fn polish_message(translation: Option<MessageTranslation>) -> ChatMessage {
+        let mut translations = std::collections::BTreeMap::new();
+        if let Some(t) = translation {
+            translations.insert("en".to_owned(), t);
+        }
+        ChatMessage {
+            chat_id: ChatId::parse("c1").unwrap(),
+            seq: 4,
+            sender: Sender::Citizen,
+            body: MessageBody::Text {
+                text: "Ukradziono mi rower".into(),
+                language: LanguageCode::parse("pl").unwrap(),
+                translations,
+            },
+            client_message_id: None,
+            sent_ms: 1,
+        }
+    }
+
+    #[test]
+    fn a_reader_gets_the_translation_with_the_original_and_who_made_it() {
+        let en = LanguageCode::english();
+        let by = |provider| MessageTranslation::Translated {
+            text: "My bike was stolen".into(),
+            provider,
+        };
+        let real = MessageView::for_reader(
+            &polish_message(Some(by(crate::translation::Provider::AmazonTranslate))),
+            &en,
+        );
+        assert_eq!(real.text.as_deref(), Some("My bike was stolen"));
+        assert_eq!(real.language, Some(en.clone()));
+        let original = real.original.unwrap();
+        assert_eq!(original.text, "Ukradziono mi rower");
+        assert!(original.machine_translated);
+        let stand_in = MessageView::for_reader(
+            &polish_message(Some(by(crate::translation::Provider::Offline))),
+            &en,
+        );
+        assert!(!stand_in.original.unwrap().machine_translated);
+    }
+
+    #[test]
+    fn an_unavailable_translation_shows_the_original_marked() {
+        let view = MessageView::for_reader(
+            &polish_message(Some(MessageTranslation::Unavailable {
+                since_ms: 1,
+                attempts: 1,
+                retry: true,
+            })),
+            &LanguageCode::english(),
+        );
+        assert_eq!(view.text.as_deref(), Some("Ukradziono mi rower"));
+        assert_eq!(view.language.as_ref().map(|l| l.as_str()), Some("pl"));
+        assert!(view.translation_unavailable);
+        assert!(view.original.is_none());
+        let json = ServerFrame::Message(view).to_json();
+        assert!(json.contains(r#""translationUnavailable":true"#), "{json}");
+    }
+
+    #[test]
+    fn the_writer_s_own_language_and_a_translation_not_yet_made_show_the_words_unmarked() {
+        let same =
+            MessageView::for_reader(&polish_message(None), &LanguageCode::parse("pl").unwrap());
+        let pending = MessageView::for_reader(&polish_message(None), &LanguageCode::english());
+        for view in [same, pending] {
+            assert_eq!(view.text.as_deref(), Some("Ukradziono mi rower"));
+            assert!(!view.translation_unavailable);
+            assert!(view.original.is_none());
+            assert!(!ServerFrame::Message(view)
+                .to_json()
+                .contains("translationUnavailable"));
+        }
+    }
+
     #[test]
     fn every_action_is_routable() {
         for a in ACTIONS {
