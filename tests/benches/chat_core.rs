@@ -141,6 +141,7 @@ async fn cpu_per_message(open_chats: usize) -> (Duration, Duration) {
         deliver: Arc::new(CountingDelivery::default()),
         config,
     };
+    let tdeps = translate_deps(&deps);
     let chats = populate(store.as_ref(), open_chats).await;
     let (mut handle_times, mut deliver_times) = (Vec::new(), Vec::new());
     for k in 0..3000 {
@@ -161,7 +162,7 @@ async fn cpu_per_message(open_chats: usize) -> (Duration, Duration) {
             .expect("read")
             .remove(0);
         let t = Instant::now();
-        translate::deliver_message(&translate_deps(&deps), msg)
+        translate::deliver_message(&tdeps, msg)
             .await
             .expect("deliver");
         let delivered = t.elapsed();
@@ -238,6 +239,7 @@ async fn dynamodb_requests_per_message(open_chats: usize) -> (f64, f64) {
         deliver: Arc::new(CountingDelivery::default()),
         config,
     };
+    let tdeps = translate_deps(&deps);
     let chats = populate(store.as_ref(), open_chats).await;
     let rounds = 20;
     let (mut in_message, mut in_translate) = (0, 0);
@@ -258,7 +260,7 @@ async fn dynamodb_requests_per_message(open_chats: usize) -> (f64, f64) {
             .expect("read")
             .remove(0);
         counter.take();
-        translate::deliver_message(&translate_deps(&deps), msg)
+        translate::deliver_message(&tdeps, msg)
             .await
             .expect("deliver");
         in_translate += counter.take();
