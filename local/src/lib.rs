@@ -1,7 +1,9 @@
-//! The development gateway: API Gateway's two WebSocket APIs and management API, the
-//! chats table's stream and operator sign-in, on localhost, around the functions' own code.
+//! The development gateway: API Gateway's two WebSocket APIs and management API, the reports
+//! REST API, the chats table's stream and operator sign-in, on localhost, around the functions'
+//! own code.
 
 pub mod idp;
+pub mod reports;
 pub mod signin;
 pub mod sockets;
 pub mod stream;
@@ -44,6 +46,8 @@ pub struct GatewayConfig {
     pub translator: Arc<dyn Translator>,
     /// How often the background retry of failed translations runs (a schedule on AWS).
     pub translation_retry_every: Duration,
+    /// The reports API's limits and retention.
+    pub reports: report_intake::IntakeConfig,
 }
 
 impl Default for GatewayConfig {
@@ -55,6 +59,7 @@ impl Default for GatewayConfig {
             chat: ChatConfig::default(),
             translator: Arc::new(OfflineTranslator::new()),
             translation_retry_every: Duration::from_secs(3),
+            reports: report_intake::IntakeConfig::default(),
         }
     }
 }
@@ -88,6 +93,8 @@ pub struct Running {
     /// another function would (a bot answer) or as the stream would (a record seen twice).
     pub deps: Deps,
     consumers: Arc<OnceLock<Vec<Arc<dyn StreamConsumer>>>>,
+    /// The reports API's store (tests read the audit log through it).
+    pub reports: Arc<dyn bluelamp::report::ReportStore>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     server: tokio::task::JoinHandle<()>,
     retry: tokio::task::JoinHandle<()>,
@@ -224,6 +231,8 @@ pub async fn start(config: GatewayConfig) -> anyhow::Result<Running> {
         signin::LOCAL_CLIENT_ID,
     )?);
     let verifier = identity.verifier()?;
+    let reports = reports::deps(&config, verifier.clone()).await?;
+    let report_store = reports.store.clone();
 
     let consumers: Arc<OnceLock<Vec<Arc<dyn StreamConsumer>>>> = Arc::new(OnceLock::new());
     let stream = Stream::start(consumers.clone());
@@ -279,7 +288,8 @@ pub async fn start(config: GatewayConfig) -> anyhow::Result<Running> {
         .route("/languages", get(languages))
         .route("/", get(index))
         .with_state(gw)
-        .merge(sockets::management_routes(sockets.clone()));
+        .merge(sockets::management_routes(sockets.clone()))
+        .merge(reports::routes(reports));
 
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(async move {
@@ -300,6 +310,7 @@ pub async fn start(config: GatewayConfig) -> anyhow::Result<Running> {
         sockets,
         deps,
         consumers,
+        reports: report_store,
         shutdown: Some(tx),
         server,
         retry,

@@ -24,6 +24,9 @@ struct Args {
     /// unavailable" path; messages are delivered in the original and retried in the background.
     #[arg(long)]
     translation_fails: bool,
+    /// Report submissions per source address per hour (the function's default: 10).
+    #[arg(long, env = "BLUELAMP_REPORT_RATE_LIMIT")]
+    report_rate_limit: Option<u32>,
 }
 
 #[tokio::main]
@@ -43,14 +46,17 @@ async fn main() -> anyhow::Result<()> {
     } else {
         OfflineTranslator::new()
     };
-    let running = start(GatewayConfig {
+    let mut config = GatewayConfig {
         listen: args.listen,
         dynamodb_endpoint: args.dynamodb_endpoint,
         table_prefix: args.table_prefix,
         translator: std::sync::Arc::new(translator),
         ..GatewayConfig::default()
-    })
-    .await?;
+    };
+    if let Some(limit) = args.report_rate_limit {
+        config.reports.rate_limit = limit;
+    }
+    let running = start(config).await?;
     let base = running.http_url();
     println!("Bluelamp local gateway ({store}) is running:");
     println!("  overview                  {base}/");
@@ -61,6 +67,9 @@ async fn main() -> anyhow::Result<()> {
     );
     println!("  operator token            curl -s -XPOST {base}/local-idp/token -H 'content-type: application/json' -d '{{\"operator\":\"alice\"}}'");
     println!("  widget language list      {base}/languages");
+    println!(
+        "  reports API (REST)        POST {base}/reports, {base}/operator/reports (Bearer TOKEN)"
+    );
     println!("  management API (public)   {base}/public/@connections/{{id}}");
     println!("  management API (operator) {base}/operator/@connections/{{id}}");
     println!("Press Ctrl+C to stop.");

@@ -1,9 +1,10 @@
 //! Building a function's dependencies from its environment, once, at start: the one place
-//! that knows which variables a chat function reads.
+//! that knows which variables a function reads for its tables and APIs.
 
 use crate::chat::Deps;
 use crate::config::{aws, required, ChatConfig, ConfigError};
 use crate::delivery::ApiGatewayDelivery;
+use crate::report::{DynamoReportStore, ReportTables};
 use crate::store::{tables, DynamoStore, TableNames};
 use std::sync::Arc;
 
@@ -136,4 +137,21 @@ fn google_from_env() -> Result<Arc<dyn crate::translation::Translator>, ConfigEr
          languages only Google serves will be delivered untranslated"
     );
     Ok(Arc::new(UnconfiguredTranslator(Provider::GoogleTranslate)))
+}
+/// Report table names from `REPORTS_TABLE` and `AUDIT_TABLE`.
+pub fn report_tables_from_env() -> Result<ReportTables, ConfigError> {
+    Ok(ReportTables {
+        reports: required(tables::REPORTS.env_var)?,
+        audit: required(tables::AUDIT.env_var)?,
+    })
+}
+
+/// The DynamoDB report store, on the tables the environment names.
+pub async fn report_store_from_env() -> Result<DynamoReportStore, ConfigError> {
+    let tables = report_tables_from_env()?;
+    let sdk = aws().await;
+    Ok(DynamoReportStore::new(
+        aws_sdk_dynamodb::Client::new(&sdk),
+        tables,
+    ))
 }

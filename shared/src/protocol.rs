@@ -2,8 +2,8 @@
 //! and typed by `type` (server to client). `docs/protocol.md` documents every frame.
 
 use crate::domain::{
-    Chat, ChatEvent, ChatId, ChatMessage, ChatState, ClientMessageId, EndReason, LanguageCode,
-    MessageBody, MessageText, MessageTranslation, OperatorId, Priority, Sender,
+    BotReply, Chat, ChatEvent, ChatId, ChatMessage, ChatState, ClientMessageId, EndReason,
+    LanguageCode, MessageBody, MessageText, MessageTranslation, OperatorId, Priority, Sender,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -229,6 +229,9 @@ pub struct MessageView {
     pub original: Option<Original>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event: Option<ChatEvent>,
+    /// On the bot's answers: links, choices, the operator offer, the emergency flag.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bot: Option<BotReply>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_message_id: Option<ClientMessageId>,
     /// True when the translation into the reader's language failed: `text` is the original,
@@ -262,6 +265,7 @@ impl MessageView {
                 text,
                 language,
                 translations,
+                ..
             } if !language.same_language(reader_language) => {
                 match translations.get(reader_language.as_str()) {
                     Some(MessageTranslation::Translated {
@@ -299,6 +303,10 @@ impl MessageView {
             language,
             original,
             event,
+            bot: match &m.body {
+                MessageBody::Text { bot, .. } => bot.clone(),
+                MessageBody::Event(_) => None,
+            },
             client_message_id: m.client_message_id.clone(),
             translation_unavailable,
         }
@@ -520,6 +528,7 @@ mod tests {
                 text: "Ukradziono mi rower".into(),
                 language: LanguageCode::parse("pl").unwrap(),
                 translations,
+                bot: None,
             },
             client_message_id: None,
             sent_ms: 1,

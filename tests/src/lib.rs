@@ -3,6 +3,7 @@
 //! over real WebSockets.
 
 use anyhow::{anyhow, bail, Context};
+use bluelamp::report::{DynamoReportStore, MemoryReportStore, ReportStore, ReportTables};
 use bluelamp::store::{
     tables, DynamoStore, DynamoTranslationCache, MemoryStore, Store, TableNames,
 };
@@ -176,6 +177,31 @@ pub async fn fresh_translation_cache(kind: StoreKind) -> Arc<dyn TranslationCach
     }
 }
 
+/// A fresh report store of the given kind, with its own tables.
+pub async fn fresh_report_store(kind: StoreKind) -> Arc<dyn ReportStore> {
+    match kind {
+        StoreKind::Embedded => Arc::new(MemoryReportStore::new()),
+        StoreKind::Dynamo => {
+            let sdk = bluelamp::config::aws_local(Some(&moto_endpoint()));
+            let client = aws_sdk_dynamodb::Client::new(&sdk);
+            let prefix = unique_prefix();
+            let names = ReportTables {
+                reports: format!("{prefix}reports"),
+                audit: format!("{prefix}audit"),
+            };
+            tables::REPORTS
+                .create(&client, &names.reports)
+                .await
+                .expect("create reports table on moto");
+            tables::AUDIT
+                .create(&client, &names.audit)
+                .await
+                .expect("create audit table on moto");
+            Arc::new(DynamoReportStore::new(client, names))
+        }
+    }
+}
+
 /// A gateway of this test's own on a free port.
 pub async fn spawn_gateway(kind: StoreKind) -> Running {
     spawn_gateway_with(kind, |_| {}).await
@@ -196,6 +222,7 @@ pub async fn spawn_gateway_with(
     };
     // Tests send faster than people type.
     config.chat.rate_limit.max = 1000;
+    config.reports.rate_limit = 1000;
     tweak(&mut config);
     start(config).await.expect("the gateway starts")
 }

@@ -10,7 +10,7 @@ mod operator;
 mod problem;
 mod public;
 
-pub use auth::{AuthError, DenyAllOperators, OperatorAuth};
+pub use auth::{AuthError, DenyAllOperators, JwtOperatorAuth, OperatorAuth, SignInConfig};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use config::{ConfigError, IntakeConfig, MAX_ASSESSMENT_BODY_BYTES};
 pub use limit::{MemoryRateLimiter, RateDecision, SourceRateLimit, Unlimited};

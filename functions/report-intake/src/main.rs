@@ -1,30 +1,31 @@
 //! The report-intake Lambda: reads its configuration once, builds its dependencies once, then
 //! serves the reports REST API.
 
-use bluelamp::report::{MemoryReportStore, PhraseEmergencyCheck};
+use bluelamp::auth::TokenVerifier;
+use bluelamp::bootstrap::report_store_from_env;
+use bluelamp::report::PhraseEmergencyCheck;
 use lambda_http::{service_fn, Request};
-use report_intake::{handle, DenyAllOperators, Deps, IntakeConfig, MemoryRateLimiter, SystemClock};
+use report_intake::{
+    handle, Deps, IntakeConfig, JwtOperatorAuth, MemoryRateLimiter, SignInConfig, SystemClock,
+};
 use std::convert::Infallible;
+use std::fmt::Display;
 use std::sync::Arc;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     lambda_runtime::tracing::init_default_subscriber();
-    let config = match IntakeConfig::from_env() {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("report-intake: configuration: {e}");
-            std::process::exit(1);
-        }
-    };
+    let config = IntakeConfig::from_env().unwrap_or_else(|e| fatal("configuration", e));
+    let sign_in = SignInConfig::from_env().unwrap_or_else(|e| fatal("configuration", e));
+    let store = report_store_from_env()
+        .await
+        .unwrap_or_else(|e| fatal("configuration", e));
+    let verifier = TokenVerifier::fetch(sign_in.auth, sign_in.jwks_url.as_deref())
+        .await
+        .unwrap_or_else(|e| fatal("signing keys", e));
     let deps = Deps {
-        // TODO(storage): the DynamoDB report store does not exist yet. This placeholder keeps
-        // reports in this instance's memory only: they are lost when it stops, and another
-        // instance cannot see them. Do not deploy it for real use.
-        store: Arc::new(MemoryReportStore::new()),
-        // TODO(auth): plug in the Cognito JWT verifier from `bluelamp::auth`; until then no
-        // token is accepted and the operator endpoints answer 401.
-        auth: Arc::new(DenyAllOperators),
+        store: Arc::new(store),
+        auth: Arc::new(JwtOperatorAuth::new(verifier).requiring_group(sign_in.required_group)),
         // TODO(faq): plug in the FAQ bot's emergency detector from `bluelamp::faq`.
         emergency: Arc::new(PhraseEmergencyCheck),
         rate_limit: Arc::new(MemoryRateLimiter::new(
@@ -40,4 +41,10 @@ async fn main() -> Result<(), lambda_http::Error> {
         async move { Ok::<_, Infallible>(handle(deps, req).await) }
     }))
     .await
+}
+
+/// One clear line on why the function cannot start (it names the variable), then exit.
+fn fatal(stage: &str, error: impl Display) -> ! {
+    eprintln!("report-intake: {stage}: {error}");
+    std::process::exit(1)
 }

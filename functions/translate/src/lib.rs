@@ -105,7 +105,7 @@ pub async fn deliver_message(
 pub fn reader_language(chat: &Chat, side: Side) -> LanguageCode {
     match side {
         Side::Citizen => chat.language.clone(),
-        Side::Operator => LanguageCode::english(),
+        Side::Operator | Side::Bot => LanguageCode::english(),
     }
 }
 
@@ -204,13 +204,15 @@ async fn targets(deps: &Deps, chat: &Chat, side: Side) -> Result<Vec<ConnectionI
                 .collect(),
             None => Vec::new(),
         },
+        // The bot reads the stream itself; nothing is posted to it.
+        Side::Bot => Vec::new(),
     })
 }
 
 fn api_for(side: Side) -> Api {
     match side {
         Side::Citizen => Api::Public,
-        Side::Operator => Api::Operator,
+        Side::Operator | Side::Bot => Api::Operator,
     }
 }
 
@@ -298,6 +300,7 @@ async fn retry_message(
         text,
         language,
         translations,
+        ..
     } = &message.body
     else {
         return Ok(());

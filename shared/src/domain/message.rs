@@ -85,6 +85,34 @@ impl MessageTranslation {
     }
 }
 
+/// What a bot answer carries besides its words: where to go, what to choose, and whether a
+/// person is offered.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BotReply {
+    /// The knowledge base entry answered (`emergency-999` for the 999 advice).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<String>,
+    /// Topics offered as choices when the bot is not sure: (entry id, topic).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub suggestions: Vec<BotSuggestion>,
+    /// The citizen is offered an operator (`request_operator`).
+    #[serde(default)]
+    pub offer_operator: bool,
+    /// The message described present danger: the 999 advice.
+    #[serde(default)]
+    pub emergency: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BotSuggestion {
+    pub id: String,
+    pub topic: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum MessageBody {
@@ -96,6 +124,9 @@ pub enum MessageBody {
         language: LanguageCode,
         #[serde(default)]
         translations: BTreeMap<String, MessageTranslation>,
+        /// Only on the bot's answers.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        bot: Option<BotReply>,
     },
     Event(ChatEvent),
 }
@@ -134,8 +165,24 @@ impl NewMessage {
                 text: text.as_str().to_owned(),
                 language: language.clone(),
                 translations: BTreeMap::new(),
+                bot: None,
             },
             client_message_id,
+            sent_ms,
+        }
+    }
+
+    /// A bot answer, in `language`.
+    pub fn bot(text: String, language: &LanguageCode, reply: BotReply, sent_ms: i64) -> Self {
+        Self {
+            sender: Sender::Bot,
+            body: MessageBody::Text {
+                text,
+                language: language.clone(),
+                translations: BTreeMap::new(),
+                bot: Some(reply),
+            },
+            client_message_id: None,
             sent_ms,
         }
     }
@@ -166,6 +213,8 @@ impl ChatMessage {
 pub enum Side {
     Citizen,
     Operator,
+    /// Not a reader: the FAQ bot, which marks the citizen messages it has handled.
+    Bot,
 }
 
 impl Side {
@@ -173,6 +222,7 @@ impl Side {
         match self {
             Side::Citizen => "citizen",
             Side::Operator => "operator",
+            Side::Bot => "bot",
         }
     }
 }

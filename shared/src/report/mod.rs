@@ -39,9 +39,10 @@ pub use signpost::{
     is_fraud, mentions_fraud, signposts_for, EmergencyCheck, PhraseEmergencyCheck, Signpost,
 };
 pub use store::{
-    Assessment, AssessmentOutcome, AuditAction, AuditRecord, BodyHash, Created, IdempotencyClaim,
-    IdempotencyKey, IdempotencyKeyError, MemoryReportStore, NewReport, QueueCursor, QueueEntry,
-    QueuePage, QueueQuery, ReportStatus, ReportStore, StoreError, StoredReport, MAX_QUEUE_PAGE,
+    Assessment, AssessmentOutcome, AuditAction, AuditRecord, BodyHash, Created, DynamoReportStore,
+    IdempotencyClaim, IdempotencyKey, IdempotencyKeyError, MemoryReportStore, NewReport,
+    QueueCursor, QueueEntry, QueuePage, QueuePosition, QueueQuery, ReportStatus, ReportStore,
+    ReportTables, StoreError, StoredReport, MAX_QUEUE_PAGE,
 };
 pub use text::{
     AddressText, AssessmentNotes, Detail, LocationDescription, Narrative, PersonName, ShortText,

@@ -1,12 +1,15 @@
 //! The storage port for online reports: taking a report once per idempotency key, reading it,
 //! the assessment queue, recording an assessment, and the append-only audit log of operator
-//! access. Adapters: [`MemoryReportStore`] (embedded, and the fake in tests); DynamoDB to come.
+//! access. Adapters: [`MemoryReportStore`] (embedded, and the fake in tests) and
+//! [`DynamoReportStore`].
 //! Every adapter must pass the suite in [`contract`].
 
 #[cfg(any(test, feature = "test-support"))]
 pub mod contract;
+mod dynamo;
 mod memory;
 
+pub use dynamo::{DynamoReportStore, ReportTables};
 pub use memory::MemoryReportStore;
 
 use super::error::FieldRule;
@@ -17,6 +20,8 @@ use super::signpost::Signpost;
 use super::text::AssessmentNotes;
 use crate::domain::OperatorId;
 use async_trait::async_trait;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use std::fmt;
@@ -188,6 +193,47 @@ impl QueueCursor {
     pub fn from_adapter(s: String) -> Self {
         Self(s)
     }
+
+    /// The cursor that continues the queue after `entry`: its place in the queue's order
+    /// (submission time in microseconds, then reference), base64-encoded.
+    pub fn after(entry: &QueueEntry) -> Self {
+        let raw = format!(
+            "{}|{}",
+            entry.submitted_at.timestamp_micros(),
+            entry.reference
+        );
+        Self(URL_SAFE_NO_PAD.encode(raw))
+    }
+
+    /// The place in the queue this cursor continues after. Anything but what [`Self::after`]
+    /// made (a reference with a good check character, a time not before 1970) is
+    /// [`StoreError::InvalidCursor`]: an altered cursor can only name another place in the
+    /// same queue, never widen what is read.
+    pub fn position(&self) -> Result<QueuePosition, StoreError> {
+        let raw = URL_SAFE_NO_PAD
+            .decode(self.as_str())
+            .map_err(|_| StoreError::InvalidCursor)?;
+        let raw = String::from_utf8(raw).map_err(|_| StoreError::InvalidCursor)?;
+        let (micros, text) = raw.split_once('|').ok_or(StoreError::InvalidCursor)?;
+        let submitted_micros: i64 = micros.parse().map_err(|_| StoreError::InvalidCursor)?;
+        let reference = ReportReference::parse(text).map_err(|_| StoreError::InvalidCursor)?;
+        // Only the canonical spelling: a reference read with forgiveness is not a cursor's.
+        if submitted_micros < 0 || reference.as_str() != text {
+            return Err(StoreError::InvalidCursor);
+        }
+        Ok(QueuePosition {
+            submitted_micros,
+            reference,
+        })
+    }
+}
+
+/// A place in the assessment queue's order: entries after it come after this submission
+/// time, or at the same time with a greater reference.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct QueuePosition {
+    pub submitted_micros: i64,
+    pub reference: ReportReference,
 }
 
 /// The most queue entries one page holds.

@@ -38,6 +38,14 @@ impl DynamoStore {
     pub fn new(client: Client, tables: TableNames) -> Self {
         Self { client, tables }
     }
+
+    pub(super) fn client(&self) -> &Client {
+        &self.client
+    }
+
+    pub(super) fn tables(&self) -> &TableNames {
+        &self.tables
+    }
 }
 
 fn s(v: impl Into<String>) -> AttributeValue {

@@ -299,6 +299,7 @@ mod tests {
                         provider: crate::translation::Provider::AmazonTranslate,
                     },
                 )]),
+                bot: None,
             },
             client_message_id: Some(ClientMessageId::parse("m-1").unwrap()),
             sent_ms: 1_700_000_000_000,

@@ -7,6 +7,7 @@ pub mod items;
 mod memory;
 pub mod tables;
 mod translation_cache;
+mod unanswered;
 
 pub use dynamo::{DynamoStore, TableNames};
 pub use memory::MemoryStore;

@@ -90,7 +90,43 @@ pub const TRANSLATION_CACHE: TableDef = TableDef {
     stream: false,
 };
 
-pub const ALL: &[TableDef] = &[CHATS, CONNECTIONS, TRANSLATION_CACHE];
+/// Online reports and their idempotency keys (see `docs/reports.md`, "Storage"). Reports are
+/// `REPORT#{reference}` / `REPORT`; a held `Idempotency-Key` is `IDEMPOTENCY#{key}` /
+/// `IDEMPOTENCY`, written in the same transaction as its report.
+pub const REPORTS: TableDef = TableDef {
+    logical_id: "ReportsTable",
+    env_var: "REPORTS_TABLE",
+    partition_key: "pk",
+    sort_key: Some("sk"),
+    // Sparse: only reports waiting for assessment carry `queue_status` ("new") and `queue_sk`
+    // ("{submitted_micros:020}#{reference}"), so the index is exactly the assessment queue,
+    // oldest first; the kind is a filter on it.
+    indexes: &[Index {
+        name: "queue",
+        partition_key: "queue_status",
+        sort_key: Some("queue_sk"),
+    }],
+    // Reports at the end of their retention; idempotency items at the end of their window.
+    ttl_attribute: Some("expires_at"),
+    stream: false,
+};
+
+/// The append-only audit log of operator access (who, what, which report, when; never the
+/// content), apart from the data it audits so that IAM can grant only `PutItem` and `Query` on
+/// it, and so that its retention is its own. `pk` is the subject (`REPORT#{reference}`, or
+/// `QUEUE#{day}` for listings), `sk` is `{at_micros:020}#{unique id}`.
+pub const AUDIT: TableDef = TableDef {
+    logical_id: "AuditTable",
+    env_var: "AUDIT_TABLE",
+    partition_key: "pk",
+    sort_key: Some("sk"),
+    indexes: &[],
+    // No retention period has been decided for the audit log: records are kept.
+    ttl_attribute: None,
+    stream: false,
+};
+
+pub const ALL: &[TableDef] = &[CHATS, CONNECTIONS, TRANSLATION_CACHE, REPORTS, AUDIT];
 
 fn key(name: &str, kind: KeyType) -> Result<KeySchemaElement, StoreError> {
     KeySchemaElement::builder()

@@ -3,8 +3,6 @@
 //! across restarts, and does not delete at `expires_at` (DynamoDB's TTL does that).
 
 use super::*;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
 
@@ -47,22 +45,6 @@ impl MemoryReportStore {
     pub fn audit_log(&self) -> Vec<AuditRecord> {
         self.lock().audit.clone()
     }
-}
-
-fn encode_cursor(e: &QueueEntry) -> QueueCursor {
-    let raw = format!("{}|{}", e.submitted_at.timestamp_micros(), e.reference);
-    QueueCursor::from_adapter(URL_SAFE_NO_PAD.encode(raw))
-}
-
-fn decode_cursor(c: &QueueCursor) -> Result<(i64, ReportReference), StoreError> {
-    let raw = URL_SAFE_NO_PAD
-        .decode(c.as_str())
-        .map_err(|_| StoreError::InvalidCursor)?;
-    let raw = String::from_utf8(raw).map_err(|_| StoreError::InvalidCursor)?;
-    let (micros, reference) = raw.split_once('|').ok_or(StoreError::InvalidCursor)?;
-    let micros = micros.parse().map_err(|_| StoreError::InvalidCursor)?;
-    let reference = ReportReference::parse(reference).map_err(|_| StoreError::InvalidCursor)?;
-    Ok((micros, reference))
 }
 
 #[async_trait]
@@ -113,7 +95,11 @@ impl ReportStore for MemoryReportStore {
     }
 
     async fn queue(&self, query: &QueueQuery) -> Result<QueuePage, StoreError> {
-        let after = query.cursor.as_ref().map(decode_cursor).transpose()?;
+        let after = query
+            .cursor
+            .as_ref()
+            .map(QueueCursor::position)
+            .transpose()?;
         let limit = query.limit.clamp(1, MAX_QUEUE_PAGE);
         let state = self.lock();
         let mut entries: Vec<QueueEntry> = state
@@ -122,8 +108,9 @@ impl ReportStore for MemoryReportStore {
             .filter(|r| r.status == ReportStatus::New)
             .filter(|r| query.kind.is_none_or(|k| r.report.kind() == k))
             .filter(|r| {
-                after.as_ref().is_none_or(|(micros, reference)| {
-                    (r.submitted_at.timestamp_micros(), &r.reference) > (*micros, reference)
+                after.as_ref().is_none_or(|after| {
+                    (r.submitted_at.timestamp_micros(), &r.reference)
+                        > (after.submitted_micros, &after.reference)
                 })
             })
             .map(|r| QueueEntry {
@@ -141,7 +128,7 @@ impl ReportStore for MemoryReportStore {
         let more = entries.len() > limit;
         entries.truncate(limit);
         let next = if more {
-            entries.last().map(encode_cursor)
+            entries.last().map(QueueCursor::after)
         } else {
             None
         };

@@ -1,0 +1,3 @@
+//! The `faq-reply` Lambda: placeholder until the stream consumer is wired.
+
+fn main() {}

@@ -1,0 +1,257 @@
+//! Many-phrase matching on folded text (one Aho-Corasick automaton), with the word-boundary
+//! rules of the lexicon files: used by emergency detection and by the "a person, please" check.
+
+use super::text::{fold, is_arabic_script, is_unspaced_script};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use std::collections::HashMap;
+
+/// Clitics that Arabic writes joined to the next word ("and", "the", "with", "for"...), so a
+/// pattern also matches after them without giving up word boundaries.
+const ARABIC_CLITICS: &[&str] = &["و", "ف", "ب", "ل", "ال", "وال", "بال", "لل", "فال"];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct Bounds {
+    start: bool,
+    end: bool,
+    /// At a word start, or after one of [`ARABIC_CLITICS`] at a word start.
+    clitic_start: bool,
+}
+
+/// A phrase hit: which tags the phrase carries and where it is in the folded text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit<T> {
+    pub tag: T,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// An error in a pattern of a lexicon.
+#[derive(Debug, thiserror::Error)]
+pub enum PhraseError {
+    #[error("pattern {0:?} has an unbalanced or nested {{...}} group")]
+    Group(String),
+    #[error("pattern {0:?} expands to too many phrases")]
+    TooMany(String),
+    #[error("pattern {0:?} is empty after folding")]
+    Empty(String),
+    #[error("could not build the phrase automaton")]
+    Build(#[source] aho_corasick::BuildError),
+}
+
+/// Builds a [`PhraseSet`].
+pub struct PhraseSetBuilder<T> {
+    patterns: HashMap<(String, Bounds), Vec<T>>,
+}
+
+impl<T: Copy> Default for PhraseSetBuilder<T> {
+    fn default() -> Self {
+        Self {
+            patterns: HashMap::new(),
+        }
+    }
+}
+
+impl<T: Copy> PhraseSetBuilder<T> {
+    /// Adds a pattern in lexicon syntax: words are matched whole, a trailing `*` makes the last
+    /// word a prefix (a stem: `burgl*`), a leading `~` lets the match start inside a word, and
+    /// `{a|b|c}` stands for each of its choices (`{man|someone} in my {house|garden}` is four
+    /// phrases). Patterns in scripts written without spaces (Chinese) match anywhere.
+    pub fn add(&mut self, pattern: &str, tag: T) -> Result<(), PhraseError> {
+        for one in expand(pattern)? {
+            self.add_one(&one, pattern, tag)?;
+        }
+        Ok(())
+    }
+
+    fn add_one(&mut self, expanded: &str, pattern: &str, tag: T) -> Result<(), PhraseError> {
+        let raw = expanded.trim();
+        let (anywhere, raw) = match raw.strip_prefix('~') {
+            Some(rest) => (true, rest),
+            None => (false, raw),
+        };
+        let (prefix, raw) = match raw.strip_suffix('*') {
+            Some(rest) => (true, rest),
+            None => (false, raw),
+        };
+        let folded = fold(raw);
+        let folded = folded.trim();
+        if folded.is_empty() {
+            return Err(PhraseError::Empty(pattern.to_owned()));
+        }
+        let first = folded.chars().next().unwrap_or(' ');
+        let last = folded.chars().last().unwrap_or(' ');
+        let start = !anywhere && !is_unspaced_script(first);
+        let arabic = is_arabic_script(first);
+        let bounds = Bounds {
+            start: start && !arabic,
+            end: !prefix && !is_unspaced_script(last),
+            clitic_start: start && arabic,
+        };
+        self.push(folded.to_owned(), bounds, tag);
+        Ok(())
+    }
+
+    fn push(&mut self, folded: String, bounds: Bounds, tag: T) {
+        self.patterns.entry((folded, bounds)).or_default().push(tag);
+    }
+
+    /// Moves the patterns whose folded form is not ASCII (Cyrillic, Arabic, Indic, Chinese)
+    /// into a builder of their own, so that they can be compiled separately.
+    pub fn split_off_non_ascii(&mut self) -> PhraseSetBuilder<T> {
+        let (ascii, other) = std::mem::take(&mut self.patterns)
+            .into_iter()
+            .partition(|((text, _), _)| text.is_ascii());
+        self.patterns = ascii;
+        PhraseSetBuilder { patterns: other }
+    }
+
+    pub fn build(&self) -> Result<PhraseSet<T>, PhraseError> {
+        let mut texts = Vec::with_capacity(self.patterns.len());
+        let mut meta = Vec::with_capacity(self.patterns.len());
+        for ((text, bounds), tags) in &self.patterns {
+            texts.push(text.as_str());
+            meta.push((*bounds, tags.clone()));
+        }
+        // The non-contiguous NFA builds fastest, which is what a Lambda's init needs; searching
+        // short messages with it still takes microseconds.
+        let automaton = AhoCorasick::builder()
+            .kind(Some(AhoCorasickKind::NoncontiguousNFA))
+            .match_kind(MatchKind::Standard)
+            .build(&texts)
+            .map_err(PhraseError::Build)?;
+        Ok(PhraseSet { automaton, meta })
+    }
+}
+
+/// A compiled set of tagged phrases.
+pub struct PhraseSet<T> {
+    automaton: AhoCorasick,
+    meta: Vec<(Bounds, Vec<T>)>,
+}
+
+impl<T: Copy> PhraseSet<T> {
+    pub fn builder() -> PhraseSetBuilder<T> {
+        PhraseSetBuilder::default()
+    }
+
+    /// Every hit in `folded` (the output of [`fold`]), overlapping ones included.
+    pub fn hits(&self, folded: &str) -> Vec<Hit<T>> {
+        let bytes = folded.as_bytes();
+        let mut out = Vec::new();
+        for m in self.automaton.find_overlapping_iter(folded) {
+            let Some((bounds, tags)) = self.meta.get(m.pattern().as_usize()) else {
+                continue;
+            };
+            let start_ok = (!bounds.start || m.start() == 0 || bytes[m.start() - 1] == b' ')
+                && (!bounds.clitic_start || after_clitics(folded, m.start()));
+            let end_ok = !bounds.end || m.end() == bytes.len() || bytes[m.end()] == b' ';
+            if start_ok && end_ok {
+                out.extend(tags.iter().map(|&tag| Hit {
+                    tag,
+                    start: m.start(),
+                    end: m.end(),
+                }));
+            }
+        }
+        out
+    }
+
+    /// Whether any phrase occurs in `folded`.
+    pub fn any(&self, folded: &str) -> bool {
+        !self.hits(folded).is_empty()
+    }
+}
+
+/// Every phrase a pattern with `{a|b}` groups stands for.
+fn expand(pattern: &str) -> Result<Vec<String>, PhraseError> {
+    const MAX: usize = 512;
+    let mut out = vec![String::new()];
+    let mut rest = pattern;
+    while let Some(open) = rest.find('{') {
+        let (literal, after) = rest.split_at(open);
+        let close = after
+            .find('}')
+            .ok_or_else(|| PhraseError::Group(pattern.to_owned()))?;
+        let group = &after[1..close];
+        if group.contains('{') || literal.contains('}') {
+            return Err(PhraseError::Group(pattern.to_owned()));
+        }
+        let choices: Vec<&str> = group.split('|').collect();
+        out = out
+            .iter()
+            .flat_map(|prefix| choices.iter().map(move |c| format!("{prefix}{literal}{c}")))
+            .collect();
+        if out.len() > MAX {
+            return Err(PhraseError::TooMany(pattern.to_owned()));
+        }
+        rest = &after[close + 1..];
+    }
+    if rest.contains('}') {
+        return Err(PhraseError::Group(pattern.to_owned()));
+    }
+    for o in &mut out {
+        o.push_str(rest);
+    }
+    Ok(out)
+}
+
+/// Whether `at` starts a word of `folded`, or follows a clitic that starts the word.
+fn after_clitics(folded: &str, at: usize) -> bool {
+    let word_start = folded[..at].rfind(' ').map_or(0, |i| i + 1);
+    let before = &folded[word_start..at];
+    before.is_empty() || ARABIC_CLITICS.contains(&before)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(patterns: &[&str]) -> PhraseSet<usize> {
+        let mut b = PhraseSet::builder();
+        for (i, p) in patterns.iter().enumerate() {
+            b.add(p, i).unwrap();
+        }
+        b.build().unwrap()
+    }
+
+    fn tags(s: &PhraseSet<usize>, text: &str) -> Vec<usize> {
+        let mut t: Vec<usize> = s.hits(&fold(text)).into_iter().map(|h| h.tag).collect();
+        t.sort();
+        t.dedup();
+        t
+    }
+
+    #[test]
+    fn groups_expand_to_every_choice() {
+        let s = set(&["{a man|someone} in my {house|garden}"]);
+        assert_eq!(tags(&s, "there is a man in my garden"), vec![0]);
+        assert_eq!(tags(&s, "someone in my house"), vec![0]);
+        assert_eq!(tags(&s, "someone in my car"), Vec::<usize>::new());
+        assert!(expand("{a|b").is_err());
+        assert!(expand("a}b").is_err());
+        assert_eq!(expand("x{|y}").unwrap(), vec!["x", "xy"]);
+    }
+
+    #[test]
+    fn whole_words_do_not_match_inside_other_words() {
+        let s = set(&["fire", "gun"]);
+        assert_eq!(tags(&s, "fireworks begun"), Vec::<usize>::new());
+        assert_eq!(tags(&s, "a FIRE, a gun!"), vec![0, 1]);
+    }
+
+    #[test]
+    fn stems_match_word_starts() {
+        let s = set(&["burgl*", "noż*"]);
+        assert_eq!(tags(&s, "we were burgled"), vec![0]);
+        assert_eq!(tags(&s, "grozi mi nożem"), vec![1]);
+        assert_eq!(tags(&s, "antiburglar"), Vec::<usize>::new());
+    }
+
+    #[test]
+    fn unspaced_scripts_match_anywhere_and_arabic_takes_clitics() {
+        let s = set(&["救命", "الان", "سكين"]);
+        assert_eq!(tags(&s, "救命！有人闯进我家"), vec![0]);
+        assert_eq!(tags(&s, "زوجي يضربني الآن"), vec![1]);
+        assert_eq!(tags(&s, "معه بسكين"), vec![2]);
+    }
+}
