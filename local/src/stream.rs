@@ -6,8 +6,8 @@ use async_trait::async_trait;
 use aws_lambda_events::dynamodb::Event;
 use aws_lambda_events::streams::DynamoDbEventResponse;
 use bluelamp::domain::{
-    Chat, ChatId, ChatMessage, ChatPatch, Connection, ConnectionId, ForceId, Guard, NewMessage,
-    OperatorId, Side,
+    Chat, ChatId, ChatMessage, ChatPatch, Connection, ConnectionId, ForceId, Guard, LanguageCode,
+    MessageTranslation, NewMessage, OperatorId, Side,
 };
 use bluelamp::faq::{UnansweredLog, UnansweredLogError, UnansweredQuestion};
 use bluelamp::store::{
@@ -149,6 +149,30 @@ impl ChatStore for Tapped {
         limit: usize,
     ) -> Result<Vec<ChatMessage>, StoreError> {
         self.inner.messages_after(chat, after, limit).await
+    }
+    async fn get_message(
+        &self,
+        chat: &ChatId,
+        seq: u64,
+    ) -> Result<Option<ChatMessage>, StoreError> {
+        self.inner.get_message(chat, seq).await
+    }
+    async fn set_translation(
+        &self,
+        chat: &ChatId,
+        seq: u64,
+        language: &LanguageCode,
+        translation: &MessageTranslation,
+    ) -> Result<Option<MessageTranslation>, StoreError> {
+        self.inner
+            .set_translation(chat, seq, language, translation)
+            .await
+    }
+    async fn messages_awaiting_translation(
+        &self,
+        limit: usize,
+    ) -> Result<Vec<ChatMessage>, StoreError> {
+        self.inner.messages_awaiting_translation(limit).await
     }
     async fn mark_delivered(
         &self,

@@ -4,7 +4,10 @@
 
 use anyhow::{anyhow, bail, Context};
 use bluelamp::report::{DynamoReportStore, MemoryReportStore, ReportStore, ReportTables};
-use bluelamp::store::{tables, DynamoStore, MemoryStore, Store, TableNames};
+use bluelamp::store::{
+    tables, DynamoStore, DynamoTranslationCache, MemoryStore, Store, TableNames,
+};
+use bluelamp::translation::{InMemoryTranslationCache, TranslationCache};
 use bluelamp_local::{start, GatewayConfig, Running};
 use futures::{SinkExt, StreamExt};
 use serde_json::{json, Value};
@@ -139,6 +142,23 @@ pub async fn fresh_store(kind: StoreKind) -> Arc<dyn Store> {
         StoreKind::Dynamo => {
             let sdk = bluelamp::config::aws_local(Some(&moto_endpoint()));
             Arc::new(dynamo_store(aws_sdk_dynamodb::Client::new(&sdk)).await)
+        }
+    }
+}
+
+/// A fresh translation cache of the given kind (DynamoDB: its own table on moto).
+pub async fn fresh_translation_cache(kind: StoreKind) -> Arc<dyn TranslationCache> {
+    match kind {
+        StoreKind::Embedded => Arc::new(InMemoryTranslationCache::new()),
+        StoreKind::Dynamo => {
+            let sdk = bluelamp::config::aws_local(Some(&moto_endpoint()));
+            let client = aws_sdk_dynamodb::Client::new(&sdk);
+            let table = format!("{}translation-cache", unique_prefix());
+            tables::TRANSLATION_CACHE
+                .create(&client, &table)
+                .await
+                .expect("create the translation cache table on moto");
+            Arc::new(DynamoTranslationCache::new(client, table))
         }
     }
 }

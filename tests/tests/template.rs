@@ -606,6 +606,15 @@ fn the_table_variables_name_the_code_s_tables() {
     for id in CHAT_FUNCTIONS {
         let env = environment(id);
         for def in tables::ALL {
+            // The translation cache is translate's alone (least privilege).
+            if def.logical_id == tables::TRANSLATION_CACHE.logical_id && *id != TRANSLATE {
+                assert!(
+                    !env.contains_key(def.env_var),
+                    "{id} has no business with {}",
+                    def.logical_id
+                );
+                continue;
+            }
             assert!(
                 env.get(def.env_var)
                     .is_some_and(|v| is_ref(v, def.logical_id)),

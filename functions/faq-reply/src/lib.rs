@@ -85,8 +85,10 @@ async fn english_of(deps: &FaqDeps, message: &ChatMessage) -> Option<String> {
     if language.is_english() {
         return Some(text.clone());
     }
-    if let Some(t) = translations.get("en") {
-        return Some(t.clone());
+    if let Some(bluelamp::domain::MessageTranslation::Translated { text, .. }) =
+        translations.get("en")
+    {
+        return Some(text.clone());
     }
     match deps
         .translator

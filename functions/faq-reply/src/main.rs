@@ -20,11 +20,12 @@ async fn main() -> Result<(), Error> {
     bluelamp::config::init_tracing();
     // The bot's index is built on another core while the AWS clients are set up.
     let bot = std::thread::spawn(build_bot);
-    let parts = bluelamp::bootstrap::chat_parts_from_env().await?;
+    let sdk = bluelamp::config::aws().await;
+    let chat = bluelamp::bootstrap::chat_deps_with(&sdk)?;
     let bot = bot.join().map_err(|_| "building the FAQ bot panicked")??;
     let deps = FaqDeps {
-        translator: Arc::new(AmazonTranslator::new(amazon_translate_client(&parts.sdk))),
-        chat: parts.deps,
+        translator: Arc::new(AmazonTranslator::new(amazon_translate_client(&sdk))),
+        chat,
         bot: Arc::new(bot),
     };
     let deps = &deps;

@@ -44,6 +44,9 @@ async fn chat_in(w: &World, id: &str, state: ChatState, language: &str) -> Chat 
         force: ForceId::parse("demo").unwrap(),
         state,
         language: LanguageCode::parse(language).unwrap(),
+        language_state: bluelamp::translation::ChatLanguage::chosen_by_citizen(
+            &LanguageCode::parse(language).unwrap(),
+        ),
         priority: Priority::Normal,
         emergency_reason: None,
         queue: None,

@@ -6,14 +6,16 @@ mod dynamo;
 pub mod items;
 mod memory;
 pub mod tables;
+mod translation_cache;
 mod unanswered;
 
 pub use dynamo::{DynamoStore, TableNames};
 pub use memory::MemoryStore;
+pub use translation_cache::DynamoTranslationCache;
 
 use crate::domain::{
-    Chat, ChatId, ChatMessage, ChatPatch, Connection, ConnectionId, ForceId, Guard, NewMessage,
-    OperatorId, Side,
+    Chat, ChatId, ChatMessage, ChatPatch, Connection, ConnectionId, ForceId, Guard, LanguageCode,
+    MessageTranslation, NewMessage, OperatorId, Side,
 };
 use async_trait::async_trait;
 
@@ -117,6 +119,29 @@ pub trait ChatStore: Send + Sync {
         &self,
         chat: &ChatId,
         after: u64,
+        limit: usize,
+    ) -> Result<Vec<ChatMessage>, StoreError>;
+
+    /// One message, if it is stored.
+    async fn get_message(&self, chat: &ChatId, seq: u64)
+        -> Result<Option<ChatMessage>, StoreError>;
+
+    /// Stores message `seq`'s words for readers of `language` (or the mark that they are
+    /// unavailable), and returns what was stored for that language before. A translation is
+    /// never replaced by an `Unavailable` mark: such a write changes nothing and returns the
+    /// translation. A message is listed by `messages_awaiting_translation` exactly while one of
+    /// its translations awaits a retry. Only text messages have translations.
+    async fn set_translation(
+        &self,
+        chat: &ChatId,
+        seq: u64,
+        language: &LanguageCode,
+        translation: &MessageTranslation,
+    ) -> Result<Option<MessageTranslation>, StoreError>;
+
+    /// Messages of any chat with a translation that awaits a retry, at most `limit`.
+    async fn messages_awaiting_translation(
+        &self,
         limit: usize,
     ) -> Result<Vec<ChatMessage>, StoreError>;
 
