@@ -7,7 +7,7 @@ use aws_lambda_events::streams::DynamoDbEventResponse;
 use bluelamp::chat::{enter_queue, flag_emergency, Deps, MoveError};
 use bluelamp::domain::{
     now_ms, Actor, BotReply, BotSuggestion, Chat, ChatMessage, ChatState, LanguageCode,
-    MessageBody, NewMessage, Sender, Side,
+    MessageBody, MessageTranslation, NewMessage, Sender, Side,
 };
 use bluelamp::faq::{FaqAnswer, FaqBot, Outcome, Question, UnansweredQuestion};
 use bluelamp::store::{AppendError, StoreError};
@@ -69,10 +69,12 @@ pub async fn reply(deps: &FaqDeps, message: ChatMessage) -> Result<(), ReplyErro
     result
 }
 
-/// The citizen's words in English: as written, a translation already on the message, or one
-/// made now. `None` when translation failed (the bot then works on the original, and the
-/// emergency check, which knows the citizen's language, still runs).
-async fn english_of(deps: &FaqDeps, message: &ChatMessage) -> Option<String> {
+/// The citizen's words in English: as written, a translation already on the message, or —
+/// while the chat is with the bot — one made now and stored on the message (so the operator
+/// who later claims the chat reads it without another call). `None` otherwise, or when
+/// translation failed: the bot then works on the original, and the emergency check, which
+/// reads the citizen's language, still runs.
+async fn english_of(deps: &FaqDeps, chat: &Chat, message: &ChatMessage) -> Option<String> {
     let MessageBody::Text {
         text,
         language,
@@ -85,17 +87,32 @@ async fn english_of(deps: &FaqDeps, message: &ChatMessage) -> Option<String> {
     if language.is_english() {
         return Some(text.clone());
     }
-    if let Some(bluelamp::domain::MessageTranslation::Translated { text, .. }) =
-        translations.get("en")
-    {
+    if let Some(MessageTranslation::Translated { text, .. }) = translations.get("en") {
         return Some(text.clone());
     }
-    match deps
-        .translator
-        .translate(text, language, &LanguageCode::english())
-        .await
-    {
-        Ok(t) => Some(t.text),
+    if chat.state != ChatState::Bot {
+        // A person holds or awaits the chat: the translate function translates for them.
+        return None;
+    }
+    let english = LanguageCode::english();
+    match deps.translator.translate(text, language, &english).await {
+        Ok(t) => {
+            if let Some(provider) = t.provider {
+                let stored = MessageTranslation::Translated {
+                    text: t.text.clone(),
+                    provider,
+                };
+                if let Err(e) = deps
+                    .chat
+                    .store
+                    .set_translation(&message.chat_id, message.seq, &english, &stored)
+                    .await
+                {
+                    tracing::warn!(chat_id = %message.chat_id, error = %e, "could not keep the bot's translation");
+                }
+            }
+            Some(t.text)
+        }
         Err(e) => {
             tracing::warn!(chat_id = %message.chat_id, error = %e, "no English text for the bot");
             None
@@ -107,7 +124,7 @@ async fn answer(deps: &FaqDeps, chat: &Chat, message: &ChatMessage) -> Result<()
     let MessageBody::Text { text, language, .. } = &message.body else {
         return Ok(());
     };
-    let english = english_of(deps, message).await;
+    let english = english_of(deps, chat, message).await;
     let question = match &english {
         Some(e) if language.is_english() => Question::english(e),
         Some(e) => Question::translated(e, text, language.as_str()),
