@@ -11,7 +11,7 @@ use crate::domain::{
     Side,
 };
 use async_trait::async_trait;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::{Mutex, MutexGuard};
 
 #[derive(Default)]
@@ -32,6 +32,22 @@ struct ConnectionRecord {
 struct Inner {
     chats: HashMap<ChatId, ChatRecord>,
     connections: HashMap<ConnectionId, ConnectionRecord>,
+    /// Operators' connections by operator, as DynamoDB's `online` index: finding them does
+    /// not scan every citizen's socket.
+    operators_online: BTreeMap<OperatorId, BTreeSet<ConnectionId>>,
+}
+
+impl Inner {
+    fn forget_operator_connection(&mut self, conn: &Connection) {
+        if let Role::Operator { operator_id } = &conn.role {
+            if let Some(set) = self.operators_online.get_mut(operator_id) {
+                set.remove(&conn.id);
+                if set.is_empty() {
+                    self.operators_online.remove(operator_id);
+                }
+            }
+        }
+    }
 }
 
 #[derive(Default)]
@@ -288,7 +304,8 @@ impl crate::faq::UnansweredLog for MemoryStore {
 #[async_trait]
 impl ConnectionStore for MemoryStore {
     async fn put_connection(&self, conn: &Connection) -> Result<(), StoreError> {
-        self.lock().connections.insert(
+        let mut inner = self.lock();
+        let old = inner.connections.insert(
             conn.id.clone(),
             ConnectionRecord {
                 conn: conn.clone(),
@@ -296,6 +313,16 @@ impl ConnectionStore for MemoryStore {
                 count: 0,
             },
         );
+        if let Some(old) = old {
+            inner.forget_operator_connection(&old.conn);
+        }
+        if let Role::Operator { operator_id } = &conn.role {
+            inner
+                .operators_online
+                .entry(operator_id.clone())
+                .or_default()
+                .insert(conn.id.clone());
+        }
         Ok(())
     }
 
@@ -304,7 +331,12 @@ impl ConnectionStore for MemoryStore {
     }
 
     async fn delete_connection(&self, id: &ConnectionId) -> Result<Option<Connection>, StoreError> {
-        Ok(self.lock().connections.remove(id).map(|r| r.conn))
+        let mut inner = self.lock();
+        let removed = inner.connections.remove(id).map(|r| r.conn);
+        if let Some(conn) = &removed {
+            inner.forget_operator_connection(conn);
+        }
+        Ok(removed)
     }
 
     async fn set_connection_chat(
@@ -323,15 +355,17 @@ impl ConnectionStore for MemoryStore {
         operator: Option<&OperatorId>,
     ) -> Result<Vec<Connection>, StoreError> {
         let inner = self.lock();
-        let mut conns: Vec<Connection> = inner
-            .connections
-            .values()
-            .filter(|r| match (&r.conn.role, operator) {
-                (Role::Operator { .. }, None) => true,
-                (Role::Operator { operator_id }, Some(want)) => operator_id == want,
-                (Role::Citizen, _) => false,
-            })
-            .map(|r| r.conn.clone())
+        let ids: Vec<&ConnectionId> = match operator {
+            Some(op) => inner
+                .operators_online
+                .get(op)
+                .map(|s| s.iter().collect())
+                .unwrap_or_default(),
+            None => inner.operators_online.values().flatten().collect(),
+        };
+        let mut conns: Vec<Connection> = ids
+            .into_iter()
+            .filter_map(|id| inner.connections.get(id).map(|r| r.conn.clone()))
             .collect();
         conns.sort_by(|a, b| a.id.cmp(&b.id));
         Ok(conns)
