@@ -15,16 +15,23 @@ use axum::Router;
 use bluelamp::chat::Deps;
 use bluelamp::config::ChatConfig;
 use bluelamp::delivery::ApiGatewayDelivery;
-use bluelamp::store::{tables, DynamoStore, MemoryStore, Store, TableNames};
+use bluelamp::store::{
+    tables, DynamoStore, DynamoTranslationCache, MemoryStore, Store, TableNames,
+};
+use bluelamp::translation::{
+    InMemoryTranslationCache, OfflineTranslator, RoutingTranslator, TranslationCache, Translator,
+    Translators,
+};
 use signin::LocalIdentityProvider;
 use sockets::Sockets;
 use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use stream::{Stream, StreamConsumer, Tapped};
+use translate::TranslateDeps;
 
 /// Where and how to run.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct GatewayConfig {
     /// Address to listen on; port 0 picks a free one.
     pub listen: SocketAddr,
@@ -33,6 +40,12 @@ pub struct GatewayConfig {
     /// Prefix of the table names on that server (tests use a random one each).
     pub table_prefix: String,
     pub chat: ChatConfig,
+    /// What translates, in place of both Amazon Translate and Google (behind the same routing
+    /// by the language table): the offline stand-in by default, which marks its output as not
+    /// translated. Tests put a counting or failing one here.
+    pub translator: Arc<dyn Translator>,
+    /// How often the background retry of failed translations runs (a schedule on AWS).
+    pub translation_retry_every: Duration,
     /// The reports API's limits and retention.
     pub reports: report_intake::IntakeConfig,
 }
@@ -44,8 +57,22 @@ impl Default for GatewayConfig {
             dynamodb_endpoint: None,
             table_prefix: "bluelamp-local-".to_owned(),
             chat: ChatConfig::default(),
+            translator: Arc::new(OfflineTranslator::new()),
+            translation_retry_every: Duration::from_secs(3),
             reports: report_intake::IntakeConfig::default(),
         }
+    }
+}
+
+impl std::fmt::Debug for GatewayConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GatewayConfig")
+            .field("listen", &self.listen)
+            .field("dynamodb_endpoint", &self.dynamodb_endpoint)
+            .field("table_prefix", &self.table_prefix)
+            .field("chat", &self.chat)
+            .field("translation_retry_every", &self.translation_retry_every)
+            .finish_non_exhaustive()
     }
 }
 
@@ -62,10 +89,15 @@ pub struct Running {
     pub addr: SocketAddr,
     pub identity: Arc<LocalIdentityProvider>,
     pub sockets: Sockets,
+    /// The functions' dependencies (the store with the stream's tap), for tests that act as
+    /// another function would (a bot answer) or as the stream would (a record seen twice).
+    pub deps: Deps,
+    consumers: Arc<OnceLock<Vec<Arc<dyn StreamConsumer>>>>,
     /// The reports API's store (tests read the audit log through it).
     pub reports: Arc<dyn bluelamp::report::ReportStore>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     server: tokio::task::JoinHandle<()>,
+    retry: tokio::task::JoinHandle<()>,
 }
 
 impl Running {
@@ -93,7 +125,33 @@ impl Running {
             .issue_access_token(operator, Duration::from_secs(8 * 3600))?)
     }
 
+    /// Feeds a stored message to the stream's consumers once more, as DynamoDB Streams may
+    /// deliver a record twice.
+    pub async fn redeliver(&self, chat: &bluelamp::domain::ChatId, seq: u64) -> anyhow::Result<()> {
+        let message = self
+            .deps
+            .store
+            .get_message(chat, seq)
+            .await?
+            .with_context(|| format!("no message {seq} in chat {chat}"))?;
+        let Some(chat) = self.deps.store.get_chat(chat).await? else {
+            anyhow::bail!("no chat {chat}");
+        };
+        for consumer in self.consumers.get().into_iter().flatten() {
+            let event =
+                bluelamp::stream::event_for(&message, chat.expires_at, "redelivered".into())?;
+            let response = consumer.consume(event).await;
+            anyhow::ensure!(
+                response.batch_item_failures.is_empty(),
+                "{} failed the record",
+                consumer.name()
+            );
+        }
+        Ok(())
+    }
+
     pub async fn stop(mut self) {
+        self.retry.abort();
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
@@ -106,37 +164,53 @@ impl Running {
     }
 }
 
-async fn open_store(config: &GatewayConfig) -> anyhow::Result<Arc<dyn Store>> {
+/// The store and the translation cache: embedded, or on a DynamoDB-compatible server with
+/// the tables created from the one set of definitions.
+async fn open_store(
+    config: &GatewayConfig,
+) -> anyhow::Result<(Arc<dyn Store>, Arc<dyn TranslationCache>)> {
     let Some(endpoint) = &config.dynamodb_endpoint else {
-        return Ok(Arc::new(MemoryStore::new()));
+        return Ok((
+            Arc::new(MemoryStore::new()),
+            Arc::new(InMemoryTranslationCache::new()),
+        ));
     };
     let sdk = bluelamp::config::aws_local(Some(endpoint));
     let client = aws_sdk_dynamodb::Client::new(&sdk);
-    let names = TableNames {
-        chats: format!("{}chats", config.table_prefix),
-        connections: format!("{}connections", config.table_prefix),
-    };
-    let existing = client
-        .list_tables()
-        .send()
-        .await
-        .with_context(|| format!("cannot reach DynamoDB at {endpoint}"))?
-        .table_names
-        .unwrap_or_default();
-    for (def, name) in [
-        (tables::CHATS, &names.chats),
-        (tables::CONNECTIONS, &names.connections),
-    ] {
-        if !existing.contains(name) {
-            def.create(&client, name)
-                .await
-                .with_context(|| format!("creating table {name}"))?;
-        }
-    }
-    Ok(Arc::new(DynamoStore::new(client, names)))
+    let names = TableNames::with_prefix(&config.table_prefix);
+    let cache_table = format!("{}translation-cache", config.table_prefix);
+    tables::create_missing(
+        &client,
+        &[
+            (tables::CHATS, names.chats.as_str()),
+            (tables::CONNECTIONS, names.connections.as_str()),
+            (tables::TRANSLATION_CACHE, cache_table.as_str()),
+        ],
+    )
+    .await
+    .with_context(|| format!("cannot create the tables on DynamoDB at {endpoint}"))?;
+    let cache = DynamoTranslationCache::new(client.clone(), cache_table);
+    Ok((Arc::new(DynamoStore::new(client, names)), Arc::new(cache)))
 }
 
-struct TranslateConsumer(Deps);
+/// The FAQ bot, fed by the stream as in AWS, with the gateway's translator (the offline
+/// stand-in by default) for a citizen's non-English words.
+struct FaqConsumer(faq_reply::FaqDeps);
+
+#[async_trait::async_trait]
+impl StreamConsumer for FaqConsumer {
+    fn name(&self) -> &'static str {
+        "faq-reply"
+    }
+    async fn consume(
+        &self,
+        event: aws_lambda_events::dynamodb::Event,
+    ) -> aws_lambda_events::streams::DynamoDbEventResponse {
+        faq_reply::handle(&self.0, event).await
+    }
+}
+
+struct TranslateConsumer(TranslateDeps);
 
 #[async_trait::async_trait]
 impl StreamConsumer for TranslateConsumer {
@@ -168,7 +242,8 @@ pub async fn start(config: GatewayConfig) -> anyhow::Result<Running> {
 
     let consumers: Arc<OnceLock<Vec<Arc<dyn StreamConsumer>>>> = Arc::new(OnceLock::new());
     let stream = Stream::start(consumers.clone());
-    let store: Arc<dyn Store> = Arc::new(Tapped::new(open_store(&config).await?, stream));
+    let (store, cache) = open_store(&config).await?;
+    let store: Arc<dyn Store> = Arc::new(Tapped::new(store, stream));
     // The functions reach the sockets the way they do in AWS: the management API, through
     // the real SDK client, pointed at this gateway.
     let sdk = bluelamp::config::aws_local(None);
@@ -182,11 +257,33 @@ pub async fn start(config: GatewayConfig) -> anyhow::Result<Running> {
         deliver: Arc::new(deliver),
         config: config.chat.clone(),
     };
-    let _ = consumers.set(vec![Arc::new(TranslateConsumer(deps.clone()))]);
+    // One translator in both providers' places, behind the real routing (so a same-language
+    // pair makes no call and an unknown language is refused as in AWS).
+    let provider = Arc::new(RoutingTranslator::new(
+        config.translator.clone(),
+        config.translator.clone(),
+    ));
+    let translate = TranslateDeps {
+        chat: deps.clone(),
+        translators: Translators::new(provider.clone(), cache, 1),
+    };
+    let faq = faq_reply::FaqDeps {
+        chat: deps.clone(),
+        bot: Arc::new(bluelamp::faq::FaqBot::with_default_kb()?),
+        translator: provider.clone(),
+    };
+    let _ = consumers.set(vec![
+        Arc::new(TranslateConsumer(translate.clone())),
+        Arc::new(FaqConsumer(faq)),
+    ]);
+    let retry = tokio::spawn(retry_translations(
+        translate,
+        config.translation_retry_every,
+    ));
 
     let sockets = Sockets::default();
     let gw = Arc::new(Gateway {
-        deps,
+        deps: deps.clone(),
         verifier,
         identity: identity.clone(),
         sockets: sockets.clone(),
@@ -202,6 +299,7 @@ pub async fn start(config: GatewayConfig) -> anyhow::Result<Running> {
             &format!("{}/token", signin::LOCAL_ISSUER_PATH),
             post(idp::serve_token),
         )
+        .route("/languages", get(languages))
         .route("/", get(index))
         .with_state(gw)
         .merge(sockets::management_routes(sockets.clone()))
@@ -224,10 +322,30 @@ pub async fn start(config: GatewayConfig) -> anyhow::Result<Running> {
         addr,
         identity,
         sockets,
+        deps,
+        consumers,
         reports: report_store,
         shutdown: Some(tx),
         server,
+        retry,
     })
+}
+
+/// The schedule's stand-in: retries failed translations every `every`.
+async fn retry_translations(deps: TranslateDeps, every: Duration) {
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if let Err(e) = translate::retry_pending(&deps, translate::RETRY_BATCH).await {
+            tracing::warn!(error = ?e, "translation retry could not run");
+        }
+    }
+}
+
+/// The widget's language list: every supported language, its direction and its names.
+async fn languages() -> axum::Json<&'static [bluelamp::translation::LanguageInfo]> {
+    axum::Json(bluelamp::translation::supported_languages())
 }
 
 async fn index() -> axum::response::Html<&'static str> {

@@ -1,5 +1,6 @@
 //! `bluelamp-local`: runs the whole service on localhost.
 
+use bluelamp::translation::{OfflineFailure, OfflineTranslator};
 use bluelamp_local::{start, GatewayConfig};
 use clap::Parser;
 use std::net::SocketAddr;
@@ -19,6 +20,10 @@ struct Args {
     /// Prefix of the table names on that server.
     #[arg(long, default_value = "bluelamp-local-")]
     table_prefix: String,
+    /// Make the offline translation stand-in fail (as an outage), to see the "translation
+    /// unavailable" path; messages are delivered in the original and retried in the background.
+    #[arg(long)]
+    translation_fails: bool,
     /// Report submissions per source address per hour (the function's default: 10).
     #[arg(long, env = "BLUELAMP_REPORT_RATE_LIMIT")]
     report_rate_limit: Option<u32>,
@@ -36,10 +41,16 @@ async fn main() -> anyhow::Result<()> {
         Some(url) => format!("DynamoDB at {url}"),
         None => "embedded store".to_owned(),
     };
+    let translator = if args.translation_fails {
+        OfflineTranslator::failing(OfflineFailure::Unavailable)
+    } else {
+        OfflineTranslator::new()
+    };
     let mut config = GatewayConfig {
         listen: args.listen,
         dynamodb_endpoint: args.dynamodb_endpoint,
         table_prefix: args.table_prefix,
+        translator: std::sync::Arc::new(translator),
         ..GatewayConfig::default()
     };
     if let Some(limit) = args.report_rate_limit {
@@ -55,6 +66,7 @@ async fn main() -> anyhow::Result<()> {
         running.addr
     );
     println!("  operator token            curl -s -XPOST {base}/local-idp/token -H 'content-type: application/json' -d '{{\"operator\":\"alice\"}}'");
+    println!("  widget language list      {base}/languages");
     println!(
         "  reports API (REST)        POST {base}/reports, {base}/operator/reports (Bearer TOKEN)"
     );

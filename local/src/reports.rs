@@ -13,9 +13,7 @@ use axum::Router;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use bluelamp::auth::TokenVerifier;
-use bluelamp::report::{
-    DynamoReportStore, MemoryReportStore, PhraseEmergencyCheck, ReportStore, ReportTables,
-};
+use bluelamp::report::{DynamoReportStore, MemoryReportStore, ReportStore, ReportTables};
 use bluelamp::store::tables::{self, TableDef};
 use lambda_http::aws_lambda_events::apigw::{
     ApiGatewayProxyRequest, ApiGatewayProxyRequestContext,
@@ -78,7 +76,7 @@ pub async fn deps(config: &GatewayConfig, verifier: TokenVerifier) -> anyhow::Re
     Ok(Deps {
         store: open_report_store(config).await?,
         auth: Arc::new(JwtOperatorAuth::new(verifier)),
-        emergency: Arc::new(PhraseEmergencyCheck),
+        emergency: Arc::new(bluelamp::faq::EmergencyDetector::new()?),
         rate_limit: Arc::new(MemoryRateLimiter::new(
             intake.rate_limit,
             intake.rate_window,

@@ -6,9 +6,10 @@ use async_trait::async_trait;
 use aws_lambda_events::dynamodb::Event;
 use aws_lambda_events::streams::DynamoDbEventResponse;
 use bluelamp::domain::{
-    Chat, ChatId, ChatMessage, ChatPatch, Connection, ConnectionId, ForceId, Guard, NewMessage,
-    OperatorId, Side,
+    Chat, ChatId, ChatMessage, ChatPatch, Connection, ConnectionId, ForceId, Guard, LanguageCode,
+    MessageTranslation, NewMessage, OperatorId, Side,
 };
+use bluelamp::faq::{UnansweredLog, UnansweredLogError, UnansweredQuestion};
 use bluelamp::store::{
     AppendError, Appended, ChatStore, ConnectionStore, RateError, RateLimit, Store, StoreError,
     UpdateError,
@@ -149,6 +150,30 @@ impl ChatStore for Tapped {
     ) -> Result<Vec<ChatMessage>, StoreError> {
         self.inner.messages_after(chat, after, limit).await
     }
+    async fn get_message(
+        &self,
+        chat: &ChatId,
+        seq: u64,
+    ) -> Result<Option<ChatMessage>, StoreError> {
+        self.inner.get_message(chat, seq).await
+    }
+    async fn set_translation(
+        &self,
+        chat: &ChatId,
+        seq: u64,
+        language: &LanguageCode,
+        translation: &MessageTranslation,
+    ) -> Result<Option<MessageTranslation>, StoreError> {
+        self.inner
+            .set_translation(chat, seq, language, translation)
+            .await
+    }
+    async fn messages_awaiting_translation(
+        &self,
+        limit: usize,
+    ) -> Result<Vec<ChatMessage>, StoreError> {
+        self.inner.messages_awaiting_translation(limit).await
+    }
     async fn mark_delivered(
         &self,
         chat: &ChatId,
@@ -170,6 +195,20 @@ impl ChatStore for Tapped {
     }
     async fn chats_held_by(&self, operator: &OperatorId) -> Result<Vec<Chat>, StoreError> {
         self.inner.chats_held_by(operator).await
+    }
+}
+
+#[async_trait]
+impl UnansweredLog for Tapped {
+    async fn record(&self, question: UnansweredQuestion) -> Result<(), UnansweredLogError> {
+        self.inner.record(question).await
+    }
+    async fn recent(
+        &self,
+        force: &ForceId,
+        limit: usize,
+    ) -> Result<Vec<UnansweredQuestion>, UnansweredLogError> {
+        self.inner.recent(force, limit).await
     }
 }
 

@@ -32,11 +32,16 @@ pub fn table_names_from_env() -> Result<TableNames, ConfigError> {
 /// Everything a chat function needs: the configuration, the DynamoDB store, and delivery
 /// through the two WebSocket APIs (`PUBLIC_WS_ENDPOINT`, `OPERATOR_WS_ENDPOINT`).
 pub async fn chat_deps_from_env() -> Result<Deps, ConfigError> {
+    chat_deps_with(&aws().await)
+}
+
+/// [`chat_deps_from_env`] with an AWS configuration the caller loaded (once) already.
+pub fn chat_deps_with(sdk: &aws_config::SdkConfig) -> Result<Deps, ConfigError> {
     let config = ChatConfig::from_env()?;
     let tables = table_names_from_env()?;
     let public = required(PUBLIC_WS_ENDPOINT)?;
     let operator = required(OPERATOR_WS_ENDPOINT)?;
-    let sdk = aws().await;
+    let sdk = sdk.clone();
     let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&sdk), tables);
     let deliver = ApiGatewayDelivery::from_endpoints(&sdk, &public, &operator);
     Ok(Deps {
@@ -46,6 +51,93 @@ pub async fn chat_deps_from_env() -> Result<Deps, ConfigError> {
     })
 }
 
+/// The translators of the translate function: Amazon Translate and Google Cloud Translation
+/// behind the [`RoutingTranslator`](crate::translation::RoutingTranslator), the fixed texts
+/// through the DynamoDB cache. Reads:
+///
+/// - `TRANSLATION_CACHE_TABLE` (required), `TRANSLATION_CACHE_VERSION` (default 1);
+/// - `GOOGLE_TRANSLATE_URL` (default Google's own);
+/// - the Google API key: `GOOGLE_TRANSLATE_API_KEY_PARAMETER`, an SSM parameter read on first
+///   use through the Parameters and Secrets Lambda extension (on port
+///   `PARAMETERS_SECRETS_EXTENSION_HTTP_PORT`, default 2773), or `GOOGLE_TRANSLATE_API_KEY`
+///   itself (local runs). With neither, the languages only Google serves are delivered
+///   "translation unavailable", and this is logged once here — the function still starts.
+///
+/// Amazon Translate uses the function's role; `AWS_ENDPOINT_URL_TRANSLATE` points it elsewhere.
+#[cfg(feature = "google-translate")]
+pub fn translators_with(
+    sdk: &aws_config::SdkConfig,
+) -> Result<crate::translation::Translators, ConfigError> {
+    use crate::config::optional;
+    use crate::store::DynamoTranslationCache;
+    use crate::translation::{
+        amazon_translate_client, AmazonTranslator, RoutingTranslator, Translators,
+    };
+
+    let cache_table = required(tables::TRANSLATION_CACHE.env_var)?;
+    let cache_version: u32 = optional("TRANSLATION_CACHE_VERSION", 1)?;
+    let amazon = AmazonTranslator::new(amazon_translate_client(sdk));
+    let google = google_from_env()?;
+    let router = RoutingTranslator::new(Arc::new(amazon), google);
+    let cache = DynamoTranslationCache::new(aws_sdk_dynamodb::Client::new(sdk), cache_table);
+    Ok(Translators::new(
+        Arc::new(router),
+        Arc::new(cache),
+        cache_version,
+    ))
+}
+
+#[cfg(feature = "google-translate")]
+fn google_from_env() -> Result<Arc<dyn crate::translation::Translator>, ConfigError> {
+    use crate::config::optional;
+    use crate::translation::{
+        ApiKey, GoogleTranslateConfig, GoogleTranslator, GoogleWithKeyParameter, KeyParameter,
+        Provider, UnconfiguredTranslator,
+    };
+
+    let url = |name: &'static str, value: String| {
+        reqwest::Url::parse(&value).map_err(|e| ConfigError::Invalid {
+            name,
+            reason: e.to_string(),
+        })
+    };
+    let base_url = url(
+        "GOOGLE_TRANSLATE_URL",
+        optional(
+            "GOOGLE_TRANSLATE_URL",
+            GoogleTranslateConfig::DEFAULT_BASE_URL.to_owned(),
+        )?,
+    )?;
+    let http = reqwest::Client::new();
+    if let Ok(parameter) = required("GOOGLE_TRANSLATE_API_KEY_PARAMETER") {
+        let port: u16 = optional("PARAMETERS_SECRETS_EXTENSION_HTTP_PORT", 2773)?;
+        let extension_url = url(
+            "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT",
+            format!("http://localhost:{port}"),
+        )?;
+        let session_token = required("AWS_SESSION_TOKEN")?;
+        return Ok(Arc::new(GoogleWithKeyParameter::new(
+            http,
+            base_url,
+            KeyParameter {
+                extension_url,
+                name: parameter,
+                session_token,
+            },
+        )));
+    }
+    if let Ok(key) = required("GOOGLE_TRANSLATE_API_KEY") {
+        return Ok(Arc::new(GoogleTranslator::new(
+            http,
+            GoogleTranslateConfig::new(base_url, ApiKey::new(key)),
+        )));
+    }
+    tracing::error!(
+        "no Google API key (GOOGLE_TRANSLATE_API_KEY_PARAMETER or GOOGLE_TRANSLATE_API_KEY): \
+         languages only Google serves will be delivered untranslated"
+    );
+    Ok(Arc::new(UnconfiguredTranslator(Provider::GoogleTranslate)))
+}
 /// Report table names from `REPORTS_TABLE` and `AUDIT_TABLE`.
 pub fn report_tables_from_env() -> Result<ReportTables, ConfigError> {
     Ok(ReportTables {

@@ -3,7 +3,7 @@
 
 use crate::domain::{
     BotReply, Chat, ChatEvent, ChatId, ChatMessage, ChatState, ClientMessageId, EndReason,
-    LanguageCode, MessageBody, MessageText, OperatorId, Priority, Sender,
+    LanguageCode, MessageBody, MessageText, MessageTranslation, OperatorId, Priority, Sender,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -24,8 +24,13 @@ pub const MAX_SERVER_FRAME_BYTES: usize = 32 * 1024;
 pub enum ClientFrame {
     /// Citizen: start a chat.
     Start {
+        /// The browser's language by default, or the citizen's pick from the widget's list.
         #[serde(default)]
         language: Option<LanguageCode>,
+        /// True when the citizen picked `language` themselves: detection then never overrides
+        /// it. False (the default) for the browser's language, which is only a guess.
+        #[serde(rename = "languageChosen", default)]
+        language_chosen: bool,
     },
     /// Citizen: come back to a chat after the socket dropped.
     Resume {
@@ -73,6 +78,17 @@ pub enum ClientFrame {
         #[serde(rename = "chatId")]
         chat_id: ChatId,
     },
+    /// Operator: what the FAQ bot could not answer lately (keywords only), for content editors.
+    Unanswered {
+        #[serde(default)]
+        limit: Option<u16>,
+    },
+    /// Operator: correct the language of a held chat (fixed from then on).
+    SetLanguage {
+        #[serde(rename = "chatId")]
+        chat_id: ChatId,
+        language: LanguageCode,
+    },
     Ping {},
 }
 
@@ -88,11 +104,20 @@ pub const ACTIONS: &[&str] = &[
     "claim",
     "hand_back",
     "end",
+    "unanswered",
+    "set_language",
     "ping",
 ];
 
 /// Actions only an operator may take; the public API has no route for them.
-pub const OPERATOR_ACTIONS: &[&str] = &["hello", "claim", "hand_back", "end"];
+pub const OPERATOR_ACTIONS: &[&str] = &[
+    "hello",
+    "claim",
+    "hand_back",
+    "end",
+    "set_language",
+    "unanswered",
+];
 /// Actions only a citizen may take.
 pub const CITIZEN_ACTIONS: &[&str] = &["start", "resume", "request_operator", "leave"];
 
@@ -114,6 +139,7 @@ pub enum ErrorCode {
     AlreadyClaimed,
     NotWaiting,
     InvalidResumeToken,
+    UnsupportedLanguage,
     RateLimited,
     Internal,
 }
@@ -192,6 +218,8 @@ impl ClientFrame {
             ClientFrame::Claim { .. } => "claim",
             ClientFrame::HandBack { .. } => "hand_back",
             ClientFrame::End { .. } => "end",
+            ClientFrame::Unanswered { .. } => "unanswered",
+            ClientFrame::SetLanguage { .. } => "set_language",
             ClientFrame::Ping {} => "ping",
         }
     }
@@ -220,6 +248,15 @@ pub struct MessageView {
     pub bot: Option<BotReply>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_message_id: Option<ClientMessageId>,
+    /// True when the translation into the reader's language failed: `text` is the original,
+    /// in `language`. The translation is retried in the background; when it succeeds it comes
+    /// as an update, a `message` frame with the same `seq`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub translation_unavailable: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -227,6 +264,8 @@ pub struct MessageView {
 pub struct Original {
     pub text: String,
     pub language: LanguageCode,
+    /// True when a real translation service produced `text` (Amazon Translate, Google Cloud
+    /// Translation); false for the local gateway's stand-in, which translates nothing.
     pub machine_translated: bool,
 }
 
@@ -234,25 +273,39 @@ impl MessageView {
     /// The view of a message for a reader of `reader_language`: the translation when there is
     /// one, with the original alongside.
     pub fn for_reader(m: &ChatMessage, reader_language: &LanguageCode) -> Self {
+        let mut translation_unavailable = false;
         let (text, language, original, event) = match &m.body {
             MessageBody::Text {
                 text,
                 language,
                 translations,
                 ..
-            } => match translations.get(reader_language.as_str()) {
-                Some(t) if !language.same_language(reader_language) => (
-                    Some(t.clone()),
-                    Some(reader_language.clone()),
-                    Some(Original {
-                        text: text.clone(),
-                        language: language.clone(),
-                        machine_translated: true,
-                    }),
-                    None,
-                ),
-                _ => (Some(text.clone()), Some(language.clone()), None, None),
-            },
+            } if !language.same_language(reader_language) => {
+                match translations.get(reader_language.as_str()) {
+                    Some(MessageTranslation::Translated {
+                        text: translated,
+                        provider,
+                    }) => (
+                        Some(translated.clone()),
+                        Some(reader_language.clone()),
+                        Some(Original {
+                            text: text.clone(),
+                            language: language.clone(),
+                            machine_translated: provider.is_machine_translation(),
+                        }),
+                        None,
+                    ),
+                    Some(MessageTranslation::Unavailable { .. }) => {
+                        translation_unavailable = true;
+                        (Some(text.clone()), Some(language.clone()), None, None)
+                    }
+                    // Not translated yet (a transcript read before the translate function ran).
+                    None => (Some(text.clone()), Some(language.clone()), None, None),
+                }
+            }
+            MessageBody::Text { text, language, .. } => {
+                (Some(text.clone()), Some(language.clone()), None, None)
+            }
             MessageBody::Event(e) => (None, None, None, Some(e.clone())),
         };
         Self {
@@ -269,6 +322,7 @@ impl MessageView {
                 MessageBody::Event(_) => None,
             },
             client_message_id: m.client_message_id.clone(),
+            translation_unavailable,
         }
     }
 }
@@ -387,6 +441,17 @@ pub enum ServerFrame {
         chat_id: ChatId,
         reason: EndReason,
     },
+    /// To an operator: the FAQ bot's recent unanswered questions, newest first.
+    Unanswered {
+        entries: Vec<crate::faq::UnansweredQuestion>,
+    },
+    /// To the operator who corrected a chat's language: done (a `language_changed` event
+    /// follows in the transcript when it changed).
+    #[serde(rename_all = "camelCase")]
+    LanguageSet {
+        chat_id: ChatId,
+        language: LanguageCode,
+    },
     Error(ClientError),
     Pong {},
 }
@@ -466,6 +531,82 @@ mod tests {
     fn server_frames_carry_the_version_and_type() {
         let json = ServerFrame::Pong {}.to_json();
         assert_eq!(json, r#"{"v":1,"type":"pong"}"#);
+    }
+
+    fn polish_message(translation: Option<MessageTranslation>) -> ChatMessage {
+        let mut translations = std::collections::BTreeMap::new();
+        if let Some(t) = translation {
+            translations.insert("en".to_owned(), t);
+        }
+        ChatMessage {
+            chat_id: ChatId::parse("c1").unwrap(),
+            seq: 4,
+            sender: Sender::Citizen,
+            body: MessageBody::Text {
+                text: "Ukradziono mi rower".into(),
+                language: LanguageCode::parse("pl").unwrap(),
+                translations,
+                bot: None,
+            },
+            client_message_id: None,
+            sent_ms: 1,
+        }
+    }
+
+    #[test]
+    fn a_reader_gets_the_translation_with_the_original_and_who_made_it() {
+        let en = LanguageCode::english();
+        let by = |provider| MessageTranslation::Translated {
+            text: "My bike was stolen".into(),
+            provider,
+        };
+        let real = MessageView::for_reader(
+            &polish_message(Some(by(crate::translation::Provider::AmazonTranslate))),
+            &en,
+        );
+        assert_eq!(real.text.as_deref(), Some("My bike was stolen"));
+        assert_eq!(real.language, Some(en.clone()));
+        let original = real.original.unwrap();
+        assert_eq!(original.text, "Ukradziono mi rower");
+        assert!(original.machine_translated);
+        let stand_in = MessageView::for_reader(
+            &polish_message(Some(by(crate::translation::Provider::Offline))),
+            &en,
+        );
+        assert!(!stand_in.original.unwrap().machine_translated);
+    }
+
+    #[test]
+    fn an_unavailable_translation_shows_the_original_marked() {
+        let view = MessageView::for_reader(
+            &polish_message(Some(MessageTranslation::Unavailable {
+                since_ms: 1,
+                attempts: 1,
+                retry: true,
+            })),
+            &LanguageCode::english(),
+        );
+        assert_eq!(view.text.as_deref(), Some("Ukradziono mi rower"));
+        assert_eq!(view.language.as_ref().map(|l| l.as_str()), Some("pl"));
+        assert!(view.translation_unavailable);
+        assert!(view.original.is_none());
+        let json = ServerFrame::Message(view).to_json();
+        assert!(json.contains(r#""translationUnavailable":true"#), "{json}");
+    }
+
+    #[test]
+    fn the_writer_s_own_language_and_a_translation_not_yet_made_show_the_words_unmarked() {
+        let same =
+            MessageView::for_reader(&polish_message(None), &LanguageCode::parse("pl").unwrap());
+        let pending = MessageView::for_reader(&polish_message(None), &LanguageCode::english());
+        for view in [same, pending] {
+            assert_eq!(view.text.as_deref(), Some("Ukradziono mi rower"));
+            assert!(!view.translation_unavailable);
+            assert!(view.original.is_none());
+            assert!(!ServerFrame::Message(view)
+                .to_json()
+                .contains("translationUnavailable"));
+        }
     }
 
     #[test]

@@ -14,8 +14,8 @@ use bluelamp::config::ChatConfig;
 use bluelamp::delivery::{Api, Deliver, DeliveryError};
 use bluelamp::domain::*;
 use bluelamp::protocol::ServerFrame;
-use bluelamp::store::{tables, ChatStore, DynamoStore, MemoryStore, Store, TableNames};
-use bluelamp_tests::{moto_endpoint, spawn_gateway, unique_prefix, Client, StoreKind};
+use bluelamp::store::{ChatStore, MemoryStore, Store};
+use bluelamp_tests::{dynamo_store, moto_endpoint, spawn_gateway, Client, StoreKind};
 use serde_json::json;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -58,6 +58,22 @@ fn send_event(conn: &str, cmid: &str) -> ApiGatewayWebsocketProxyRequest {
     .expect("a valid event")
 }
 
+/// The translate function's dependencies around the chat ones, with the offline stand-in.
+fn translate_deps(deps: &Deps) -> translate::TranslateDeps {
+    let offline = Arc::new(bluelamp::translation::OfflineTranslator::new());
+    translate::TranslateDeps {
+        chat: deps.clone(),
+        translators: bluelamp::translation::Translators::new(
+            Arc::new(bluelamp::translation::RoutingTranslator::new(
+                offline.clone(),
+                offline,
+            )),
+            Arc::new(bluelamp::translation::InMemoryTranslationCache::new()),
+            1,
+        ),
+    }
+}
+
 /// N active chats, each with a citizen socket; 20 operators share them.
 async fn populate(store: &dyn Store, n: usize) -> Vec<(ChatId, String)> {
     let mut chats = Vec::with_capacity(n);
@@ -84,6 +100,9 @@ async fn populate(store: &dyn Store, n: usize) -> Vec<(ChatId, String)> {
                 force: ForceId::parse("demo").expect("id"),
                 state: ChatState::Active,
                 language: LanguageCode::english(),
+                language_state: bluelamp::translation::ChatLanguage::settled(
+                    &LanguageCode::english(),
+                ),
                 priority: Priority::Normal,
                 emergency_reason: None,
                 queue: None,
@@ -122,6 +141,7 @@ async fn cpu_per_message(open_chats: usize) -> (Duration, Duration) {
         deliver: Arc::new(CountingDelivery::default()),
         config,
     };
+    let tdeps = translate_deps(&deps);
     let chats = populate(store.as_ref(), open_chats).await;
     let (mut handle_times, mut deliver_times) = (Vec::new(), Vec::new());
     for k in 0..3000 {
@@ -142,7 +162,7 @@ async fn cpu_per_message(open_chats: usize) -> (Duration, Duration) {
             .expect("read")
             .remove(0);
         let t = Instant::now();
-        translate::deliver_message(&deps, msg)
+        translate::deliver_message(&tdeps, msg)
             .await
             .expect("deliver");
         let delivered = t.elapsed();
@@ -197,21 +217,7 @@ async fn dynamodb_requests_per_message(open_chats: usize) -> (f64, f64) {
     let conf = aws_sdk_dynamodb::config::Builder::from(&sdk)
         .interceptor(counter.clone())
         .build();
-    let client = aws_sdk_dynamodb::Client::from_conf(conf);
-    let prefix = unique_prefix();
-    let names = TableNames {
-        chats: format!("{prefix}chats"),
-        connections: format!("{prefix}connections"),
-    };
-    tables::CHATS
-        .create(&client, &names.chats)
-        .await
-        .expect("table");
-    tables::CONNECTIONS
-        .create(&client, &names.connections)
-        .await
-        .expect("table");
-    let store = Arc::new(DynamoStore::new(client, names));
+    let store = Arc::new(dynamo_store(aws_sdk_dynamodb::Client::from_conf(conf)).await);
     let mut config = ChatConfig::default();
     config.rate_limit.max = u32::MAX;
     let deps = Deps {
@@ -219,6 +225,7 @@ async fn dynamodb_requests_per_message(open_chats: usize) -> (f64, f64) {
         deliver: Arc::new(CountingDelivery::default()),
         config,
     };
+    let tdeps = translate_deps(&deps);
     let chats = populate(store.as_ref(), open_chats).await;
     let rounds = 20;
     let (mut in_message, mut in_translate) = (0, 0);
@@ -239,7 +246,7 @@ async fn dynamodb_requests_per_message(open_chats: usize) -> (f64, f64) {
             .expect("read")
             .remove(0);
         counter.take();
-        translate::deliver_message(&deps, msg)
+        translate::deliver_message(&tdeps, msg)
             .await
             .expect("deliver");
         in_translate += counter.take();

@@ -4,7 +4,10 @@
 
 use anyhow::{anyhow, bail, Context};
 use bluelamp::report::{DynamoReportStore, MemoryReportStore, ReportStore, ReportTables};
-use bluelamp::store::{tables, DynamoStore, MemoryStore, Store, TableNames};
+use bluelamp::store::{
+    tables, DynamoStore, DynamoTranslationCache, MemoryStore, Store, TableNames,
+};
+use bluelamp::translation::{InMemoryTranslationCache, TranslationCache};
 use bluelamp_local::{start, GatewayConfig, Running};
 use futures::{SinkExt, StreamExt};
 use serde_json::{json, Value};
@@ -138,21 +141,24 @@ pub async fn fresh_store(kind: StoreKind) -> Arc<dyn Store> {
         StoreKind::Embedded => Arc::new(MemoryStore::new()),
         StoreKind::Dynamo => {
             let sdk = bluelamp::config::aws_local(Some(&moto_endpoint()));
+            Arc::new(dynamo_store(aws_sdk_dynamodb::Client::new(&sdk)).await)
+        }
+    }
+}
+
+/// A fresh translation cache of the given kind (DynamoDB: its own table on moto).
+pub async fn fresh_translation_cache(kind: StoreKind) -> Arc<dyn TranslationCache> {
+    match kind {
+        StoreKind::Embedded => Arc::new(InMemoryTranslationCache::new()),
+        StoreKind::Dynamo => {
+            let sdk = bluelamp::config::aws_local(Some(&moto_endpoint()));
             let client = aws_sdk_dynamodb::Client::new(&sdk);
-            let prefix = unique_prefix();
-            let names = TableNames {
-                chats: format!("{prefix}chats"),
-                connections: format!("{prefix}connections"),
-            };
-            tables::CHATS
-                .create(&client, &names.chats)
+            let table = format!("{}translation-cache", unique_prefix());
+            tables::TRANSLATION_CACHE
+                .create(&client, &table)
                 .await
-                .expect("create chats table on moto");
-            tables::CONNECTIONS
-                .create(&client, &names.connections)
-                .await
-                .expect("create connections table on moto");
-            Arc::new(DynamoStore::new(client, names))
+                .expect("create the translation cache table on moto");
+            Arc::new(DynamoTranslationCache::new(client, table))
         }
     }
 }
@@ -180,6 +186,16 @@ pub async fn fresh_report_store(kind: StoreKind) -> Arc<dyn ReportStore> {
             Arc::new(DynamoReportStore::new(client, names))
         }
     }
+}
+
+/// A DynamoDB store on tables of its own, created through `client`.
+pub async fn dynamo_store(client: aws_sdk_dynamodb::Client) -> DynamoStore {
+    let names = TableNames::with_prefix(&unique_prefix());
+    names
+        .create_missing(&client)
+        .await
+        .expect("create the chat tables on moto");
+    DynamoStore::new(client, names)
 }
 
 /// A gateway of this test's own on a free port.

@@ -3,6 +3,7 @@
 
 use bluelamp::domain::*;
 use bluelamp::store::{AppendError, RateError, RateLimit, Store, UpdateError};
+use bluelamp::translation::{ChatLanguage, ChatLanguagePolicy, LanguageSource, Provider};
 use bluelamp_tests::StoreKind;
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -13,6 +14,7 @@ fn chat(id: &str) -> Chat {
         force: ForceId::parse("demo").unwrap(),
         state: ChatState::Bot,
         language: LanguageCode::parse("pl").unwrap(),
+        language_state: ChatLanguage::from_browser(&LanguageCode::parse("pl").unwrap()),
         priority: Priority::Normal,
         emergency_reason: None,
         queue: None,
@@ -259,6 +261,238 @@ async fn a_delivery_is_marked_once_per_side_and_can_be_undone(s: Arc<dyn Store>)
         .unwrap());
 }
 
+fn lang(s: &str) -> LanguageCode {
+    LanguageCode::parse(s).unwrap()
+}
+
+fn translated(text: &str) -> MessageTranslation {
+    MessageTranslation::Translated {
+        text: text.to_owned(),
+        provider: Provider::AmazonTranslate,
+    }
+}
+
+fn unavailable(attempts: u32, retry: bool) -> MessageTranslation {
+    MessageTranslation::Unavailable {
+        since_ms: 7,
+        attempts,
+        retry,
+    }
+}
+
+async fn a_translation_is_stored_on_its_message_and_read_back_everywhere(s: Arc<dyn Store>) {
+    let c = chat("c1");
+    s.create_chat(&c).await.unwrap();
+    let m = s
+        .append_message(&c, text("Ukradziono mi rower", Some("m1")))
+        .await
+        .unwrap()
+        .message;
+    assert_eq!(s.get_message(&c.id, m.seq).await.unwrap(), Some(m.clone()));
+    assert_eq!(s.get_message(&c.id, 99).await.unwrap(), None);
+
+    let before = s
+        .set_translation(&c.id, m.seq, &lang("en"), &translated("My bike was stolen"))
+        .await
+        .unwrap();
+    assert_eq!(before, None);
+
+    let read = s.get_message(&c.id, m.seq).await.unwrap().unwrap();
+    assert_eq!(
+        read.translation(&lang("en")),
+        Some(&translated("My bike was stolen"))
+    );
+    let listed = s.messages_after(&c.id, 0, 10).await.unwrap();
+    assert_eq!(listed, vec![read.clone()]);
+    // A retried send returns the message with its translation.
+    let again = s
+        .append_message(&c, text("Ukradziono mi rower", Some("m1")))
+        .await
+        .unwrap();
+    assert!(again.duplicate);
+    assert_eq!(again.message, read);
+}
+
+async fn an_unavailable_translation_awaits_a_retry_until_it_is_translated(s: Arc<dyn Store>) {
+    let c = chat("c1");
+    s.create_chat(&c).await.unwrap();
+    let first = s
+        .append_message(&c, text("jeden", None))
+        .await
+        .unwrap()
+        .message;
+    let second = s
+        .append_message(&c, text("dwa", None))
+        .await
+        .unwrap()
+        .message;
+    assert!(s
+        .messages_awaiting_translation(10)
+        .await
+        .unwrap()
+        .is_empty());
+
+    s.set_translation(&c.id, second.seq, &lang("en"), &unavailable(1, true))
+        .await
+        .unwrap();
+    s.set_translation(&c.id, first.seq, &lang("en"), &unavailable(1, false))
+        .await
+        .unwrap();
+    let waiting = s.messages_awaiting_translation(10).await.unwrap();
+    assert_eq!(waiting.len(), 1, "only the one to retry: {waiting:?}");
+    assert_eq!(waiting[0].seq, second.seq);
+    assert_eq!(
+        waiting[0].translation(&lang("en")),
+        Some(&unavailable(1, true))
+    );
+
+    // A failed retry stays listed, with its count.
+    let before = s
+        .set_translation(&c.id, second.seq, &lang("en"), &unavailable(2, true))
+        .await
+        .unwrap();
+    assert_eq!(before, Some(unavailable(1, true)));
+    assert_eq!(s.messages_awaiting_translation(10).await.unwrap().len(), 1);
+
+    // Translated: off the list, and the caller learns it replaced the mark.
+    let before = s
+        .set_translation(&c.id, second.seq, &lang("en"), &translated("two"))
+        .await
+        .unwrap();
+    assert_eq!(before, Some(unavailable(2, true)));
+    assert!(s
+        .messages_awaiting_translation(10)
+        .await
+        .unwrap()
+        .is_empty());
+
+    // A late failure never replaces a translation.
+    let before = s
+        .set_translation(&c.id, second.seq, &lang("en"), &unavailable(1, true))
+        .await
+        .unwrap();
+    assert_eq!(before, Some(translated("two")));
+    let read = s.get_message(&c.id, second.seq).await.unwrap().unwrap();
+    assert_eq!(read.translation(&lang("en")), Some(&translated("two")));
+    assert!(s
+        .messages_awaiting_translation(10)
+        .await
+        .unwrap()
+        .is_empty());
+
+    // Giving up on a retry takes the message off the list.
+    s.set_translation(&c.id, first.seq, &lang("ar"), &unavailable(1, true))
+        .await
+        .unwrap();
+    assert_eq!(s.messages_awaiting_translation(10).await.unwrap().len(), 1);
+    s.set_translation(&c.id, first.seq, &lang("ar"), &unavailable(5, false))
+        .await
+        .unwrap();
+    assert!(s
+        .messages_awaiting_translation(10)
+        .await
+        .unwrap()
+        .is_empty());
+}
+
+async fn a_message_with_two_languages_to_retry_stays_listed_until_both_are_done(s: Arc<dyn Store>) {
+    let c = chat("c1");
+    s.create_chat(&c).await.unwrap();
+    let m = s
+        .append_message(&c, text("trzy", None))
+        .await
+        .unwrap()
+        .message;
+    s.set_translation(&c.id, m.seq, &lang("en"), &unavailable(1, true))
+        .await
+        .unwrap();
+    s.set_translation(&c.id, m.seq, &lang("ar"), &unavailable(1, true))
+        .await
+        .unwrap();
+    s.set_translation(&c.id, m.seq, &lang("en"), &translated("three"))
+        .await
+        .unwrap();
+    assert_eq!(s.messages_awaiting_translation(10).await.unwrap().len(), 1);
+    s.set_translation(&c.id, m.seq, &lang("ar"), &translated("ثلاثة"))
+        .await
+        .unwrap();
+    assert!(s
+        .messages_awaiting_translation(10)
+        .await
+        .unwrap()
+        .is_empty());
+}
+
+async fn events_and_missing_messages_hold_no_translations(s: Arc<dyn Store>) {
+    let c = chat("c1");
+    s.create_chat(&c).await.unwrap();
+    let e = s
+        .append_message(&c, NewMessage::event(ChatEvent::HandedBack, 5))
+        .await
+        .unwrap()
+        .message;
+    assert!(s
+        .set_translation(&c.id, e.seq, &lang("en"), &translated("x"))
+        .await
+        .is_err());
+    assert!(s
+        .set_translation(&c.id, 42, &lang("en"), &translated("x"))
+        .await
+        .is_err());
+    assert_eq!(
+        s.get_message(&c.id, e.seq).await.unwrap().map(|m| m.body),
+        Some(MessageBody::Event(ChatEvent::HandedBack))
+    );
+}
+
+async fn the_chat_language_and_its_settling_are_stored(s: Arc<dyn Store>) {
+    let c = chat("c1");
+    s.create_chat(&c).await.unwrap();
+    assert!(!s
+        .get_chat(&c.id)
+        .await
+        .unwrap()
+        .unwrap()
+        .language_state
+        .is_fixed());
+    let mut state = c.language_state.clone();
+    state.operator_corrects(&lang("ar")).unwrap();
+    let patch = ChatPatch {
+        language: Some(state.clone()),
+        ..Default::default()
+    };
+    let updated = s
+        .update_chat(&c.id, &Guard::not_ended(), &patch)
+        .await
+        .unwrap();
+    assert_eq!(updated.language, lang("ar"));
+    let read = s.get_chat(&c.id).await.unwrap().unwrap();
+    assert_eq!(read.language, lang("ar"));
+    assert_eq!(read.language_state, state);
+    assert_eq!(read.language_state.source(), LanguageSource::Operator);
+    assert!(read.language_state.is_fixed());
+
+    // The policy's partial state (what it has seen so far) survives a round trip too.
+    let d = chat("c2");
+    s.create_chat(&d).await.unwrap();
+    let mut watching = d.language_state.clone();
+    ChatLanguagePolicy::default().observe(&mut watching, "ok");
+    s.update_chat(
+        &d.id,
+        &Guard::not_ended(),
+        &ChatPatch {
+            language: Some(watching.clone()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        s.get_chat(&d.id).await.unwrap().unwrap().language_state,
+        watching
+    );
+}
+
 async fn the_queue_serves_emergencies_first_then_the_longest_waiting(s: Arc<dyn Store>) {
     let force = ForceId::parse("demo").unwrap();
     for (id, p, since) in [
@@ -442,4 +676,47 @@ contract!(
     the_queue_serves_emergencies_first_then_the_longest_waiting,
     connections_are_stored_found_by_operator_and_removed,
     the_rate_limit_counts_frames_per_window,
+    unanswered_questions_are_kept_per_force_newest_first,
+    a_translation_is_stored_on_its_message_and_read_back_everywhere,
+    an_unavailable_translation_awaits_a_retry_until_it_is_translated,
+    a_message_with_two_languages_to_retry_stays_listed_until_both_are_done,
+    events_and_missing_messages_hold_no_translations,
+    the_chat_language_and_its_settling_are_stored,
 );
+
+async fn unanswered_questions_are_kept_per_force_newest_first(s: Arc<dyn Store>) {
+    use bluelamp::faq::{UnansweredQuestion, UnansweredReason};
+    let demo = ForceId::parse("demo").unwrap();
+    let q = |force: &ForceId, secs: i64, word: &str| UnansweredQuestion {
+        force: force.clone(),
+        at: chrono::DateTime::from_timestamp(1_795_000_000 + secs, 0).unwrap(),
+        reason: UnansweredReason::NoTopic,
+        keywords: vec![word.to_owned()],
+        closest: None,
+        confidence: 0.1,
+        language: Some(LanguageCode::english()),
+    };
+    s.record(q(&demo, 1, "llama")).await.unwrap();
+    s.record(q(&demo, 3, "quantum")).await.unwrap();
+    s.record(q(&ForceId::parse("other").unwrap(), 2, "elsewhere"))
+        .await
+        .unwrap();
+    let recent = s.recent(&demo, 10).await.unwrap();
+    let words: Vec<_> = recent.iter().map(|r| r.keywords[0].as_str()).collect();
+    assert_eq!(words, vec!["quantum", "llama"]);
+    assert_eq!(s.recent(&demo, 1).await.unwrap().len(), 1);
+}
+
+/// The translation cache's contract (from the library), against the DynamoDB adapter on moto;
+/// the in-memory adapter runs it in the library's own tests.
+#[tokio::test]
+async fn the_dynamodb_translation_cache_meets_the_cache_contract() {
+    let cache = bluelamp_tests::fresh_translation_cache(StoreKind::Dynamo).await;
+    bluelamp::translation::testing::translation_cache_contract(cache).await;
+}
+
+#[tokio::test]
+async fn the_in_memory_translation_cache_meets_the_cache_contract() {
+    let cache = bluelamp_tests::fresh_translation_cache(StoreKind::Embedded).await;
+    bluelamp::translation::testing::translation_cache_contract(cache).await;
+}

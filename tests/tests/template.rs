@@ -658,9 +658,15 @@ fn every_chat_function_is_given_every_variable_its_code_requires() {
 }
 
 /// The tables each function's code reads (`bootstrap`): the chat functions the chats and
-/// connections, report-intake the reports and the audit log, the authorizer none.
+/// connections (translate also the translation cache, which is its alone), report-intake the
+/// reports and the audit log, the authorizer none.
 fn tables_of(function: &str) -> Vec<TableDef> {
     match function {
+        TRANSLATE => vec![
+            tables::CHATS,
+            tables::CONNECTIONS,
+            tables::TRANSLATION_CACHE,
+        ],
         REPORT_INTAKE => vec![tables::REPORTS, tables::AUDIT],
         AUTHORIZER => vec![],
         chat if CHAT_FUNCTIONS.contains(&chat) => vec![tables::CHATS, tables::CONNECTIONS],
@@ -1125,6 +1131,61 @@ fn the_audit_log_can_only_be_added_to_and_only_by_report_intake() {
                     "{id} may touch reports or their audit"
                 );
             }
+        }
+    }
+}
+
+#[test]
+fn faq_reply_may_do_exactly_what_its_code_calls() {
+    let chats = tables::CHATS.logical_id;
+    let connections = tables::CONNECTIONS.logical_id;
+    let grant = |resource: String, actions: &[&str]| {
+        (
+            resource,
+            actions.iter().map(|a| format!("dynamodb:{a}")).collect(),
+        )
+    };
+    // get_chat, mark/unmark_delivered, set_translation, update_chat (flag_emergency,
+    // enter_queue), append_message (a transaction of an Update and Puts), the unanswered
+    // questions' PutItem; waiting_chats and operator_connections (announce_queue); a gone
+    // socket's DeleteItem; the stream, read by the mapping with this role. No history (Query on
+    // the table itself) and nothing of the translation cache.
+    let expected: BTreeMap<String, BTreeSet<String>> = BTreeMap::from([
+        grant(chats.to_owned(), &["GetItem", "PutItem", "UpdateItem"]),
+        grant(format!("{chats}/index/queue"), &["Query"]),
+        grant(
+            format!("{chats}/stream"),
+            &["DescribeStream", "GetRecords", "GetShardIterator"],
+        ),
+        grant(format!("{chats}/stream/*"), &["ListStreams"]),
+        grant(connections.to_owned(), &["DeleteItem"]),
+        grant(format!("{connections}/index/online"), &["Query"]),
+    ]);
+    assert_eq!(table_grants(FAQ_REPLY), expected);
+    // It translates the citizen's words for the bot (Amazon Translate only: no Google key).
+    let actions: BTreeSet<&str> = role_statements(FAQ_REPLY)
+        .into_iter()
+        .flat_map(|s| strings(&s["Action"]))
+        .collect();
+    assert!(actions.contains("translate:TranslateText"));
+    assert!(!actions.iter().any(|a| a.starts_with("ssm:")));
+}
+
+#[test]
+fn the_translation_cache_is_read_and_written_by_translate_alone() {
+    let cache = tables::TRANSLATION_CACHE.logical_id;
+    for (id, _) in FUNCTIONS {
+        let grants: BTreeMap<String, BTreeSet<String>> = table_grants(id)
+            .into_iter()
+            .filter(|(resource, _)| resource.starts_with(cache))
+            .collect();
+        if *id == TRANSLATE {
+            let expected: BTreeSet<String> = ["dynamodb:GetItem", "dynamodb:PutItem"]
+                .map(str::to_owned)
+                .into();
+            assert_eq!(grants, BTreeMap::from([(cache.to_owned(), expected)]));
+        } else {
+            assert!(grants.is_empty(), "{id} may touch {cache}: {grants:?}");
         }
     }
 }

@@ -82,6 +82,7 @@ async fn a_citizen_who_disconnects_mid_chat_is_reported_to_the_operator_and_noth
         force: ForceId::parse("demo").unwrap(),
         state: ChatState::Active,
         language: LanguageCode::english(),
+        language_state: bluelamp::translation::ChatLanguage::settled(&LanguageCode::english()),
         priority: Priority::Normal,
         emergency_reason: None,
         queue: None,

@@ -1,5 +1,200 @@
-//! The `faq-reply` function: answers a citizen message while the chat is still with the bot.
-//! The stream consumer (DynamoDB Streams → bot reply) is wired here in a later change; the
-//! engine itself is `bluelamp::faq`.
+//! The `faq-reply` function: the chats table's stream consumer that lets the FAQ bot answer a
+//! citizen while the chat is still with the bot. Emergency detection runs first on every
+//! citizen message, in any state: the 999 advice goes out at once and the chat jumps the queue.
 
-pub use bluelamp::faq::{FaqAnswer, FaqBot, Question};
+use aws_lambda_events::dynamodb::Event;
+use aws_lambda_events::streams::DynamoDbEventResponse;
+use bluelamp::chat::{enter_queue, flag_emergency, Deps, MoveError};
+use bluelamp::domain::{
+    now_ms, Actor, BotReply, BotSuggestion, Chat, ChatMessage, ChatState, LanguageCode,
+    MessageBody, MessageTranslation, NewMessage, Sender, Side,
+};
+use bluelamp::faq::{FaqAnswer, FaqBot, Outcome, Question, UnansweredQuestion};
+use bluelamp::store::{AppendError, StoreError};
+use bluelamp::stream::for_each_new_message;
+use bluelamp::translation::Translator;
+use std::sync::Arc;
+
+/// What the bot needs: the chat service (whose store also keeps the unanswered questions), the
+/// bot itself (built once: its index is the function's start-up cost), and a translator for
+/// citizens who do not write English.
+#[derive(Clone)]
+pub struct FaqDeps {
+    pub chat: Deps,
+    pub bot: Arc<FaqBot>,
+    pub translator: Arc<dyn Translator>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReplyError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Append(#[from] AppendError),
+    #[error(transparent)]
+    Move(#[from] MoveError),
+}
+
+pub async fn handle(deps: &FaqDeps, event: Event) -> DynamoDbEventResponse {
+    for_each_new_message(event, |m| reply(deps, m)).await
+}
+
+/// Answers one stored message if it is the citizen's words. A record seen twice answers once:
+/// the bot marks the message handled first, and unmarks it if answering fails, so the retry
+/// answers.
+pub async fn reply(deps: &FaqDeps, message: ChatMessage) -> Result<(), ReplyError> {
+    let (Sender::Citizen, MessageBody::Text { .. }) = (&message.sender, &message.body) else {
+        return Ok(());
+    };
+    let store = &deps.chat.store;
+    let Some(chat) = store.get_chat(&message.chat_id).await? else {
+        return Ok(());
+    };
+    if chat.state == ChatState::Ended {
+        return Ok(());
+    }
+    if !store
+        .mark_delivered(&chat.id, message.seq, Side::Bot)
+        .await?
+    {
+        tracing::info!(chat_id = %chat.id, seq = message.seq, "already answered");
+        return Ok(());
+    }
+    let result = answer(deps, &chat, &message).await;
+    if result.is_err() {
+        store
+            .unmark_delivered(&chat.id, message.seq, Side::Bot)
+            .await?;
+    }
+    result
+}
+
+/// The citizen's words in English: as written, a translation already on the message, or —
+/// while the chat is with the bot — one made now and stored on the message (so the operator
+/// who later claims the chat reads it without another call). `None` otherwise, or when
+/// translation failed: the bot then works on the original, and the emergency check, which
+/// reads the citizen's language, still runs.
+async fn english_of(deps: &FaqDeps, chat: &Chat, message: &ChatMessage) -> Option<String> {
+    let MessageBody::Text {
+        text,
+        language,
+        translations,
+        ..
+    } = &message.body
+    else {
+        return None;
+    };
+    if language.is_english() {
+        return Some(text.clone());
+    }
+    if let Some(MessageTranslation::Translated { text, .. }) = translations.get("en") {
+        return Some(text.clone());
+    }
+    if chat.state != ChatState::Bot {
+        // A person holds or awaits the chat: the translate function translates for them.
+        return None;
+    }
+    let english = LanguageCode::english();
+    match deps.translator.translate(text, language, &english).await {
+        Ok(t) => {
+            if let Some(provider) = t.provider {
+                let stored = MessageTranslation::Translated {
+                    text: t.text.clone(),
+                    provider,
+                };
+                if let Err(e) = deps
+                    .chat
+                    .store
+                    .set_translation(&message.chat_id, message.seq, &english, &stored)
+                    .await
+                {
+                    tracing::warn!(chat_id = %message.chat_id, error = %e, "could not keep the bot's translation");
+                }
+            }
+            Some(t.text)
+        }
+        Err(e) => {
+            tracing::warn!(chat_id = %message.chat_id, error = %e, "no English text for the bot");
+            None
+        }
+    }
+}
+
+async fn answer(deps: &FaqDeps, chat: &Chat, message: &ChatMessage) -> Result<(), ReplyError> {
+    let MessageBody::Text { text, language, .. } = &message.body else {
+        return Ok(());
+    };
+    let english = english_of(deps, chat, message).await;
+    let question = match &english {
+        Some(e) if language.is_english() => Question::english(e),
+        Some(e) => Question::translated(e, text, language.as_str()),
+        None => Question::translated(text, text, language.as_str()),
+    };
+    let answer = deps.bot.answer(&question);
+    let emergency = answer.outcome == Outcome::Emergency;
+    // Once a person holds or awaits the chat, the bot only speaks up for an emergency.
+    if chat.state != ChatState::Bot && !emergency {
+        return Ok(());
+    }
+    if let Some(text) = &answer.answer {
+        // The 999 advice is written in the citizen's language already (with English after it
+        // for the operator); topic answers are English and are translated on delivery.
+        let reply_language = if emergency {
+            chat.language.clone()
+        } else {
+            LanguageCode::english()
+        };
+        let reply = NewMessage::bot(text.clone(), &reply_language, bot_reply(&answer), now_ms());
+        deps.chat.store.append_message(chat, reply).await?;
+    }
+    tracing::info!(
+        chat_id = %chat.id,
+        seq = message.seq,
+        outcome = ?answer.outcome,
+        answer_id = answer.answer_id.as_deref().unwrap_or("-"),
+        confidence = answer.confidence,
+        "bot answered"
+    );
+    match (&answer.emergency, answer.outcome) {
+        (Some(signal), _) => flag_emergency(&deps.chat, chat, signal.reason.code()).await?,
+        (None, Outcome::OperatorRequested) => enter_queue(&deps.chat, chat, &Actor::System).await?,
+        _ => {}
+    }
+    record_unanswered(deps, chat, english.as_deref().unwrap_or(text), &answer).await;
+    Ok(())
+}
+
+fn bot_reply(answer: &FaqAnswer) -> BotReply {
+    BotReply {
+        answer_id: answer.answer_id.clone(),
+        links: answer.links.clone(),
+        suggestions: answer
+            .suggestions
+            .iter()
+            .map(|s| BotSuggestion {
+                id: s.id.clone(),
+                topic: s.topic.clone(),
+            })
+            .collect(),
+        offer_operator: answer.handoff && answer.outcome != Outcome::OperatorRequested,
+        emergency: answer.outcome == Outcome::Emergency,
+    }
+}
+
+/// Keeps what the bot could not answer for the content editors (keywords only). Losing one
+/// record is not worth failing the citizen's answer over.
+async fn record_unanswered(deps: &FaqDeps, chat: &Chat, english: &str, answer: &FaqAnswer) {
+    let Some(record) = UnansweredQuestion::from_answer(
+        &deps.bot,
+        chat.force.clone(),
+        chrono::Utc::now(),
+        english,
+        answer,
+        Some(chat.language.clone()),
+    ) else {
+        return;
+    };
+    if let Err(e) = deps.chat.store.record(record).await {
+        tracing::warn!(chat_id = %chat.id, error = %e, "could not record an unanswered question");
+    }
+}

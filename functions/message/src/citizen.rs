@@ -10,6 +10,7 @@ use bluelamp::domain::{
     TransitionError,
 };
 use bluelamp::protocol::{ClientFrame, ErrorCode, ServerFrame};
+use bluelamp::translation::{ChatLanguage, ChatLanguagePolicy, LanguageDecision, LanguageSource};
 
 /// Messages returned in one `history` or `resumed` frame at most (then cut to fit 32 KB).
 const PAGE: usize = 100;
@@ -23,7 +24,10 @@ pub(crate) async fn dispatch(
     frame: ClientFrame,
 ) -> Result<Option<ServerFrame>, Failure> {
     match frame {
-        ClientFrame::Start { language } => start(deps, conn, language).await.map(Some),
+        ClientFrame::Start {
+            language,
+            language_chosen,
+        } => start(deps, conn, language, language_chosen).await.map(Some),
         ClientFrame::Resume {
             resume_token,
             after_seq,
@@ -92,6 +96,7 @@ async fn start(
     deps: &Deps,
     conn: &Connection,
     language: Option<LanguageCode>,
+    language_chosen: bool,
 ) -> Result<ServerFrame, Failure> {
     // A socket whose chat has ended may start a new one; a live chat is not abandoned.
     if let Some(current) = &conn.chat {
@@ -105,11 +110,20 @@ async fn start(
     let now = now_ms();
     let id = ChatId::new_random();
     let token = ResumeToken::issue(id.clone());
+    // The browser's language is a guess that the first messages confirm or replace; the
+    // citizen's own pick is kept. A language the table lacks starts as English.
+    let asked = language.unwrap_or_else(LanguageCode::english);
+    let language_state = if language_chosen {
+        ChatLanguage::chosen_by_citizen(&asked)
+    } else {
+        ChatLanguage::from_browser(&asked)
+    };
     let chat = Chat {
         id: id.clone(),
         force: deps.config.force.clone(),
         state: ChatState::Bot,
-        language: language.unwrap_or_else(LanguageCode::english),
+        language: language_state.code().clone(),
+        language_state,
         priority: Priority::Normal,
         emergency_reason: None,
         queue: None,
@@ -202,7 +216,22 @@ async fn send(
     client_message_id: ClientMessageId,
     text: MessageText,
 ) -> Result<ServerFrame, Failure> {
-    let chat = own_chat(deps, conn, chat_id.as_ref()).await?;
+    let mut chat = own_chat(deps, conn, chat_id.as_ref()).await?;
+    // While the language is not settled, each message is evidence: the message is stored in
+    // the language the chat has after looking at it.
+    let mut decision = LanguageDecision::AlreadyFixed;
+    if chat.state != ChatState::Ended && !chat.language_state.is_fixed() {
+        let mut language = chat.language_state.clone();
+        decision = ChatLanguagePolicy::default().observe(&mut language, text.as_str());
+        let patch = ChatPatch {
+            language: Some(language),
+            ..Default::default()
+        };
+        chat = deps
+            .store
+            .update_chat(&chat.id, &Guard::not_ended(), &patch)
+            .await?;
+    }
     let msg = NewMessage::text(
         Sender::Citizen,
         &text,
@@ -211,6 +240,24 @@ async fn send(
         now_ms(),
     );
     let appended = deps.store.append_message(&chat, msg).await?;
+    // The operator is told, after the message that decided it.
+    let event = match decision {
+        LanguageDecision::Switched { from, to } => Some(ChatEvent::LanguageChanged {
+            from,
+            to,
+            by: LanguageSource::Detected,
+        }),
+        LanguageDecision::Mismatch { chosen, detected } => {
+            Some(ChatEvent::LanguageMismatch { chosen, detected })
+        }
+        _ => None,
+    };
+    if let (Some(event), false) = (event, appended.duplicate) {
+        tracing::info!(chat_id = %chat.id, language = %chat.language, "chat language decision");
+        deps.store
+            .append_message(&chat, NewMessage::event(event, now_ms()))
+            .await?;
+    }
     Ok(ServerFrame::Ack {
         chat_id: chat.id,
         client_message_id,

@@ -6,11 +6,12 @@ use bluelamp::chat::{
     announce_queue, fit_transcript, queue_entries, Deps, TRANSCRIPT_BUDGET_BYTES,
 };
 use bluelamp::domain::{
-    now_ms, Actor, Chat, ChatEvent, ChatId, ChatPatch, ChatState, Connection, EndReason,
+    now_ms, Actor, Chat, ChatEvent, ChatId, ChatPatch, ChatState, Connection, EndReason, Guard,
     LanguageCode, NewMessage, OperatorId, QueueSlot, Sender, Side, Transition,
 };
 use bluelamp::protocol::{ChatSummary, ClientFrame, ErrorCode, ServerFrame};
 use bluelamp::store::UpdateError;
+use bluelamp::translation::{LanguageDecision, LanguageSource};
 
 pub(crate) async fn dispatch(
     deps: &Deps,
@@ -53,6 +54,23 @@ pub(crate) async fn dispatch(
         }
         ClientFrame::HandBack { chat_id } => hand_back(deps, me, &chat_id).await.map(Some),
         ClientFrame::End { chat_id } => end(deps, me, &chat_id).await.map(Some),
+        ClientFrame::Unanswered { limit } => {
+            let limit = usize::from(limit.unwrap_or(50).clamp(1, 500));
+            let entries = deps
+                .store
+                .recent(&deps.config.force, limit)
+                .await
+                .map_err(|e| {
+                    Failure::Store(bluelamp::store::StoreError::unavailable(
+                        "reading unanswered questions",
+                        e,
+                    ))
+                })?;
+            Ok(Some(ServerFrame::Unanswered { entries }))
+        }
+        ClientFrame::SetLanguage { chat_id, language } => {
+            set_language(deps, me, &chat_id, &language).await.map(Some)
+        }
         ClientFrame::Ping {} => Ok(Some(ServerFrame::Pong {})),
         _ => Err(Failure::client(
             ErrorCode::Forbidden,
@@ -140,6 +158,49 @@ async fn claim(deps: &Deps, me: &OperatorId, id: &ChatId) -> Result<ServerFrame,
         chat: summary,
         transcript,
         more: cut || full_page,
+    })
+}
+
+/// The operator corrects the chat's language: fixed from now on, whatever detection says.
+/// Both sides get a `language_changed` event when it changed.
+async fn set_language(
+    deps: &Deps,
+    me: &OperatorId,
+    id: &ChatId,
+    language: &LanguageCode,
+) -> Result<ServerFrame, Failure> {
+    let chat = held_chat(deps, me, Some(id)).await?;
+    let mut state = chat.language_state.clone();
+    let decision = state
+        .operator_corrects(language)
+        .map_err(|e| Failure::client(ErrorCode::UnsupportedLanguage, &e.to_string()))?;
+    let patch = ChatPatch {
+        language: Some(state),
+        ..Default::default()
+    };
+    let chat = deps
+        .store
+        .update_chat(id, &Guard::held_by(me), &patch)
+        .await?;
+    if let LanguageDecision::Switched { from, to } = decision {
+        deps.store
+            .append_message(
+                &chat,
+                NewMessage::event(
+                    ChatEvent::LanguageChanged {
+                        from,
+                        to,
+                        by: LanguageSource::Operator,
+                    },
+                    now_ms(),
+                ),
+            )
+            .await?;
+    }
+    tracing::info!(chat_id = %id, operator_id = %me, language = %chat.language, "chat language set");
+    Ok(ServerFrame::LanguageSet {
+        chat_id: id.clone(),
+        language: chat.language,
     })
 }
 

@@ -3,7 +3,6 @@
 
 use bluelamp::auth::TokenVerifier;
 use bluelamp::bootstrap::report_store_from_env;
-use bluelamp::report::PhraseEmergencyCheck;
 use lambda_http::{service_fn, Request};
 use report_intake::{
     handle, Deps, IntakeConfig, JwtOperatorAuth, MemoryRateLimiter, SignInConfig, SystemClock,
@@ -26,8 +25,7 @@ async fn main() -> Result<(), lambda_http::Error> {
     let deps = Deps {
         store: Arc::new(store),
         auth: Arc::new(JwtOperatorAuth::new(verifier).requiring_group(sign_in.required_group)),
-        // TODO(faq): plug in the FAQ bot's emergency detector from `bluelamp::faq`.
-        emergency: Arc::new(PhraseEmergencyCheck),
+        emergency: Arc::new(bluelamp::faq::EmergencyDetector::new()?),
         rate_limit: Arc::new(MemoryRateLimiter::new(
             config.rate_limit,
             config.rate_window,

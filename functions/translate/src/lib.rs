@@ -1,15 +1,29 @@
-//! The `translate` function: for each new message in the stream, give the other side the
-//! text in their language and deliver it, once, in order. (Same-language chats need no
-//! translation; other languages are filled in by the translation issue.)
+//! The `translate` function: for each new message in the chats table's stream, give each
+//! recipient side the words in its language (the citizen reads the chat's language, the
+//! operator English), store the translation on the message, and deliver it, once, in order.
+//! A scheduled invocation retries the translations that failed ([`retry_pending`]).
+
+use std::time::Duration;
 
 use aws_lambda_events::dynamodb::Event;
 use aws_lambda_events::streams::DynamoDbEventResponse;
 use bluelamp::chat::Deps;
 use bluelamp::delivery::{Api, DeliveryError, Posted};
-use bluelamp::domain::{Chat, ChatMessage, ConnectionId, LanguageCode, Side};
+use bluelamp::domain::{
+    now_ms, Chat, ChatMessage, ConnectionId, LanguageCode, MessageBody, MessageTranslation, Side,
+};
 use bluelamp::protocol::{MessageView, ServerFrame};
 use bluelamp::store::StoreError;
 use bluelamp::stream::for_each_new_message;
+use bluelamp::translation::{Provider, Translators};
+
+/// What the translate function depends on: the chat service's store and delivery, and the
+/// translators (only this function has them, so the others start lean).
+#[derive(Clone)]
+pub struct TranslateDeps {
+    pub chat: Deps,
+    pub translators: Translators,
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum DeliverError {
@@ -19,20 +33,162 @@ pub enum DeliverError {
     Delivery(#[from] DeliveryError),
 }
 
-pub async fn handle(deps: &Deps, event: Event) -> DynamoDbEventResponse {
+/// How long a failed translation is retried in the background before it is left as
+/// "translation unavailable" for good (the original stays in the transcript either way).
+pub const RETRY_FOR: Duration = Duration::from_secs(24 * 3600);
+
+/// How many messages one scheduled retry looks at.
+pub const RETRY_BATCH: usize = 100;
+
+/// One batch of the stream: partial batch failures, stopping at the first failure so that the
+/// order within a chat holds.
+pub async fn handle(deps: &TranslateDeps, event: Event) -> DynamoDbEventResponse {
     for_each_new_message(event, |m| deliver_message(deps, m)).await
 }
 
-/// Delivers one stored message to every side that should see it.
-pub async fn deliver_message(deps: &Deps, message: ChatMessage) -> Result<(), DeliverError> {
-    let Some(chat) = deps.store.get_chat(&message.chat_id).await? else {
+/// What the Lambda receives: a batch of the stream, or the schedule's tick (EventBridge).
+#[derive(Debug)]
+pub enum Invocation {
+    Stream(Event),
+    RetryPending,
+}
+
+impl Invocation {
+    /// Tells the two apart by shape: a stream batch has `Records`; anything from the schedule
+    /// (`"source": "aws.events"`) is the tick.
+    pub fn parse(payload: serde_json::Value) -> Result<Self, serde_json::Error> {
+        if payload.get("Records").is_some() {
+            return serde_json::from_value(payload).map(Invocation::Stream);
+        }
+        if payload.get("source").and_then(|s| s.as_str()) == Some("aws.events") {
+            return Ok(Invocation::RetryPending);
+        }
+        // Neither: report it as a malformed stream event.
+        serde_json::from_value(payload).map(Invocation::Stream)
+    }
+}
+
+/// Runs one invocation and gives the answer Lambda expects for it.
+pub async fn invoke(deps: &TranslateDeps, invocation: Invocation) -> serde_json::Value {
+    match invocation {
+        Invocation::Stream(event) => {
+            serde_json::to_value(handle(deps, event).await).unwrap_or_default()
+        }
+        Invocation::RetryPending => match retry_pending(deps, RETRY_BATCH).await {
+            Ok(report) => serde_json::to_value(report).unwrap_or_default(),
+            Err(e) => {
+                tracing::error!(error = ?e, "could not list the translations to retry");
+                serde_json::json!({ "error": "store unavailable" })
+            }
+        },
+    }
+}
+
+/// Translates one stored message for every side that should see it, then delivers it.
+pub async fn deliver_message(
+    deps: &TranslateDeps,
+    message: ChatMessage,
+) -> Result<(), DeliverError> {
+    let store = &deps.chat.store;
+    let Some(chat) = store.get_chat(&message.chat_id).await? else {
         tracing::warn!(chat_id = %message.chat_id, "message for an unknown chat");
         return Ok(());
     };
+    let message = translate_message(deps, &chat, message).await?;
     for side in message.recipients() {
-        deliver_to_side(deps, &chat, &message, *side).await?;
+        deliver_to_side(&deps.chat, &chat, &message, *side).await?;
     }
     Ok(())
+}
+
+/// The language a side reads: the citizen the chat's, the operator English.
+pub fn reader_language(chat: &Chat, side: Side) -> LanguageCode {
+    match side {
+        Side::Citizen => chat.language.clone(),
+        Side::Operator | Side::Bot => LanguageCode::english(),
+    }
+}
+
+/// The languages a message must be translated into for its recipients (none when every
+/// recipient reads the language it was written in).
+pub fn target_languages(chat: &Chat, message: &ChatMessage) -> Vec<LanguageCode> {
+    let MessageBody::Text { language, .. } = &message.body else {
+        return Vec::new();
+    };
+    let mut out: Vec<LanguageCode> = Vec::new();
+    for side in message.recipients() {
+        let reader = reader_language(chat, *side);
+        if !language.same_language(&reader) && !out.contains(&reader) {
+            out.push(reader);
+        }
+    }
+    out
+}
+
+/// Fills in the translations the recipients need, storing each on the message item before
+/// anything is delivered. A translation already on the item (a record seen before) is reused;
+/// one that fails is stored as `Unavailable` for the background retry, and the message goes
+/// out in the original, marked. Same language on both sides: no call and no read at all.
+async fn translate_message(
+    deps: &TranslateDeps,
+    chat: &Chat,
+    message: ChatMessage,
+) -> Result<ChatMessage, StoreError> {
+    let targets = target_languages(chat, &message);
+    if targets.is_empty() {
+        return Ok(message);
+    }
+    let store = &deps.chat.store;
+    // The stream's image is the message as first stored; what was added since is on the item.
+    let mut current = store
+        .get_message(&message.chat_id, message.seq)
+        .await?
+        .unwrap_or(message);
+    let MessageBody::Text { text, language, .. } = &current.body else {
+        return Ok(current);
+    };
+    let (text, language) = (text.clone(), language.clone());
+    let translator = deps.translators.for_sender(&current.sender);
+    for reader in targets {
+        if current.translation(&reader).is_some() {
+            tracing::info!(chat_id = %chat.id, seq = current.seq, to = %reader, "translation reused");
+            continue;
+        }
+        let translation = match translator.translate(&text, &language, &reader).await {
+            Ok(t) => match t.provider {
+                Some(provider) => MessageTranslation::Translated {
+                    text: t.text,
+                    provider,
+                },
+                // The provider saw one language where we saw two: nothing to store.
+                None => continue,
+            },
+            Err(e) => {
+                tracing::warn!(
+                    chat_id = %chat.id, seq = current.seq, from = %language, to = %reader,
+                    retryable = e.is_retryable(), error = %e,
+                    "translation unavailable; delivering the original"
+                );
+                MessageTranslation::Unavailable {
+                    since_ms: now_ms(),
+                    attempts: 1,
+                    retry: e.is_retryable(),
+                }
+            }
+        };
+        let previous = store
+            .set_translation(&chat.id, current.seq, &reader, &translation)
+            .await?;
+        // A translation that got there first wins over a failure of ours.
+        let kept = match previous {
+            Some(p) if p.is_translated() && !translation.is_translated() => p,
+            _ => translation,
+        };
+        if let MessageBody::Text { translations, .. } = &mut current.body {
+            translations.insert(reader.as_str().to_owned(), kept);
+        }
+    }
+    Ok(current)
 }
 
 async fn targets(deps: &Deps, chat: &Chat, side: Side) -> Result<Vec<ConnectionId>, StoreError> {
@@ -51,6 +207,13 @@ async fn targets(deps: &Deps, chat: &Chat, side: Side) -> Result<Vec<ConnectionI
         // The bot reads the stream itself; nothing is posted to it.
         Side::Bot => Vec::new(),
     })
+}
+
+fn api_for(side: Side) -> Api {
+    match side {
+        Side::Citizen => Api::Public,
+        Side::Operator | Side::Bot => Api::Operator,
+    }
 }
 
 async fn deliver_to_side(
@@ -73,13 +236,10 @@ async fn deliver_to_side(
         tracing::info!(chat_id = %chat.id, seq = message.seq, side = side.as_str(), "already delivered");
         return Ok(());
     }
-    let (api, reader) = match side {
-        Side::Citizen => (Api::Public, chat.language.clone()),
-        Side::Operator | Side::Bot => (Api::Operator, LanguageCode::english()),
-    };
+    let reader = reader_language(chat, side);
     let frame = ServerFrame::Message(MessageView::for_reader(message, &reader));
     for conn in &to {
-        match deps.post(api, conn, &frame).await {
+        match deps.post(api_for(side), conn, &frame).await {
             Ok(Posted::Delivered) | Ok(Posted::Gone) => {}
             Err(e) => {
                 // Let the retry deliver it: the mark must not say it went.
@@ -91,5 +251,154 @@ async fn deliver_to_side(
         }
     }
     tracing::info!(chat_id = %chat.id, seq = message.seq, side = side.as_str(), "delivered");
+    Ok(())
+}
+
+/// What one background retry did (counts only; logged and returned to the schedule).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RetryReport {
+    /// Translations that now exist (each delivered as an update to whoever reads it).
+    pub translated: usize,
+    /// Translations that failed again (and stay marked, for the next retry).
+    pub failed: usize,
+    /// Translations no longer retried: too old, or failing in a way that repeats.
+    pub given_up: usize,
+}
+
+/// Retries the translations marked unavailable (oldest first, at most `limit` messages). Each
+/// that succeeds is stored and delivered as an update: a `message` frame with the same `seq`,
+/// now with the translation. Run on a schedule (Lambda) or every few seconds (local gateway).
+/// A failure on one message is logged and does not stop the others.
+pub async fn retry_pending(deps: &TranslateDeps, limit: usize) -> Result<RetryReport, StoreError> {
+    let store = &deps.chat.store;
+    let pending = store.messages_awaiting_translation(limit).await?;
+    let mut report = RetryReport::default();
+    for message in pending {
+        if let Err(e) = retry_message(deps, message, &mut report).await {
+            tracing::warn!(error = ?e, "a translation retry failed; it stays pending");
+        }
+    }
+    if report != RetryReport::default() {
+        tracing::info!(
+            translated = report.translated,
+            failed = report.failed,
+            given_up = report.given_up,
+            "translation retry"
+        );
+    }
+    Ok(report)
+}
+
+async fn retry_message(
+    deps: &TranslateDeps,
+    message: ChatMessage,
+    report: &mut RetryReport,
+) -> Result<(), DeliverError> {
+    let store = &deps.chat.store;
+    let MessageBody::Text {
+        text,
+        language,
+        translations,
+        ..
+    } = &message.body
+    else {
+        return Ok(());
+    };
+    let due: Vec<(String, i64, u32)> = translations
+        .iter()
+        .filter_map(|(lang, t)| match t {
+            MessageTranslation::Unavailable {
+                since_ms,
+                attempts,
+                retry: true,
+            } => Some((lang.clone(), *since_ms, *attempts)),
+            _ => None,
+        })
+        .collect();
+    let translator = deps.translators.for_sender(&message.sender);
+    for (lang, since_ms, attempts) in due {
+        let Ok(reader) = LanguageCode::parse(&lang) else {
+            continue;
+        };
+        let too_old = now_ms().saturating_sub(since_ms) > RETRY_FOR.as_millis() as i64;
+        let outcome = if too_old {
+            None
+        } else {
+            Some(translator.translate(text, language, &reader).await)
+        };
+        let translation = match outcome {
+            Some(Ok(t)) => MessageTranslation::Translated {
+                text: t.text,
+                provider: t.provider.unwrap_or(Provider::Offline),
+            },
+            Some(Err(e)) => {
+                tracing::info!(
+                    chat_id = %message.chat_id, seq = message.seq, to = %reader,
+                    attempts = attempts + 1, error = %e, "translation retry failed"
+                );
+                MessageTranslation::Unavailable {
+                    since_ms,
+                    attempts: attempts.saturating_add(1),
+                    retry: e.is_retryable(),
+                }
+            }
+            None => MessageTranslation::Unavailable {
+                since_ms,
+                attempts,
+                retry: false,
+            },
+        };
+        let previous = store
+            .set_translation(&message.chat_id, message.seq, &reader, &translation)
+            .await?;
+        match &translation {
+            MessageTranslation::Translated { .. } => {
+                report.translated += 1;
+                // Only the retry that replaced the mark delivers the update (two retries at
+                // once deliver it once).
+                if previous.is_some_and(|p| !p.is_translated()) {
+                    deliver_update(deps, &message, &reader, translation).await?;
+                }
+            }
+            MessageTranslation::Unavailable { retry: true, .. } => report.failed += 1,
+            MessageTranslation::Unavailable { retry: false, .. } => {
+                tracing::warn!(
+                    chat_id = %message.chat_id, seq = message.seq, to = %reader,
+                    "translation given up; the original stays"
+                );
+                report.given_up += 1;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Sends the translated message again, with the same `seq`, to the sides that read `reader`.
+/// Best effort: whoever misses it sees the translation in the transcript.
+async fn deliver_update(
+    deps: &TranslateDeps,
+    message: &ChatMessage,
+    reader: &LanguageCode,
+    translation: MessageTranslation,
+) -> Result<(), DeliverError> {
+    let Some(chat) = deps.chat.store.get_chat(&message.chat_id).await? else {
+        return Ok(());
+    };
+    let mut updated = message.clone();
+    if let MessageBody::Text { translations, .. } = &mut updated.body {
+        translations.insert(reader.as_str().to_owned(), translation);
+    }
+    for side in message.recipients() {
+        if reader_language(&chat, *side) != *reader {
+            continue;
+        }
+        let frame = ServerFrame::Message(MessageView::for_reader(&updated, reader));
+        for conn in targets(&deps.chat, &chat, *side).await? {
+            // A failed post is logged by `post`; the translation is stored either way.
+            let _ = deps.chat.post(api_for(*side), &conn, &frame).await;
+        }
+        tracing::info!(chat_id = %chat.id, seq = message.seq, side = side.as_str(), "translation delivered as an update");
+    }
     Ok(())
 }

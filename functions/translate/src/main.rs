@@ -1,16 +1,23 @@
-//! The `translate` Lambda: the chats table's stream in, messages out to the sockets.
+//! The `translate` Lambda: the chats table's stream in, messages out to the sockets, in each
+//! reader's language; on a schedule, the retry of translations that failed.
 
-use bluelamp::chat::Deps;
 use lambda_runtime::{run, service_fn, Error, LambdaEvent};
-use translate::handle;
+use translate::{invoke, Invocation, TranslateDeps};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     bluelamp::config::init_tracing();
-    let deps = bluelamp::bootstrap::chat_deps_from_env().await?;
-    let deps: &Deps = &deps;
-    run(service_fn(|event: LambdaEvent<_>| async move {
-        Ok::<_, Error>(handle(deps, event.payload).await)
-    }))
+    let sdk = bluelamp::config::aws().await;
+    let deps = TranslateDeps {
+        chat: bluelamp::bootstrap::chat_deps_with(&sdk)?,
+        translators: bluelamp::bootstrap::translators_with(&sdk)?,
+    };
+    let deps = &deps;
+    run(service_fn(
+        |event: LambdaEvent<serde_json::Value>| async move {
+            let invocation = Invocation::parse(event.payload)?;
+            Ok::<_, Error>(invoke(deps, invocation).await)
+        },
+    ))
     .await
 }

@@ -7,7 +7,11 @@ use bluelamp::delivery::RecordingDelivery;
 use bluelamp::domain::*;
 use bluelamp::protocol::ServerFrame;
 use bluelamp::store::{ChatStore, ConnectionStore, MemoryStore};
+use bluelamp::translation::{
+    ChatLanguage, InMemoryTranslationCache, OfflineTranslator, RoutingTranslator, Translators,
+};
 use std::sync::Arc;
+use translate::TranslateDeps;
 
 fn event() -> Event {
     serde_json::from_str(include_str!("fixtures/stream_insert_citizen_message.json"))
@@ -17,7 +21,7 @@ fn event() -> Event {
 const OP_CONN: &str = "P2AmcdL1LPECJbA=";
 
 /// A chat held by alice, with the message of the fixture stored as seq 1.
-async fn setup() -> (Deps, Arc<MemoryStore>, Arc<RecordingDelivery>) {
+async fn setup() -> (TranslateDeps, Arc<MemoryStore>, Arc<RecordingDelivery>) {
     let store = Arc::new(MemoryStore::new());
     let deliver = Arc::new(RecordingDelivery::new());
     let alice = OperatorId::parse("alice").unwrap();
@@ -26,6 +30,7 @@ async fn setup() -> (Deps, Arc<MemoryStore>, Arc<RecordingDelivery>) {
         force: ForceId::parse("demo").unwrap(),
         state: ChatState::Active,
         language: LanguageCode::english(),
+        language_state: ChatLanguage::settled(&LanguageCode::english()),
         priority: Priority::Normal,
         emergency_reason: None,
         queue: None,
@@ -66,7 +71,20 @@ async fn setup() -> (Deps, Arc<MemoryStore>, Arc<RecordingDelivery>) {
         deliver: deliver.clone(),
         config: ChatConfig::default(),
     };
-    (deps, store, deliver)
+    let offline = Arc::new(OfflineTranslator::new());
+    let translators = Translators::new(
+        Arc::new(RoutingTranslator::new(offline.clone(), offline)),
+        Arc::new(InMemoryTranslationCache::new()),
+        1,
+    );
+    (
+        TranslateDeps {
+            chat: deps,
+            translators,
+        },
+        store,
+        deliver,
+    )
 }
 
 #[tokio::test]

@@ -2,6 +2,7 @@
 //! The rules live here; the store applies them as conditional writes.
 
 use super::{ChatId, ConnectionId, ForceId, LanguageCode, OperatorId};
+use crate::translation::ChatLanguage;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -67,7 +68,12 @@ pub struct Chat {
     pub id: ChatId,
     pub force: ForceId,
     pub state: ChatState,
+    /// The chat's language now: what the citizen reads and writes (the operator reads English).
+    /// Always `language_state.code()`; kept apart because the queue and the views read it.
     pub language: LanguageCode,
+    /// How settled the language is (chosen, guessed from the browser, confirmed by detection,
+    /// corrected by an operator); see `translation::ChatLanguagePolicy`.
+    pub language_state: ChatLanguage,
     pub priority: Priority,
     /// Why the chat was flagged an emergency (a reason code, never the citizen's words).
     pub emergency_reason: Option<String>,
@@ -199,7 +205,8 @@ pub struct ChatPatch {
     pub queue: Option<Option<QueueSlot>>,
     pub operator: Option<Option<OperatorId>>,
     pub citizen_connection: Option<Option<ConnectionId>>,
-    pub language: Option<LanguageCode>,
+    /// A new language state; the chat's `language` follows its code.
+    pub language: Option<ChatLanguage>,
     pub ended: Option<EndReason>,
 }
 
@@ -229,7 +236,8 @@ impl ChatPatch {
             chat.citizen_connection = c.clone();
         }
         if let Some(l) = &self.language {
-            chat.language = l.clone();
+            chat.language = l.code().clone();
+            chat.language_state = l.clone();
         }
         if let Some(e) = self.ended {
             chat.ended = Some(e);
@@ -247,6 +255,7 @@ mod tests {
             force: ForceId::parse("demo").unwrap(),
             state,
             language: LanguageCode::english(),
+            language_state: ChatLanguage::settled(&LanguageCode::english()),
             priority: Priority::Normal,
             emergency_reason: None,
             queue: None,

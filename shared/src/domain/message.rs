@@ -2,6 +2,7 @@
 //! its chat's total order (`seq`), assigned by the store when it is written.
 
 use super::{ChatId, ClientMessageId, ConnectionId, EndReason, LanguageCode, OperatorId};
+use crate::translation::{LanguageSource, Provider};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -42,6 +43,46 @@ pub enum ChatEvent {
     Ended {
         reason: EndReason,
     },
+    /// The chat's language changed: detection replaced the browser's guess, or an operator
+    /// corrected it. Both sides read in the new language from the next message on.
+    LanguageChanged {
+        from: LanguageCode,
+        to: LanguageCode,
+        by: LanguageSource,
+    },
+    /// The citizen chose one language but writes in another: kept as chosen; the operator can
+    /// correct it with `set_language`. Operator only.
+    LanguageMismatch {
+        chosen: LanguageCode,
+        detected: LanguageCode,
+    },
+}
+
+/// A message's words in one reader's language, as the translate function stored them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum MessageTranslation {
+    /// The words in that language, and who translated them.
+    Translated { text: String, provider: Provider },
+    /// Translation failed (after the adapter's own retries): the reader got the original,
+    /// marked "translation unavailable". `retry`: whether the background retry tries again
+    /// (not for failures that repeat, such as an unsupported pair); `attempts` so far.
+    Unavailable {
+        since_ms: i64,
+        attempts: u32,
+        retry: bool,
+    },
+}
+
+impl MessageTranslation {
+    pub fn is_translated(&self) -> bool {
+        matches!(self, MessageTranslation::Translated { .. })
+    }
+
+    /// Unavailable, and still to be retried in the background.
+    pub fn awaits_retry(&self) -> bool {
+        matches!(self, MessageTranslation::Unavailable { retry: true, .. })
+    }
 }
 
 /// What a bot answer carries besides its words: where to go, what to choose, and whether a
@@ -76,12 +117,13 @@ pub struct BotSuggestion {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum MessageBody {
     /// Words: the original text and its language; translations are added later by the
-    /// translate function, keyed by language code.
+    /// translate function, keyed by the reader's language code. Always written, even empty:
+    /// the DynamoDB adapter adds entries to it in place.
     Text {
         text: String,
         language: LanguageCode,
-        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-        translations: BTreeMap<String, String>,
+        #[serde(default)]
+        translations: BTreeMap<String, MessageTranslation>,
         /// Only on the bot's answers.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         bot: Option<BotReply>,
@@ -155,6 +197,16 @@ impl NewMessage {
     }
 }
 
+impl ChatMessage {
+    /// The translation stored for a reader of `language`, if any.
+    pub fn translation(&self, language: &LanguageCode) -> Option<&MessageTranslation> {
+        match &self.body {
+            MessageBody::Text { translations, .. } => translations.get(language.as_str()),
+            MessageBody::Event(_) => None,
+        }
+    }
+}
+
 /// The two sides of a chat, as far as delivery is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -206,7 +258,10 @@ impl ChatMessage {
             (Sender::Operator { .. }, _) => &[Side::Citizen],
             (Sender::Bot, _) => &[Side::Citizen, Side::Operator],
             (Sender::System, MessageBody::Event(ChatEvent::CitizenDisconnected))
-            | (Sender::System, MessageBody::Event(ChatEvent::CitizenReturned)) => &[Side::Operator],
+            | (Sender::System, MessageBody::Event(ChatEvent::CitizenReturned))
+            | (Sender::System, MessageBody::Event(ChatEvent::LanguageMismatch { .. })) => {
+                &[Side::Operator]
+            }
             (Sender::System, _) => &[Side::Citizen, Side::Operator],
         }
     }

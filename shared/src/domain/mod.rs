@@ -14,8 +14,8 @@ pub use chat::{
 pub use ids::{ChatId, ClientMessageId, ConnectionId, ForceId, OperatorId, ParseIdError};
 pub use language::{LanguageCode, ParseLanguageError};
 pub use message::{
-    BotReply, BotSuggestion, ChatEvent, ChatMessage, Connection, MessageBody, NewMessage, Role,
-    Sender, Side,
+    BotReply, BotSuggestion, ChatEvent, ChatMessage, Connection, MessageBody, MessageTranslation,
+    NewMessage, Role, Sender, Side,
 };
 pub use text::{MessageText, ParseTextError, MAX_MESSAGE_CHARS};
 

@@ -35,9 +35,7 @@ pub use postcode::{Postcode, PostcodeError};
 pub use receipt::{Receipt, SignpostNotice};
 pub use reference::{ReferenceError, ReportReference};
 pub use registration::{RegistrationError, RegistrationFormat, VehicleRegistration};
-pub use signpost::{
-    is_fraud, mentions_fraud, signposts_for, EmergencyCheck, PhraseEmergencyCheck, Signpost,
-};
+pub use signpost::{is_fraud, mentions_fraud, signposts_for, EmergencyCheck, Signpost};
 pub use store::{
     Assessment, AssessmentOutcome, AuditAction, AuditRecord, BodyHash, Created, DynamoReportStore,
     IdempotencyClaim, IdempotencyKey, IdempotencyKeyError, MemoryReportStore, NewReport,

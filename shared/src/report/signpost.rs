@@ -4,8 +4,7 @@
 
 use super::model::{CrimeCategory, Report, ReportDetails};
 
-/// Decides whether text describes an emergency. The FAQ bot's detector (`bluelamp::faq`)
-/// implements it; [`PhraseEmergencyCheck`] stands in until it is plugged in.
+/// Decides whether text describes an emergency; the FAQ bot's detector implements it.
 pub trait EmergencyCheck: Send + Sync {
     fn is_emergency(&self, text: &str) -> bool;
 }
@@ -136,45 +135,11 @@ pub fn is_fraud(report: &Report) -> bool {
     }
 }
 
-/// A small, cautious stand-in for the FAQ bot's emergency detector: phrases that mean danger
-/// now. It errs towards giving the 999 advice, which costs nothing when it is not needed.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct PhraseEmergencyCheck;
-
-const EMERGENCY_PHRASES: &[&str] = &[
-    "happening now",
-    "happening right now",
-    "still here",
-    "still outside",
-    "still in the house",
-    "in danger",
-    "immediate danger",
-    "help me",
-    "being attacked",
-    "attacking me",
-    "has a knife",
-    "has a gun",
-    "with a knife",
-    "with a gun",
-    "threatening to kill",
-    "going to kill",
-    "kill myself",
-    "not breathing",
-    "unconscious",
-    "bleeding",
-    "on fire",
-    "fire is spreading",
-    "breaking in now",
-    "trying to get in",
-];
-
-impl EmergencyCheck for PhraseEmergencyCheck {
+/// The FAQ bot's detector decides for reports too: one notion of "an emergency" for chat and
+/// online reporting, in every language it knows.
+impl EmergencyCheck for crate::faq::EmergencyDetector {
     fn is_emergency(&self, text: &str) -> bool {
-        let normal = words(text).collect::<Vec<_>>().join(" ");
-        let padded = format!(" {normal} ");
-        EMERGENCY_PHRASES
-            .iter()
-            .any(|p| padded.contains(&format!(" {p} ")))
+        self.detect(text).is_some()
     }
 }
 
@@ -200,15 +165,13 @@ mod tests {
     }
 
     #[test]
-    fn the_stand_in_detector_hears_danger_now() {
-        let check = PhraseEmergencyCheck;
+    fn a_report_about_danger_now_is_an_emergency_and_a_past_one_is_not() {
+        let check = crate::faq::EmergencyDetector::new().expect("the shipped lexicon loads");
         let cases = [
-            ("He is STILL OUTSIDE my door", true),
-            ("my neighbour has a knife", true),
-            ("someone is trying to get in!", true),
+            ("He is still outside my door with a knife", true),
+            ("someone is breaking in right now", true),
             ("My shed was broken into last week", false),
-            ("The paint was bleeding-edge colour", true), // cautious by design
-            ("", false),
+            ("My bike was stolen from the station yesterday", false),
         ];
         for (text, want) in cases {
             assert_eq!(check.is_emergency(text), want, "{text}");

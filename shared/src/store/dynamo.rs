@@ -2,8 +2,8 @@
 //! type leaves this file.
 
 use super::items::{
-    chat_pk, client_message_sk, delivered_attr, message_sk, ChatItem, ClientMessageItem,
-    ConnectionItem, MessageItem, CHAT_SK, OPERATOR_ROLE,
+    awaits_translation_retry, chat_pk, client_message_sk, delivered_attr, message_sk, ChatItem,
+    ClientMessageItem, ConnectionItem, MessageItem, CHAT_SK, OPERATOR_ROLE, TRANSLATION_RETRY,
 };
 use super::{
     AppendError, Appended, ChatStore, ConnectionStore, RateError, RateLimit, StoreError,
@@ -11,10 +11,10 @@ use super::{
 };
 use crate::domain::{
     Chat, ChatId, ChatMessage, ChatPatch, ChatState, Connection, ConnectionId, ForceId, Guard,
-    NewMessage, OperatorId, Side,
+    LanguageCode, MessageBody, MessageTranslation, NewMessage, OperatorId, Side,
 };
 use async_trait::async_trait;
-use aws_sdk_dynamodb::error::SdkError;
+use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::types::{AttributeValue, Put, ReturnValue, TransactWriteItem, Update};
 use aws_sdk_dynamodb::Client;
 use serde::{de::DeserializeOwned, Serialize};
@@ -27,6 +27,31 @@ type Item = HashMap<String, AttributeValue>;
 pub struct TableNames {
     pub chats: String,
     pub connections: String,
+}
+
+impl TableNames {
+    /// `{prefix}chats` and `{prefix}connections`, as the local gateway and tests name them.
+    pub fn with_prefix(prefix: &str) -> Self {
+        Self {
+            chats: format!("{prefix}chats"),
+            connections: format!("{prefix}connections"),
+        }
+    }
+
+    /// Creates the tables that do not exist yet, from the shared definitions.
+    pub async fn create_missing(
+        &self,
+        client: &aws_sdk_dynamodb::Client,
+    ) -> Result<(), StoreError> {
+        super::tables::create_missing(
+            client,
+            &[
+                (super::tables::CHATS, self.chats.as_str()),
+                (super::tables::CONNECTIONS, self.connections.as_str()),
+            ],
+        )
+        .await
+    }
 }
 
 pub struct DynamoStore {
@@ -72,6 +97,28 @@ fn built<T, E: std::error::Error + Send + Sync + 'static>(
     r: Result<T, E>,
 ) -> Result<T, StoreError> {
     r.map_err(|e| StoreError::unavailable("building a request", e))
+}
+
+/// The item an `UpdateItem` with `ALL_NEW` returned, or `None` when its condition failed.
+fn updated<T: DeserializeOwned>(
+    result: Result<
+        aws_sdk_dynamodb::operation::update_item::UpdateItemOutput,
+        SdkError<aws_sdk_dynamodb::operation::update_item::UpdateItemError>,
+    >,
+    context: &'static str,
+) -> Result<Option<T>, StoreError> {
+    match result {
+        Ok(out) => {
+            let item = out
+                .attributes
+                .ok_or_else(|| StoreError::Corrupt("update returned no item".into()))?;
+            Ok(Some(from_item(item)?))
+        }
+        Err(SdkError::ServiceError(se)) if se.err().is_conditional_check_failed_exception() => {
+            Ok(None)
+        }
+        Err(err) => Err(StoreError::unavailable(context, err)),
+    }
 }
 
 /// An update expression under construction: placeholders for every name and value, so that
@@ -206,6 +253,160 @@ impl DynamoStore {
     }
 }
 
+/// The result of writing one translation in place.
+enum TranslationWrite {
+    /// Written; the message as it was before.
+    Done(Box<ChatMessage>),
+    /// The condition failed: no such message, or (for an `Unavailable` mark) it is translated.
+    Refused,
+    /// The message has no `body.translations` map to write into (stored before there was one).
+    NoMap,
+}
+
+impl DynamoStore {
+    async fn write_translation(
+        &self,
+        chat: &ChatId,
+        seq: u64,
+        language: &LanguageCode,
+        translation: &MessageTranslation,
+    ) -> Result<TranslationWrite, StoreError> {
+        let mut req = self
+            .client
+            .update_item()
+            .table_name(&self.tables.chats)
+            .set_key(Some(Self::chat_key(chat, message_sk(seq))))
+            .expression_attribute_names("#b", "body")
+            .expression_attribute_names("#t", "translations")
+            .expression_attribute_names("#l", language.as_str())
+            .expression_attribute_values(":v", to_value(translation)?)
+            .return_values(ReturnValue::AllOld);
+        req = match translation {
+            MessageTranslation::Translated { .. } => req
+                .update_expression("SET #b.#t.#l = :v REMOVE #r")
+                .expression_attribute_names("#r", "translation_retry")
+                .condition_expression("attribute_exists(pk)"),
+            MessageTranslation::Unavailable { retry, .. } => {
+                let update = if *retry {
+                    "SET #b.#t.#l = :v, #r = :p"
+                } else {
+                    "SET #b.#t.#l = :v"
+                };
+                let req = req
+                    .update_expression(update)
+                    .condition_expression(
+                        "attribute_exists(pk) AND attribute_not_exists(#b.#t.#l.#x)",
+                    )
+                    .expression_attribute_names("#x", "text");
+                if *retry {
+                    req.expression_attribute_names("#r", "translation_retry")
+                        .expression_attribute_values(":p", s(TRANSLATION_RETRY))
+                } else {
+                    req
+                }
+            }
+        };
+        match req.send().await {
+            Ok(out) => {
+                let old = out
+                    .attributes
+                    .ok_or_else(|| StoreError::Corrupt("update returned no item".into()))?;
+                let old: MessageItem = from_item(old)?;
+                Ok(TranslationWrite::Done(Box::new(old.into())))
+            }
+            Err(SdkError::ServiceError(se)) if se.err().is_conditional_check_failed_exception() => {
+                Ok(TranslationWrite::Refused)
+            }
+            // "The document path provided in the update expression is invalid for update".
+            Err(SdkError::ServiceError(se))
+                if se.err().code() == Some("ValidationException")
+                    && se
+                        .err()
+                        .message()
+                        .is_some_and(|m| m.contains("document path")) =>
+            {
+                Ok(TranslationWrite::NoMap)
+            }
+            Err(err) => Err(StoreError::unavailable("storing a translation", err)),
+        }
+    }
+
+    /// Gives a text message stored without a `body.translations` map an empty one.
+    async fn add_translations_map(&self, chat: &ChatId, seq: u64) -> Result<(), StoreError> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.tables.chats)
+            .set_key(Some(Self::chat_key(chat, message_sk(seq))))
+            .update_expression("SET #b.#t = :empty")
+            .condition_expression(
+                "attribute_exists(pk) AND #b.#k = :text AND attribute_not_exists(#b.#t)",
+            )
+            .expression_attribute_names("#b", "body")
+            .expression_attribute_names("#t", "translations")
+            .expression_attribute_names("#k", "kind")
+            .expression_attribute_values(":empty", AttributeValue::M(HashMap::new()))
+            .expression_attribute_values(":text", s("text"))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(SdkError::ServiceError(se)) if se.err().is_conditional_check_failed_exception() => {
+                Err(StoreError::Corrupt(format!(
+                    "message {seq} in chat {chat} is not a text message"
+                )))
+            }
+            Err(err) => Err(StoreError::unavailable("adding a translations map", err)),
+        }
+    }
+
+    /// Puts the message in the retry index, or takes it out, when the write of one language
+    /// left it otherwise than its translations say (another language still awaits a retry, or
+    /// a mark without retry replaced one with).
+    async fn settle_retry_index(
+        &self,
+        before: &ChatMessage,
+        language: &LanguageCode,
+        translation: &MessageTranslation,
+    ) -> Result<(), StoreError> {
+        let mut after = before.clone();
+        if let MessageBody::Text { translations, .. } = &mut after.body {
+            translations.insert(language.as_str().to_owned(), translation.clone());
+        }
+        let wanted = awaits_translation_retry(&after);
+        let has = match translation {
+            MessageTranslation::Translated { .. } => false,
+            MessageTranslation::Unavailable { retry: true, .. } => true,
+            MessageTranslation::Unavailable { retry: false, .. } => {
+                awaits_translation_retry(before)
+            }
+        };
+        if wanted == has {
+            return Ok(());
+        }
+        let req = self
+            .client
+            .update_item()
+            .table_name(&self.tables.chats)
+            .set_key(Some(Self::chat_key(
+                &before.chat_id,
+                message_sk(before.seq),
+            )))
+            .condition_expression("attribute_exists(pk)")
+            .expression_attribute_names("#r", "translation_retry");
+        let req = if wanted {
+            req.update_expression("SET #r = :p")
+                .expression_attribute_values(":p", s(TRANSLATION_RETRY))
+        } else {
+            req.update_expression("REMOVE #r")
+        };
+        req.send()
+            .await
+            .map_err(|e| StoreError::unavailable("updating the translation retry index", e))?;
+        Ok(())
+    }
+}
+
 /// How many times an append retries when another writer took the next sequence number.
 const APPEND_ATTEMPTS: usize = 16;
 
@@ -277,7 +478,8 @@ impl ChatStore for DynamoStore {
             None => {}
         }
         if let Some(l) = &patch.language {
-            e.set("language", s(l.as_str()));
+            e.set("language", s(l.code().as_str()));
+            e.set("language_state", to_value(l)?);
         }
         if let Some(r) = patch.ended {
             e.set("ended", to_value(&r)?);
@@ -315,20 +517,12 @@ impl ChatStore for DynamoStore {
             .return_values(ReturnValue::AllNew)
             .send()
             .await;
-        match result {
-            Ok(out) => {
-                let item = out
-                    .attributes
-                    .ok_or_else(|| StoreError::Corrupt("update returned no item".into()))?;
-                Ok(from_item::<ChatItem>(item)?.into())
-            }
-            Err(SdkError::ServiceError(se)) if se.err().is_conditional_check_failed_exception() => {
-                match self.get_chat(id).await? {
-                    None => Err(UpdateError::NotFound),
-                    Some(_) => Err(UpdateError::Conflict),
-                }
-            }
-            Err(err) => Err(StoreError::unavailable("updating a chat", err).into()),
+        match updated::<ChatItem>(result, "updating a chat")? {
+            Some(item) => Ok(item.into()),
+            None => match self.get_chat(id).await? {
+                None => Err(UpdateError::NotFound),
+                Some(_) => Err(UpdateError::Conflict),
+            },
         }
     }
 
@@ -442,6 +636,71 @@ impl ChatStore for DynamoStore {
             .into_iter()
             .map(|i| from_item::<MessageItem>(i).map(Into::into))
             .collect()
+    }
+
+    async fn get_message(
+        &self,
+        chat: &ChatId,
+        seq: u64,
+    ) -> Result<Option<ChatMessage>, StoreError> {
+        self.message(chat, seq).await
+    }
+
+    async fn set_translation(
+        &self,
+        chat: &ChatId,
+        seq: u64,
+        language: &LanguageCode,
+        translation: &MessageTranslation,
+    ) -> Result<Option<MessageTranslation>, StoreError> {
+        let mut write = self
+            .write_translation(chat, seq, language, translation)
+            .await?;
+        if let TranslationWrite::NoMap = write {
+            self.add_translations_map(chat, seq).await?;
+            write = self
+                .write_translation(chat, seq, language, translation)
+                .await?;
+        }
+        match write {
+            TranslationWrite::Done(before) => {
+                self.settle_retry_index(&before, language, translation)
+                    .await?;
+                Ok(before.translation(language).cloned())
+            }
+            TranslationWrite::Refused => match self.message(chat, seq).await? {
+                // Already translated: the mark is not written.
+                Some(m) => Ok(m.translation(language).cloned()),
+                None => Err(StoreError::Corrupt(format!(
+                    "no message {seq} in chat {chat}"
+                ))),
+            },
+            TranslationWrite::NoMap => Err(StoreError::Corrupt(format!(
+                "message {seq} in chat {chat} cannot hold translations"
+            ))),
+        }
+    }
+
+    async fn messages_awaiting_translation(
+        &self,
+        limit: usize,
+    ) -> Result<Vec<ChatMessage>, StoreError> {
+        let items = self
+            .query_all(
+                &self.tables.chats,
+                Some("translation_retry"),
+                "#r = :p",
+                HashMap::from([("#r".to_owned(), "translation_retry".to_owned())]),
+                HashMap::from([(":p".to_owned(), s(TRANSLATION_RETRY))]),
+                limit,
+            )
+            .await?;
+        let mut out: Vec<ChatMessage> = items
+            .into_iter()
+            .map(|i| from_item::<MessageItem>(i).map(Into::into))
+            .collect::<Result<_, _>>()?;
+        out.sort_by(|a, b| (a.sent_ms, &a.chat_id, a.seq).cmp(&(b.sent_ms, &b.chat_id, b.seq)));
+        Ok(out)
     }
 
     async fn mark_delivered(
@@ -642,20 +901,12 @@ impl ConnectionStore for DynamoStore {
             .return_values(ReturnValue::AllNew)
             .send()
             .await;
-        match result {
-            Ok(out) => {
-                let item = out
-                    .attributes
-                    .ok_or_else(|| StoreError::Corrupt("update returned no item".into()))?;
-                Ok(from_item::<ConnectionItem>(item)?.into())
-            }
-            Err(SdkError::ServiceError(se)) if se.err().is_conditional_check_failed_exception() => {
-                match self.get_connection(id).await? {
-                    None => Err(RateError::NotFound),
-                    Some(_) => Err(RateError::Limited),
-                }
-            }
-            Err(err) => Err(StoreError::unavailable("counting a frame", err).into()),
+        match updated::<ConnectionItem>(result, "counting a frame")? {
+            Some(item) => Ok(item.into()),
+            None => match self.get_connection(id).await? {
+                None => Err(RateError::NotFound),
+                Some(_) => Err(RateError::Limited),
+            },
         }
     }
 }

@@ -5,6 +5,7 @@ use crate::domain::{
     Chat, ChatId, ChatMessage, ChatState, ClientMessageId, Connection, ConnectionId, EndReason,
     ForceId, LanguageCode, MessageBody, OperatorId, Priority, QueueSlot, Role, Sender, Side,
 };
+use crate::translation::ChatLanguage;
 use serde::{Deserialize, Serialize};
 
 use super::StoreError;
@@ -52,6 +53,9 @@ pub struct ChatItem {
     pub force: ForceId,
     pub state: ChatState,
     pub language: LanguageCode,
+    /// Absent on chats stored before language detection: they read back as settled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language_state: Option<ChatLanguage>,
     pub priority: Priority,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub emergency_reason: Option<String>,
@@ -82,6 +86,7 @@ impl From<&Chat> for ChatItem {
             force: c.force.clone(),
             state: c.state,
             language: c.language.clone(),
+            language_state: Some(c.language_state.clone()),
             priority: c.priority,
             emergency_reason: c.emergency_reason.clone(),
             queue_sk: c.queue.as_ref().map(|q| queue_sk(q, &c.id)),
@@ -111,11 +116,15 @@ impl From<ChatItem> for Chat {
             }),
             _ => None,
         };
+        let language_state = i
+            .language_state
+            .unwrap_or_else(|| ChatLanguage::settled(&i.language));
         Chat {
             id: i.id,
             force: i.force,
             state: i.state,
             language: i.language,
+            language_state,
             priority: i.priority,
             emergency_reason: i.emergency_reason,
             queue,
@@ -142,6 +151,22 @@ pub struct MessageItem {
     pub client_message_id: Option<ClientMessageId>,
     pub sent_ms: i64,
     pub expires_at: i64,
+    /// Only on messages with a translation to retry: the key of the sparse
+    /// `translation_retry` index, which the background retry reads.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub translation_retry: Option<String>,
+}
+
+/// The one value of `translation_retry`: the retry volume is small (only failures), so one
+/// index partition holds it all.
+pub const TRANSLATION_RETRY: &str = "pending";
+
+/// Whether a message has a translation the background retry should try again.
+pub fn awaits_translation_retry(m: &ChatMessage) -> bool {
+    match &m.body {
+        MessageBody::Text { translations, .. } => translations.values().any(|t| t.awaits_retry()),
+        MessageBody::Event(_) => false,
+    }
 }
 
 impl MessageItem {
@@ -156,6 +181,7 @@ impl MessageItem {
             client_message_id: m.client_message_id.clone(),
             sent_ms: m.sent_ms,
             expires_at,
+            translation_retry: awaits_translation_retry(m).then(|| TRANSLATION_RETRY.to_owned()),
         }
     }
 }
@@ -266,7 +292,13 @@ mod tests {
             body: MessageBody::Text {
                 text: "Dzień dobry".into(),
                 language: LanguageCode::parse("pl").unwrap(),
-                translations: BTreeMap::from([("en".into(), "Good morning".into())]),
+                translations: BTreeMap::from([(
+                    "en".into(),
+                    crate::domain::MessageTranslation::Translated {
+                        text: "Good morning".into(),
+                        provider: crate::translation::Provider::AmazonTranslate,
+                    },
+                )]),
                 bot: None,
             },
             client_message_id: Some(ClientMessageId::parse("m-1").unwrap()),
@@ -274,6 +306,36 @@ mod tests {
         };
         let image = message_image(&m, 1).unwrap();
         assert_eq!(message_from_image(image).unwrap(), Some(m));
+    }
+
+    #[test]
+    fn a_chat_stored_before_language_detection_reads_back_as_settled() {
+        let chat = Chat {
+            id: ChatId::parse("c1").unwrap(),
+            force: ForceId::parse("demo").unwrap(),
+            state: ChatState::Bot,
+            language: LanguageCode::parse("pl").unwrap(),
+            language_state: ChatLanguage::from_browser(&LanguageCode::parse("pl").unwrap()),
+            priority: Priority::Normal,
+            emergency_reason: None,
+            queue: None,
+            operator: None,
+            citizen_connection: None,
+            resume_hash: String::new(),
+            created_ms: 0,
+            last_seq: 0,
+            ended: None,
+            expires_at: 0,
+        };
+        let mut item =
+            serde_dynamo::to_item::<_, serde_dynamo::Item>(ChatItem::from(&chat)).unwrap();
+        assert!(item.contains_key("language_state"));
+        item.remove("language_state");
+        let old: ChatItem = serde_dynamo::from_item(item).unwrap();
+        let read = Chat::from(old);
+        assert_eq!(read.language.as_str(), "pl");
+        assert!(read.language_state.is_fixed());
+        assert_eq!(read.language_state.code().as_str(), "pl");
     }
 
     #[test]

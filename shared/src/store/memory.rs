@@ -7,7 +7,8 @@ use super::{
 };
 use crate::domain::{
     Chat, ChatId, ChatMessage, ChatPatch, ChatState, ClientMessageId, Connection, ConnectionId,
-    ForceId, Guard, NewMessage, OperatorId, Role, Side,
+    ForceId, Guard, LanguageCode, MessageBody, MessageTranslation, NewMessage, OperatorId, Role,
+    Side,
 };
 use async_trait::async_trait;
 use std::collections::{HashMap, HashSet};
@@ -36,6 +37,7 @@ struct Inner {
 #[derive(Default)]
 pub struct MemoryStore {
     inner: Mutex<Inner>,
+    unanswered: crate::faq::InMemoryUnansweredLog,
 }
 
 impl MemoryStore {
@@ -152,6 +154,62 @@ impl ChatStore for MemoryStore {
             .unwrap_or_default())
     }
 
+    async fn get_message(
+        &self,
+        chat: &ChatId,
+        seq: u64,
+    ) -> Result<Option<ChatMessage>, StoreError> {
+        Ok(self
+            .lock()
+            .chats
+            .get(chat)
+            .and_then(|r| r.messages.iter().find(|m| m.seq == seq).cloned()))
+    }
+
+    async fn set_translation(
+        &self,
+        chat: &ChatId,
+        seq: u64,
+        language: &LanguageCode,
+        translation: &MessageTranslation,
+    ) -> Result<Option<MessageTranslation>, StoreError> {
+        let mut inner = self.lock();
+        let message = inner
+            .chats
+            .get_mut(chat)
+            .and_then(|r| r.messages.iter_mut().find(|m| m.seq == seq))
+            .ok_or_else(|| StoreError::Corrupt(format!("no message {seq} in chat {chat}")))?;
+        let MessageBody::Text { translations, .. } = &mut message.body else {
+            return Err(StoreError::Corrupt(format!(
+                "message {seq} in chat {chat} is not text"
+            )));
+        };
+        let previous = translations.get(language.as_str()).cloned();
+        let keep =
+            previous.as_ref().is_some_and(|p| p.is_translated()) && !translation.is_translated();
+        if !keep {
+            translations.insert(language.as_str().to_owned(), translation.clone());
+        }
+        Ok(previous)
+    }
+
+    async fn messages_awaiting_translation(
+        &self,
+        limit: usize,
+    ) -> Result<Vec<ChatMessage>, StoreError> {
+        let inner = self.lock();
+        let mut out: Vec<ChatMessage> = inner
+            .chats
+            .values()
+            .flat_map(|r| r.messages.iter())
+            .filter(|m| super::items::awaits_translation_retry(m))
+            .cloned()
+            .collect();
+        out.sort_by(|a, b| (a.sent_ms, &a.chat_id, a.seq).cmp(&(b.sent_ms, &b.chat_id, b.seq)));
+        out.truncate(limit);
+        Ok(out)
+    }
+
     async fn mark_delivered(
         &self,
         chat: &ChatId,
@@ -206,6 +264,24 @@ impl ChatStore for MemoryStore {
             .collect();
         held.sort_by(|a, b| a.id.cmp(&b.id));
         Ok(held)
+    }
+}
+
+#[async_trait]
+impl crate::faq::UnansweredLog for MemoryStore {
+    async fn record(
+        &self,
+        question: crate::faq::UnansweredQuestion,
+    ) -> Result<(), crate::faq::UnansweredLogError> {
+        self.unanswered.record(question).await
+    }
+
+    async fn recent(
+        &self,
+        force: &ForceId,
+        limit: usize,
+    ) -> Result<Vec<crate::faq::UnansweredQuestion>, crate::faq::UnansweredLogError> {
+        self.unanswered.recent(force, limit).await
     }
 }
 

@@ -6,14 +6,16 @@ mod dynamo;
 pub mod items;
 mod memory;
 pub mod tables;
+mod translation_cache;
 mod unanswered;
 
 pub use dynamo::{DynamoStore, TableNames};
 pub use memory::MemoryStore;
+pub use translation_cache::DynamoTranslationCache;
 
 use crate::domain::{
-    Chat, ChatId, ChatMessage, ChatPatch, Connection, ConnectionId, ForceId, Guard, NewMessage,
-    OperatorId, Side,
+    Chat, ChatId, ChatMessage, ChatPatch, Connection, ConnectionId, ForceId, Guard, LanguageCode,
+    MessageTranslation, NewMessage, OperatorId, Side,
 };
 use async_trait::async_trait;
 
@@ -120,6 +122,29 @@ pub trait ChatStore: Send + Sync {
         limit: usize,
     ) -> Result<Vec<ChatMessage>, StoreError>;
 
+    /// One message, if it is stored.
+    async fn get_message(&self, chat: &ChatId, seq: u64)
+        -> Result<Option<ChatMessage>, StoreError>;
+
+    /// Stores message `seq`'s words for readers of `language` (or the mark that they are
+    /// unavailable), and returns what was stored for that language before. A translation is
+    /// never replaced by an `Unavailable` mark: such a write changes nothing and returns the
+    /// translation. A message is listed by `messages_awaiting_translation` exactly while one of
+    /// its translations awaits a retry. Only text messages have translations.
+    async fn set_translation(
+        &self,
+        chat: &ChatId,
+        seq: u64,
+        language: &LanguageCode,
+        translation: &MessageTranslation,
+    ) -> Result<Option<MessageTranslation>, StoreError>;
+
+    /// Messages of any chat with a translation that awaits a retry, at most `limit`.
+    async fn messages_awaiting_translation(
+        &self,
+        limit: usize,
+    ) -> Result<Vec<ChatMessage>, StoreError>;
+
     /// Records that a message went to one side. Returns false when it had been recorded before
     /// (a stream record seen twice), so the caller does not deliver it again.
     async fn mark_delivered(&self, chat: &ChatId, seq: u64, side: Side)
@@ -166,6 +191,6 @@ pub trait ConnectionStore: Send + Sync {
     ) -> Result<Connection, RateError>;
 }
 
-/// Everything the chat functions store.
-pub trait Store: ChatStore + ConnectionStore {}
-impl<T: ChatStore + ConnectionStore> Store for T {}
+/// Everything the chat functions store (with the FAQ bot's unanswered questions).
+pub trait Store: ChatStore + ConnectionStore + crate::faq::UnansweredLog {}
+impl<T: ChatStore + ConnectionStore + crate::faq::UnansweredLog> Store for T {}

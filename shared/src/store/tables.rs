@@ -49,6 +49,12 @@ pub const CHATS: TableDef = TableDef {
             partition_key: "active_operator",
             sort_key: None,
         },
+        // Sparse: only messages with a translation to retry carry `translation_retry`.
+        Index {
+            name: "translation_retry",
+            partition_key: "translation_retry",
+            sort_key: None,
+        },
     ],
     ttl_attribute: Some("expires_at"),
     stream: true,
@@ -65,6 +71,21 @@ pub const CONNECTIONS: TableDef = TableDef {
         partition_key: "online_role",
         sort_key: Some("operator_id"),
     }],
+    ttl_attribute: Some("expires_at"),
+    stream: false,
+};
+
+/// Translations of the texts the service wrote (bot answers, fixed texts), one item per text,
+/// language pair and version (`pk` = `CacheKey::storage_key()`). A table of its own rather
+/// than a key prefix in `chats`: it holds no personal data and outlives every chat (its own
+/// retention, by TTL), it must not wake the chats stream's consumers on every write, and only
+/// the translate function may read or write it (its own IAM scope).
+pub const TRANSLATION_CACHE: TableDef = TableDef {
+    logical_id: "TranslationCacheTable",
+    env_var: "TRANSLATION_CACHE_TABLE",
+    partition_key: "pk",
+    sort_key: None,
+    indexes: &[],
     ttl_attribute: Some("expires_at"),
     stream: false,
 };
@@ -105,7 +126,7 @@ pub const AUDIT: TableDef = TableDef {
     stream: false,
 };
 
-pub const ALL: &[TableDef] = &[CHATS, CONNECTIONS, REPORTS, AUDIT];
+pub const ALL: &[TableDef] = &[CHATS, CONNECTIONS, TRANSLATION_CACHE, REPORTS, AUDIT];
 
 fn key(name: &str, kind: KeyType) -> Result<KeySchemaElement, StoreError> {
     KeySchemaElement::builder()
@@ -204,4 +225,25 @@ impl TableDef {
         }
         Ok(())
     }
+}
+
+/// Creates each table that does not exist yet on the server (the local gateway and tests; in
+/// AWS the template creates them).
+pub async fn create_missing(
+    client: &aws_sdk_dynamodb::Client,
+    tables: &[(TableDef, &str)],
+) -> Result<(), StoreError> {
+    let existing = client
+        .list_tables()
+        .send()
+        .await
+        .map_err(|e| StoreError::unavailable("listing tables", e))?
+        .table_names
+        .unwrap_or_default();
+    for (def, name) in tables {
+        if !existing.iter().any(|e| e == name) {
+            def.create(client, name).await?;
+        }
+    }
+    Ok(())
 }

@@ -173,9 +173,10 @@ impl<T: Translator, C: TranslationCache> Translator for CachedTranslator<T, C> {
     }
 }
 
-/// What every [`TranslationCache`] adapter must do; the DynamoDB adapter runs it too.
-#[cfg(test)]
-pub(crate) async fn translation_cache_contract<C: TranslationCache>(cache: C) {
+/// What every [`TranslationCache`] adapter must do; the DynamoDB adapter runs it too (from
+/// the tests crate, against moto, with the feature `test-support`).
+#[cfg(any(test, feature = "test-support"))]
+pub async fn translation_cache_contract<C: TranslationCache>(cache: C) {
     use crate::translation::Provider;
     let code = |s: &str| LanguageCode::parse(s).unwrap();
     let key = CacheKey::new(

@@ -79,6 +79,18 @@ impl ChatLanguage {
         Self::start(code, LanguageSource::Citizen)
     }
 
+    /// A language fixed as it is, with nothing left to detect: chats stored before the policy
+    /// existed read back this way.
+    pub fn settled(code: &LanguageCode) -> Self {
+        Self {
+            code: code.clone(),
+            source: LanguageSource::Citizen,
+            fixed: true,
+            observed: 0,
+            contrary: None,
+        }
+    }
+
     fn start(code: &LanguageCode, source: LanguageSource) -> Self {
         let code = language_info(code)
             .map(|info| info.language_code())

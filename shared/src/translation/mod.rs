@@ -12,6 +12,8 @@ mod chunk;
 mod detect;
 #[cfg(feature = "google-translate")]
 mod google;
+#[cfg(feature = "google-translate")]
+mod google_key;
 mod languages;
 mod offline;
 mod request;
@@ -33,9 +35,17 @@ pub use chat_language::{
     ChatLanguage, ChatLanguagePolicy, LanguageDecision, LanguageSource, UnsupportedLanguage,
 };
 pub use chunk::split_for_requests;
+
+/// For other crates' tests (feature `test-support`): the contract every cache adapter meets.
+#[cfg(any(test, feature = "test-support"))]
+pub mod testing {
+    pub use super::cache::translation_cache_contract;
+}
 pub use detect::{Detection, LanguageDetector, WhatlangDetector};
 #[cfg(feature = "google-translate")]
 pub use google::{ApiKey, GoogleTranslateConfig, GoogleTranslator};
+#[cfg(feature = "google-translate")]
+pub use google_key::{GoogleWithKeyParameter, KeyParameter};
 pub use languages::{language_info, supported_languages, Direction, LanguageInfo};
 pub use offline::{OfflineFailure, OfflineTranslator};
 pub use request::RetryPolicy;
@@ -103,10 +113,7 @@ impl Translation {
 
     /// True when a real translation service produced the text (the mark "machine translated").
     pub fn is_machine_translation(&self) -> bool {
-        matches!(
-            self.provider,
-            Some(Provider::AmazonTranslate | Provider::GoogleTranslate)
-        )
+        self.provider.is_some_and(Provider::is_machine_translation)
     }
 }
 
@@ -120,6 +127,11 @@ pub enum Provider {
 }
 
 impl Provider {
+    /// True for the real translation services; false for the stand-in, which translates nothing.
+    pub fn is_machine_translation(self) -> bool {
+        matches!(self, Provider::AmazonTranslate | Provider::GoogleTranslate)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Provider::AmazonTranslate => "amazon-translate",
@@ -189,5 +201,65 @@ impl TranslateError {
     /// Throttling and outages may pass; everything else fails the same way every time.
     pub fn is_retryable(&self) -> bool {
         matches!(self, Self::Throttled { .. } | Self::Unavailable { .. })
+    }
+}
+
+/// What the translate function translates with: people's words go to the provider uncached
+/// (they are personal data); the texts the service wrote (bot answers, fixed texts) go through
+/// the cache, so a repeat costs no call.
+#[derive(Clone)]
+pub struct Translators {
+    /// Citizens' and operators' messages: never cached.
+    pub words: Arc<dyn Translator>,
+    /// Bot answers and system texts: cached per language pair and version.
+    pub fixed_texts: Arc<dyn Translator>,
+}
+
+impl Translators {
+    /// `provider` serves both (normally a [`RoutingTranslator`]); the fixed texts go through
+    /// `cache` first, filed under `cache_version` (bump it when the texts change).
+    pub fn new(
+        provider: Arc<dyn Translator>,
+        cache: Arc<dyn TranslationCache>,
+        cache_version: u32,
+    ) -> Self {
+        Self {
+            words: provider.clone(),
+            fixed_texts: Arc::new(CachedTranslator::new(provider, cache, cache_version)),
+        }
+    }
+
+    /// The translator for a message from this sender.
+    pub fn for_sender(&self, sender: &crate::domain::Sender) -> &dyn Translator {
+        use crate::domain::Sender;
+        match sender {
+            Sender::Citizen | Sender::Operator { .. } => self.words.as_ref(),
+            Sender::Bot | Sender::System => self.fixed_texts.as_ref(),
+        }
+    }
+}
+
+/// A provider that is not configured (e.g. no Google API key): every call fails as
+/// `Misconfigured`, so its languages take the "translation unavailable" path instead of the
+/// function failing to start.
+#[derive(Debug, Clone, Copy)]
+pub struct UnconfiguredTranslator(pub Provider);
+
+#[derive(Debug, thiserror::Error)]
+#[error("no credentials are configured for this provider")]
+struct NotConfigured;
+
+#[async_trait]
+impl Translator for UnconfiguredTranslator {
+    async fn translate(
+        &self,
+        _text: &str,
+        _from: &LanguageCode,
+        _to: &LanguageCode,
+    ) -> Result<Translation, TranslateError> {
+        Err(TranslateError::Misconfigured {
+            provider: self.0,
+            source: Box::new(NotConfigured),
+        })
     }
 }

@@ -4,7 +4,7 @@
 
 use async_trait::async_trait;
 use bluelamp::domain::OperatorId;
-use bluelamp::report::{MemoryReportStore, PhraseEmergencyCheck};
+use bluelamp::report::MemoryReportStore;
 use chrono::{DateTime, Utc};
 use lambda_http::aws_lambda_events::apigw::ApiGatewayProxyRequestContext;
 use lambda_http::request::RequestContext;
@@ -54,7 +54,9 @@ pub fn app_with_limit(rate_limit: Arc<dyn SourceRateLimit>) -> App {
     let deps = Deps {
         store: store.clone(),
         auth: Arc::new(TokenTable),
-        emergency: Arc::new(PhraseEmergencyCheck),
+        emergency: Arc::new(
+            bluelamp::faq::EmergencyDetector::new().expect("the shipped lexicon loads"),
+        ),
         rate_limit,
         clock: Arc::new(FixedClock(now())),
         config: IntakeConfig::default(),

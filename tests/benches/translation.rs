@@ -1,0 +1,226 @@
+//! Benchmarks of translation against DESIGN.md's budget: translate calls per message (0 when
+//! both sides share a language, 1 per target language otherwise, 0 for a bot answer already
+//! cached), counted on the provider; the translate function's time per message with and
+//! without translation (the offline stand-in as provider, so this is our own overhead, not a
+//! provider's latency); and building the translate function's dependencies (its init, less
+//! the Lambda runtime). Medians, since these machines are shared and noisy.
+//! Run: `cargo bench -p bluelamp-tests --bench translation`.
+
+use async_trait::async_trait;
+use bluelamp::chat::Deps;
+use bluelamp::config::ChatConfig;
+use bluelamp::delivery::{Api, Deliver, DeliveryError};
+use bluelamp::domain::*;
+use bluelamp::protocol::ServerFrame;
+use bluelamp::store::{ChatStore, ConnectionStore, MemoryStore};
+use bluelamp::translation::{
+    ChatLanguage, InMemoryTranslationCache, OfflineTranslator, RoutingTranslator, Translators,
+};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use translate::{deliver_message, TranslateDeps};
+
+#[derive(Default)]
+struct CountingDelivery(AtomicUsize);
+
+#[async_trait]
+impl Deliver for CountingDelivery {
+    async fn post(&self, _: Api, _: &ConnectionId, _: &ServerFrame) -> Result<(), DeliveryError> {
+        self.0.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+struct Bench {
+    deps: TranslateDeps,
+    store: Arc<MemoryStore>,
+    provider: Arc<OfflineTranslator>,
+    chat: Chat,
+}
+
+/// One active chat in `language`, both sides connected.
+async fn bench(language: &str) -> Bench {
+    let store = Arc::new(MemoryStore::new());
+    let provider = Arc::new(OfflineTranslator::new());
+    let language = LanguageCode::parse(language).expect("code");
+    let op = OperatorId::parse("op").expect("id");
+    let chat = Chat {
+        id: ChatId::parse(format!("chat-{language}")).expect("id"),
+        force: ForceId::parse("demo").expect("id"),
+        state: ChatState::Active,
+        language: language.clone(),
+        language_state: ChatLanguage::settled(&language),
+        priority: Priority::Normal,
+        emergency_reason: None,
+        queue: None,
+        operator: Some(op.clone()),
+        citizen_connection: Some(ConnectionId::parse("citizen=").expect("id")),
+        resume_hash: String::new(),
+        created_ms: 0,
+        last_seq: 0,
+        ended: None,
+        expires_at: 2_000_000_000,
+    };
+    store.create_chat(&chat).await.expect("create");
+    store
+        .put_connection(&Connection {
+            id: ConnectionId::parse("operator=").expect("id"),
+            role: Role::Operator { operator_id: op },
+            chat: None,
+            connected_ms: 0,
+            expires_at: 2_000_000_000,
+        })
+        .await
+        .expect("put");
+    let deps = TranslateDeps {
+        chat: Deps {
+            store: store.clone(),
+            deliver: Arc::new(CountingDelivery::default()),
+            config: ChatConfig::default(),
+        },
+        translators: Translators::new(
+            Arc::new(RoutingTranslator::new(provider.clone(), provider.clone())),
+            Arc::new(InMemoryTranslationCache::new()),
+            1,
+        ),
+    };
+    Bench {
+        deps,
+        store,
+        provider,
+        chat,
+    }
+}
+
+impl Bench {
+    async fn store(&self, sender: Sender, text: &str, language: &str) -> ChatMessage {
+        let chat = self
+            .store
+            .get_chat(&self.chat.id)
+            .await
+            .expect("get")
+            .expect("chat");
+        self.store
+            .append_message(
+                &chat,
+                NewMessage::text(
+                    sender,
+                    &MessageText::parse(text).expect("text"),
+                    &LanguageCode::parse(language).expect("code"),
+                    None,
+                    0,
+                ),
+            )
+            .await
+            .expect("append")
+            .message
+    }
+
+    /// Provider calls per message and the median time of the translate function per message.
+    async fn run(
+        &self,
+        rounds: usize,
+        sender: Sender,
+        text: &str,
+        language: &str,
+    ) -> (f64, Duration) {
+        let calls_before = self.provider.calls();
+        let mut times = Vec::with_capacity(rounds);
+        for _ in 0..rounds {
+            let m = self.store(sender.clone(), text, language).await;
+            let t = Instant::now();
+            deliver_message(&self.deps, m).await.expect("deliver");
+            times.push(t.elapsed());
+        }
+        (
+            (self.provider.calls() - calls_before) as f64 / rounds as f64,
+            median(times),
+        )
+    }
+}
+
+fn operator() -> Sender {
+    Sender::Operator {
+        operator_id: OperatorId::parse("op").expect("id"),
+    }
+}
+
+/// Building the translate function's dependencies as `main` does (store, delivery, the
+/// Amazon and Google adapters, the DynamoDB cache), from an AWS configuration already loaded.
+fn init_time() -> Duration {
+    for (k, v) in [
+        ("CHATS_TABLE", "chats"),
+        ("CONNECTIONS_TABLE", "connections"),
+        ("TRANSLATION_CACHE_TABLE", "translation-cache"),
+        ("PUBLIC_WS_ENDPOINT", "http://127.0.0.1:9/public"),
+        ("OPERATOR_WS_ENDPOINT", "http://127.0.0.1:9/operator"),
+        ("GOOGLE_TRANSLATE_API_KEY", "bench-key"),
+    ] {
+        std::env::set_var(k, v);
+    }
+    let sdk = bluelamp::config::aws_local(None);
+    let mut times = Vec::new();
+    for _ in 0..30 {
+        let t = Instant::now();
+        let deps = TranslateDeps {
+            chat: bluelamp::bootstrap::chat_deps_with(&sdk).expect("chat deps"),
+            translators: bluelamp::bootstrap::translators_with(&sdk).expect("translators"),
+        };
+        times.push(t.elapsed());
+        drop(deps);
+    }
+    median(times)
+}
+
+fn main() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        const N: usize = 2000;
+        let english = bench("en-GB").await;
+        let (same_citizen, same_t) = english
+            .run(
+                N,
+                Sender::Citizen,
+                "My bike was stolen from the station",
+                "en-GB",
+            )
+            .await;
+        let (same_operator, _) = english
+            .run(N, operator(), "When did it happen?", "en")
+            .await;
+        let polish = bench("pl").await;
+        let (pl_citizen, pl_t) = polish
+            .run(N, Sender::Citizen, "Ukradziono mi rower spod dworca", "pl")
+            .await;
+        let (pl_operator, _) = polish.run(N, operator(), "When did it happen?", "en").await;
+        // The first bot answer is translated; every repeat comes from the cache.
+        let (bot_first, _) = polish
+            .run(1, Sender::Bot, "If you are in danger now, call 999.", "en")
+            .await;
+        let (bot_cached, bot_t) = polish
+            .run(N, Sender::Bot, "If you are in danger now, call 999.", "en")
+            .await;
+
+        println!("translate calls per message (counted on the provider):");
+        println!("  same language, citizen / operator:    {same_citizen:.2} / {same_operator:.2}");
+        println!("  Polish chat, citizen / operator:      {pl_citizen:.2} / {pl_operator:.2}");
+        println!("  bot answer, first / cached repeats:   {bot_first:.2} / {bot_cached:.2}");
+        println!("translate function per message (median, offline provider, embedded store):");
+        println!("  same language (no translation):       {same_t:?}");
+        println!("  translated (1 call, stored, delivered): {pl_t:?}");
+        println!("  cached bot answer (to both sides):    {bot_t:?}");
+        println!(
+            "translate function deps built (init less the runtime, median of 30): {:?}",
+            init_time()
+        );
+    });
+}

@@ -1,0 +1,470 @@
+//! End to end over real WebSockets through the local gateway, on both stores: each side reads
+//! the other in its own language (the offline stand-in marks its "translations"), the chat's
+//! language is detected and corrected, a failing translator loses nothing, and duplicate
+//! records and repeated bot answers cost no second translation.
+
+use bluelamp::domain::{ChatId, LanguageCode, MessageText, NewMessage, Sender};
+use bluelamp::translation::{OfflineFailure, OfflineTranslator};
+use bluelamp_local::Running;
+use bluelamp_tests::{spawn_gateway_with, Client, StoreKind};
+use serde_json::{json, Value};
+use std::sync::Arc;
+use std::time::Duration;
+
+type R = anyhow::Result<()>;
+
+const QUIET: Duration = Duration::from_millis(400);
+
+const POLISH: [&str; 3] = [
+    "Dzień dobry, chciałbym zgłosić kradzież roweru sprzed mojego domu.",
+    "Rower był przypięty do płotu, zniknął wczoraj w nocy.",
+    "Czy ktoś może do mnie oddzwonić w tej sprawie?",
+];
+const ARABIC: &str = "مرحبا، سرقت دراجتي من أمام المنزل الليلة الماضية";
+
+/// A gateway whose translator is this counting stand-in; failed translations are retried
+/// every 200 ms.
+async fn gateway(kind: StoreKind, translator: Arc<OfflineTranslator>) -> Running {
+    spawn_gateway_with(kind, |c| {
+        c.translator = translator;
+        c.translation_retry_every = Duration::from_millis(200);
+    })
+    .await
+}
+
+fn is_event(v: &Value, event: &str) -> bool {
+    v["type"] == "message" && v["event"]["event"] == event
+}
+
+/// Words from a person: the bot's answers (it speaks while a chat is with it) are not these.
+fn is_text(v: &Value) -> bool {
+    v["type"] == "message" && v["text"].is_string() && v["sender"]["role"] != "bot"
+}
+
+/// A citizen with a chat started this way, already held by operator `op`.
+async fn chat_with_operator(
+    gw: &Running,
+    start: Value,
+    op: &str,
+) -> anyhow::Result<(Client, Client, String)> {
+    let mut citizen = Client::citizen(gw).await?;
+    citizen.send(start).await?;
+    let started = citizen.expect("chat_started").await?;
+    let chat = started["chatId"].as_str().unwrap_or_default().to_owned();
+    citizen.send(json!({"action": "request_operator"})).await?;
+    citizen.expect("queued").await?;
+    let mut operator = Client::operator(gw, op).await?;
+    operator
+        .send(json!({"action": "claim", "chatId": chat}))
+        .await?;
+    operator.expect("claimed").await?;
+    citizen
+        .expect_where("operator_joined", |v| is_event(v, "operator_joined"))
+        .await?;
+    Ok((citizen, operator, chat))
+}
+
+async fn a_polish_citizen_and_an_english_operator_each_read_the_other_in_their_own_language(
+    kind: StoreKind,
+) -> R {
+    let translator = Arc::new(OfflineTranslator::new());
+    let gw = gateway(kind, translator.clone()).await;
+    let (mut citizen, mut operator, chat) = chat_with_operator(
+        &gw,
+        json!({"action": "start", "language": "pl", "languageChosen": true}),
+        "alice",
+    )
+    .await?;
+
+    citizen.say(None, "c1", POLISH[0]).await?;
+    let got = operator
+        .expect_where("the citizen's words", is_text)
+        .await?;
+    assert_eq!(
+        got["text"],
+        format!("[en ← pl, not translated] {}", POLISH[0])
+    );
+    assert_eq!(got["language"], "en");
+    assert_eq!(got["original"]["text"], POLISH[0]);
+    assert_eq!(got["original"]["language"], "pl");
+    assert_eq!(got["original"]["machineTranslated"], false);
+    assert!(got.get("translationUnavailable").is_none());
+
+    operator
+        .say(
+            Some(&chat),
+            "o1",
+            "I'm sorry to hear that. When did it happen?",
+        )
+        .await?;
+    let reply = citizen
+        .expect_where("the operator's reply", is_text)
+        .await?;
+    assert_eq!(
+        reply["text"],
+        "[pl ← en, not translated] I'm sorry to hear that. When did it happen?"
+    );
+    assert_eq!(reply["language"], "pl");
+    assert_eq!(
+        reply["original"]["text"],
+        "I'm sorry to hear that. When did it happen?"
+    );
+
+    // The translations are stored: each side's history shows its own language.
+    operator
+        .send(json!({"action": "history", "chatId": chat}))
+        .await?;
+    let history = operator.expect("history").await?;
+    let citizen_line = history["messages"]
+        .as_array()
+        .and_then(|m| m.iter().find(|x| x["sender"]["role"] == "citizen"))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        citizen_line["text"],
+        format!("[en ← pl, not translated] {}", POLISH[0])
+    );
+    citizen.send(json!({"action": "history"})).await?;
+    let history = citizen.expect("history").await?;
+    let operator_line = history["messages"]
+        .as_array()
+        .and_then(|m| m.iter().find(|x| x["sender"]["role"] == "operator"))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(operator_line["language"], "pl");
+    // One call per message, one target language each.
+    assert_eq!(translator.calls(), 2);
+    gw.stop().await;
+    Ok(())
+}
+
+async fn an_arabic_chat_is_right_to_left_and_translated_both_ways(kind: StoreKind) -> R {
+    let translator = Arc::new(OfflineTranslator::new());
+    let gw = gateway(kind, translator.clone()).await;
+    let languages: Value = reqwest::get(format!("{}/languages", gw.http_url()))
+        .await?
+        .json()
+        .await?;
+    let list = languages.as_array().cloned().unwrap_or_default();
+    assert!(list.len() >= 145, "{} languages", list.len());
+    let arabic = list
+        .iter()
+        .find(|l| l["code"] == "ar")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(arabic["direction"], "rtl");
+    assert_eq!(arabic["nativeName"], "العربية");
+
+    let (mut citizen, mut operator, chat) = chat_with_operator(
+        &gw,
+        json!({"action": "start", "language": "ar", "languageChosen": true}),
+        "bob",
+    )
+    .await?;
+    citizen.say(None, "c1", ARABIC).await?;
+    let got = operator
+        .expect_where("the citizen's words", is_text)
+        .await?;
+    assert_eq!(got["text"], format!("[en ← ar, not translated] {ARABIC}"));
+    assert_eq!(got["original"]["language"], "ar");
+    operator.say(Some(&chat), "o1", "Are you safe now?").await?;
+    let reply = citizen
+        .expect_where("the operator's reply", is_text)
+        .await?;
+    assert_eq!(reply["text"], "[ar ← en, not translated] Are you safe now?");
+    assert_eq!(reply["language"], "ar");
+    gw.stop().await;
+    Ok(())
+}
+
+async fn a_citizen_whose_browser_says_english_but_who_writes_polish_is_switched_to_polish(
+    kind: StoreKind,
+) -> R {
+    let translator = Arc::new(OfflineTranslator::new());
+    let gw = gateway(kind, translator.clone()).await;
+    let mut citizen = Client::citizen(&gw).await?;
+    citizen
+        .send(json!({"action": "start", "language": "en-GB"}))
+        .await?;
+    let started = citizen.expect("chat_started").await?;
+    assert_eq!(started["language"], "en");
+    let chat = started["chatId"].as_str().unwrap_or_default().to_owned();
+    citizen.say(None, "c1", POLISH[0]).await?;
+    citizen.say(None, "c2", POLISH[1]).await?;
+    let changed = citizen
+        .expect_where("language_changed", |v| is_event(v, "language_changed"))
+        .await?;
+    assert_eq!(
+        changed["event"],
+        json!({"event": "language_changed", "from": "en", "to": "pl", "by": "detected"})
+    );
+
+    citizen.send(json!({"action": "request_operator"})).await?;
+    citizen.expect("queued").await?;
+    let mut operator = Client::operator(&gw, "carol").await?;
+    operator
+        .send(json!({"action": "claim", "chatId": chat}))
+        .await?;
+    let claimed = operator.expect("claimed").await?;
+    assert_eq!(claimed["chat"]["language"], "pl");
+    let transcript = claimed["transcript"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        transcript
+            .iter()
+            .any(|m| is_event_entry(m, "language_changed")),
+        "the operator is told: {transcript:?}"
+    );
+    // From the message that decided it on, the citizen's words are Polish, in English for the
+    // operator.
+    let second = transcript
+        .iter()
+        .find(|m| m["clientMessageId"] == "c2")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        second["text"],
+        format!("[en ← pl, not translated] {}", POLISH[1])
+    );
+
+    // And it is fixed: the operator's reply goes out in Polish.
+    operator.say(Some(&chat), "o1", "Thank you.").await?;
+    let reply = citizen.expect_where("the reply", is_text).await?;
+    assert_eq!(reply["text"], "[pl ← en, not translated] Thank you.");
+    gw.stop().await;
+    Ok(())
+}
+
+fn is_event_entry(m: &Value, event: &str) -> bool {
+    m["event"]["event"] == event
+}
+
+async fn an_operator_corrects_the_chat_s_language(kind: StoreKind) -> R {
+    let translator = Arc::new(OfflineTranslator::new());
+    let gw = gateway(kind, translator.clone()).await;
+    let (mut citizen, mut operator, chat) = chat_with_operator(
+        &gw,
+        json!({"action": "start", "language": "ru", "languageChosen": true}),
+        "dan",
+    )
+    .await?;
+    operator
+        .send(json!({"action": "set_language", "chatId": chat, "language": "tlh"}))
+        .await?;
+    operator.expect_error("unsupported_language").await?;
+    operator
+        .send(json!({"action": "set_language", "chatId": chat, "language": "uk"}))
+        .await?;
+    let set = operator.expect("language_set").await?;
+    assert_eq!(set["language"], "uk");
+    let told = citizen
+        .expect_where("language_changed", |v| is_event(v, "language_changed"))
+        .await?;
+    assert_eq!(told["event"]["to"], "uk");
+    assert_eq!(told["event"]["by"], "operator");
+    operator
+        .expect_where("language_changed", |v| is_event(v, "language_changed"))
+        .await?;
+    operator.say(Some(&chat), "o1", "Hello").await?;
+    let reply = citizen.expect_where("the reply", is_text).await?;
+    assert_eq!(reply["text"], "[uk ← en, not translated] Hello");
+    // Citizens cannot.
+    citizen
+        .send(json!({"action": "set_language", "chatId": chat, "language": "en"}))
+        .await?;
+    citizen.expect_error("forbidden").await?;
+    gw.stop().await;
+    Ok(())
+}
+
+async fn when_the_translator_fails_the_original_is_delivered_marked_and_the_translation_follows(
+    kind: StoreKind,
+) -> R {
+    let translator = Arc::new(OfflineTranslator::new());
+    let gw = gateway(kind, translator.clone()).await;
+    let (mut citizen, mut operator, chat) = chat_with_operator(
+        &gw,
+        json!({"action": "start", "language": "pl", "languageChosen": true}),
+        "erin",
+    )
+    .await?;
+    translator.fail_with(Some(OfflineFailure::Unavailable));
+
+    let ack = citizen.say(None, "c1", POLISH[2]).await?;
+    let seq = ack["seq"].clone();
+    let first = operator.expect_where("the original", is_text).await?;
+    assert_eq!(first["seq"], seq);
+    assert_eq!(first["text"], POLISH[2]);
+    assert_eq!(first["language"], "pl");
+    assert_eq!(first["translationUnavailable"], true);
+
+    // The stream is not blocked: the next message still arrives (also marked).
+    operator.say(Some(&chat), "o1", "One moment").await?;
+    let reply = citizen.expect_where("the reply", is_text).await?;
+    assert_eq!(reply["text"], "One moment");
+    assert_eq!(reply["translationUnavailable"], true);
+
+    // The service comes back: both translations arrive as updates of the same messages.
+    translator.fail_with(None);
+    let update = operator
+        .expect_where("the update", |v| is_text(v) && v["seq"] == seq)
+        .await?;
+    assert_eq!(
+        update["text"],
+        format!("[en ← pl, not translated] {}", POLISH[2])
+    );
+    assert_eq!(update["original"]["text"], POLISH[2]);
+    assert!(update.get("translationUnavailable").is_none());
+    let update = citizen
+        .expect_where("the reply's update", |v| {
+            is_text(v) && v["seq"] == reply["seq"]
+        })
+        .await?;
+    assert_eq!(update["text"], "[pl ← en, not translated] One moment");
+
+    // Nothing more comes, and the transcript holds the translations.
+    let rest = operator.drain(QUIET).await?;
+    assert!(rest.iter().all(|f| f["seq"] != seq), "{rest:?}");
+    operator
+        .send(json!({"action": "history", "chatId": chat}))
+        .await?;
+    let history = operator.expect("history").await?;
+    let line = history["messages"]
+        .as_array()
+        .and_then(|m| m.iter().find(|x| x["seq"] == seq))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        line["text"],
+        format!("[en ← pl, not translated] {}", POLISH[2])
+    );
+    gw.stop().await;
+    Ok(())
+}
+
+async fn a_stream_record_seen_twice_is_translated_and_delivered_once(kind: StoreKind) -> R {
+    let translator = Arc::new(OfflineTranslator::new());
+    let gw = gateway(kind, translator.clone()).await;
+    let (mut citizen, mut operator, chat) = chat_with_operator(
+        &gw,
+        json!({"action": "start", "language": "pl", "languageChosen": true}),
+        "frank",
+    )
+    .await?;
+    let ack = citizen.say(None, "c1", POLISH[0]).await?;
+    operator.expect_where("the message", is_text).await?;
+    assert_eq!(translator.calls(), 1);
+
+    let seq = ack["seq"].as_u64().unwrap_or_default();
+    gw.redeliver(&ChatId::parse(&chat)?, seq).await?;
+    gw.redeliver(&ChatId::parse(&chat)?, seq).await?;
+
+    assert_eq!(translator.calls(), 1, "the stored translation is reused");
+    let again: Vec<_> = operator
+        .drain(QUIET)
+        .await?
+        .into_iter()
+        .filter(is_text)
+        .collect();
+    assert!(again.is_empty(), "delivered twice: {again:?}");
+    gw.stop().await;
+    Ok(())
+}
+
+async fn a_second_identical_bot_answer_makes_no_translation_call(kind: StoreKind) -> R {
+    let translator = Arc::new(OfflineTranslator::new());
+    let gw = gateway(kind, translator.clone()).await;
+    let mut citizen = Client::citizen(&gw).await?;
+    citizen
+        .send(json!({"action": "start", "language": "pl", "languageChosen": true}))
+        .await?;
+    let started = citizen.expect("chat_started").await?;
+    let chat_id = ChatId::parse(started["chatId"].as_str().unwrap_or_default())?;
+    let answer = "You can report a stolen bike online at /report.";
+    // The bot answers twice (as the FAQ function will, through the same store).
+    for _ in 0..2 {
+        let chat = gw
+            .deps
+            .store
+            .get_chat(&chat_id)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("no chat"))?;
+        gw.deps
+            .store
+            .append_message(
+                &chat,
+                NewMessage::text(
+                    Sender::Bot,
+                    &MessageText::parse(answer)?,
+                    &LanguageCode::english(),
+                    None,
+                    bluelamp::domain::now_ms(),
+                ),
+            )
+            .await?;
+    }
+    for _ in 0..2 {
+        let got = citizen
+            .expect_where("the bot's answer", |v| {
+                v["type"] == "message" && v["sender"]["role"] == "bot"
+            })
+            .await?;
+        assert_eq!(got["text"], format!("[pl ← en, not translated] {answer}"));
+        assert_eq!(got["sender"]["role"], "bot");
+    }
+    assert_eq!(
+        translator.calls(),
+        1,
+        "the second answer came from the cache"
+    );
+    gw.stop().await;
+    Ok(())
+}
+
+async fn an_english_chat_makes_no_translation_call(kind: StoreKind) -> R {
+    let translator = Arc::new(OfflineTranslator::new());
+    let gw = gateway(kind, translator.clone()).await;
+    let (mut citizen, mut operator, chat) = chat_with_operator(
+        &gw,
+        json!({"action": "start", "language": "en-GB"}),
+        "grace",
+    )
+    .await?;
+    citizen
+        .say(None, "c1", "Hello, my car was broken into last night.")
+        .await?;
+    let got = operator.expect_where("the message", is_text).await?;
+    assert!(got.get("original").is_none());
+    operator
+        .say(Some(&chat), "o1", "Sorry to hear that.")
+        .await?;
+    let reply = citizen.expect_where("the reply", is_text).await?;
+    assert_eq!(reply["text"], "Sorry to hear that.");
+    assert_eq!(translator.calls(), 0);
+    gw.stop().await;
+    Ok(())
+}
+
+macro_rules! both_stores {
+    ($($case:ident),* $(,)?) => {
+        mod embedded {
+            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $case() -> super::R { super::$case(super::StoreKind::Embedded).await } )*
+        }
+        mod dynamodb {
+            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $case() -> super::R { super::$case(super::StoreKind::Dynamo).await } )*
+        }
+    };
+}
+
+both_stores!(
+    a_polish_citizen_and_an_english_operator_each_read_the_other_in_their_own_language,
+    an_arabic_chat_is_right_to_left_and_translated_both_ways,
+    a_citizen_whose_browser_says_english_but_who_writes_polish_is_switched_to_polish,
+    an_operator_corrects_the_chat_s_language,
+    when_the_translator_fails_the_original_is_delivered_marked_and_the_translation_follows,
+    a_stream_record_seen_twice_is_translated_and_delivered_once,
+    a_second_identical_bot_answer_makes_no_translation_call,
+    an_english_chat_makes_no_translation_call,
+);
