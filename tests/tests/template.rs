@@ -1,6 +1,7 @@
 //! The CloudFormation template (`infra/template.yaml`) held to the code: the tables of
-//! `store::tables`, the protocol's routes, the variables each function reads, least privilege
-//! and the stream mapping. It reads the template as data: offline, in milliseconds.
+//! `store::tables`, the protocol's routes, the reports API's paths (`docs/openapi.yaml`), the
+//! variables each function reads, least privilege, the stream mappings and the reports WAF. It
+//! reads the template as data: offline, in milliseconds.
 
 use bluelamp::bootstrap::REQUIRED_CHAT_ENV;
 use bluelamp::protocol::{ACTIONS, OPERATOR_ACTIONS};
@@ -17,15 +18,23 @@ const CONNECT: &str = "ConnectFunction";
 const MESSAGE: &str = "MessageFunction";
 const TRANSLATE: &str = "TranslateFunction";
 const AUTHORIZER: &str = "AuthorizerFunction";
+const FAQ_REPLY: &str = "FaqReplyFunction";
+const REPORT_INTAKE: &str = "ReportIntakeFunction";
+const REPORTS_API: &str = "ReportsApi";
 /// Each function's logical id and the crate (so the cargo-lambda build directory) behind it.
 const FUNCTIONS: &[(&str, &str)] = &[
     (CONNECT, "connect"),
     (MESSAGE, "message"),
     (TRANSLATE, "translate"),
     (AUTHORIZER, "authorizer"),
+    (FAQ_REPLY, "faq-reply"),
+    (REPORT_INTAKE, "report-intake"),
 ];
 /// The functions that start with `bootstrap::chat_deps_from_env`.
-const CHAT_FUNCTIONS: &[&str] = &[CONNECT, MESSAGE, TRANSLATE];
+const CHAT_FUNCTIONS: &[&str] = &[CONNECT, MESSAGE, TRANSLATE, FAQ_REPLY];
+/// The consumers of the chats table's stream: each gets every new message, with the same
+/// guarantees.
+const STREAM_CONSUMERS: &[&str] = &[TRANSLATE, FAQ_REPLY];
 /// `ChatConfig` variables with demo defaults (`shared/src/config.rs`): a deployed function
 /// must be told them.
 const DEPLOYMENT_CHAT_ENV: &[&str] = &["FORCE_ID", "REPORT_URL", "CHAT_RETENTION_DAYS"];
@@ -269,16 +278,63 @@ fn role_statements(function: &str) -> Vec<&'static Value> {
         .collect()
 }
 
-fn the_stream_mapping() -> &'static Value {
+/// The one event source mapping that feeds `function`.
+fn stream_mapping(function: &str) -> &'static Value {
     let mappings = of_type("AWS::Lambda::EventSourceMapping");
-    let mut to_translate = mappings
+    let mut feeding = mappings
         .iter()
-        .filter(|(_, m)| is_ref(&m["Properties"]["FunctionName"], TRANSLATE));
-    let (_, mapping) = to_translate
+        .filter(|(_, m)| is_ref(&m["Properties"]["FunctionName"], function));
+    let (_, mapping) = feeding
         .next()
-        .expect("an event source mapping feeds translate");
-    assert!(to_translate.next().is_none(), "one mapping feeds translate");
+        .unwrap_or_else(|| panic!("an event source mapping feeds {function}"));
+    assert!(feeding.next().is_none(), "one mapping feeds {function}");
     &mapping["Properties"]
+}
+
+/// The logical id of the queue a mapping sends what it gives up on to.
+fn on_failure_queue(mapping: &Value) -> &str {
+    mapping["DestinationConfig"]["OnFailure"]["Destination"]["Fn::GetAtt"][0]
+        .as_str()
+        .unwrap_or("")
+}
+
+/// Whether a policy resource is `table` itself, one of its indexes or its stream.
+fn names_table(resource: &Value, table: &str) -> bool {
+    resource["Fn::GetAtt"][0] == table || sub_names(resource).contains(table)
+}
+
+/// The table actions a function's role allows on each resource it names: the table's logical
+/// id, with `/index/{name}` for an index.
+fn table_grants(function: &str) -> BTreeMap<String, BTreeSet<String>> {
+    let mut grants: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for statement in role_statements(function) {
+        let actions: Vec<&str> = strings(&statement["Action"])
+            .into_iter()
+            .filter(|a| a.starts_with("dynamodb:"))
+            .collect();
+        if actions.is_empty() {
+            continue;
+        }
+        for resource in as_list(&statement["Resource"]) {
+            let name = match resource["Fn::GetAtt"].as_array() {
+                Some(parts) => {
+                    let id = parts[0].as_str().unwrap_or("");
+                    match parts[1].as_str() {
+                        Some("StreamArn") => format!("{id}/stream"),
+                        _ => id.to_owned(),
+                    }
+                }
+                None => sub_text(resource)
+                    .replace(".Arn}", "}")
+                    .replace(['$', '{', '}'], ""),
+            };
+            grants
+                .entry(name)
+                .or_default()
+                .extend(actions.iter().map(|a| (*a).to_owned()));
+        }
+    }
+    grants
 }
 
 // ---- tables ---------------------------------------------------------------------------------
@@ -601,27 +657,44 @@ fn every_chat_function_is_given_every_variable_its_code_requires() {
     }
 }
 
+/// The tables each function's code reads (`bootstrap`): the chat functions the chats and
+/// connections (translate also the translation cache, which is its alone), report-intake the
+/// reports and the audit log, the authorizer none.
+fn tables_of(function: &str) -> Vec<TableDef> {
+    match function {
+        TRANSLATE => vec![
+            tables::CHATS,
+            tables::CONNECTIONS,
+            tables::TRANSLATION_CACHE,
+        ],
+        REPORT_INTAKE => vec![tables::REPORTS, tables::AUDIT],
+        AUTHORIZER => vec![],
+        chat if CHAT_FUNCTIONS.contains(&chat) => vec![tables::CHATS, tables::CONNECTIONS],
+        other => panic!("which tables does {other} read?"),
+    }
+}
+
 #[test]
-fn the_table_variables_name_the_code_s_tables() {
-    for id in CHAT_FUNCTIONS {
+fn each_function_is_given_the_names_of_its_tables_and_of_no_other() {
+    for (id, _) in FUNCTIONS {
         let env = environment(id);
+        let mine = tables_of(id);
         for def in tables::ALL {
-            // The translation cache is translate's alone (least privilege).
-            if def.logical_id == tables::TRANSLATION_CACHE.logical_id && *id != TRANSLATE {
+            if mine.contains(def) {
+                assert!(
+                    env.get(def.env_var)
+                        .is_some_and(|v| is_ref(v, def.logical_id)),
+                    "{id}: {} must be the name of {}",
+                    def.env_var,
+                    def.logical_id
+                );
+            } else {
                 assert!(
                     !env.contains_key(def.env_var),
                     "{id} has no business with {}",
                     def.logical_id
                 );
-                continue;
             }
-            assert!(
-                env.get(def.env_var)
-                    .is_some_and(|v| is_ref(v, def.logical_id)),
-                "{id}: {} must be the name of {}",
-                def.env_var,
-                def.logical_id
-            );
         }
     }
 }
@@ -756,56 +829,117 @@ fn the_authorizer_can_touch_no_table_socket_or_key() {
 // ---- the message pipeline -------------------------------------------------------------------
 
 #[test]
-fn the_stream_mapping_takes_only_new_messages_from_the_chats_stream_to_translate() {
-    let mapping = the_stream_mapping();
-    assert!(is_get_att(
-        &mapping["EventSourceArn"],
-        tables::CHATS.logical_id,
-        "StreamArn"
-    ));
+fn each_stream_mapping_takes_only_new_messages_from_the_chats_stream() {
+    for consumer in STREAM_CONSUMERS {
+        let mapping = stream_mapping(consumer);
+        assert!(
+            is_get_att(
+                &mapping["EventSourceArn"],
+                tables::CHATS.logical_id,
+                "StreamArn"
+            ),
+            "{consumer}: the chats stream"
+        );
 
-    let filters = as_list(&mapping["FilterCriteria"]["Filters"]);
-    assert_eq!(filters.len(), 1, "one filter");
-    let pattern: Value = serde_json::from_str(filters[0]["Pattern"].as_str().unwrap_or(""))
-        .expect("the filter pattern is JSON");
-    let sk = message_sk(0);
-    let prefix = &sk[..=sk.find('#').expect("message keys have a # prefix")];
-    let sort_key = tables::CHATS.sort_key.expect("chats have a sort key");
-    assert_eq!(
-        pattern,
-        json!({
-            "eventName": [bluelamp::stream::INSERT],
-            "dynamodb": { "Keys": { sort_key: { "S": [{ "prefix": prefix }] } } }
-        })
-    );
+        let filters = as_list(&mapping["FilterCriteria"]["Filters"]);
+        assert_eq!(filters.len(), 1, "{consumer}: one filter");
+        let pattern: Value = serde_json::from_str(filters[0]["Pattern"].as_str().unwrap_or(""))
+            .expect("the filter pattern is JSON");
+        let sk = message_sk(0);
+        let prefix = &sk[..=sk.find('#').expect("message keys have a # prefix")];
+        let sort_key = tables::CHATS.sort_key.expect("chats have a sort key");
+        assert_eq!(
+            pattern,
+            json!({
+                "eventName": [bluelamp::stream::INSERT],
+                "dynamodb": { "Keys": { sort_key: { "S": [{ "prefix": prefix }] } } }
+            }),
+            "{consumer}: filter"
+        );
+    }
 }
 
 #[test]
 fn a_failing_message_is_reported_alone_retried_boundedly_then_parked_in_an_encrypted_queue() {
-    let mapping = the_stream_mapping();
-    assert!(strings(&mapping["FunctionResponseTypes"]).contains(&"ReportBatchItemFailures"));
-    assert_eq!(mapping["BisectBatchOnFunctionError"], true);
+    let mut queues = BTreeSet::new();
+    for consumer in STREAM_CONSUMERS {
+        let mapping = stream_mapping(consumer);
+        assert!(
+            strings(&mapping["FunctionResponseTypes"]).contains(&"ReportBatchItemFailures"),
+            "{consumer}: partial batch failures"
+        );
+        assert_eq!(
+            mapping["BisectBatchOnFunctionError"], true,
+            "{consumer}: bisection"
+        );
 
-    let retries = mapping["MaximumRetryAttempts"].as_i64().unwrap_or(-1);
-    assert!((0..=10_000).contains(&retries), "bounded retries");
-    let age = mapping["MaximumRecordAgeInSeconds"].as_i64().unwrap_or(-1);
-    assert!((60..=604_800).contains(&age), "bounded record age");
-    let parallel = mapping["ParallelizationFactor"].as_i64().unwrap_or(0);
-    assert!((1..=10).contains(&parallel), "a parallelization factor");
+        let retries = mapping["MaximumRetryAttempts"].as_i64().unwrap_or(-1);
+        assert!(
+            (0..=10_000).contains(&retries),
+            "{consumer}: bounded retries"
+        );
+        let age = mapping["MaximumRecordAgeInSeconds"].as_i64().unwrap_or(-1);
+        assert!(
+            (60..=604_800).contains(&age),
+            "{consumer}: bounded record age"
+        );
+        let parallel = mapping["ParallelizationFactor"].as_i64().unwrap_or(0);
+        assert!(
+            (1..=10).contains(&parallel),
+            "{consumer}: a parallelization factor"
+        );
+        // Nothing is skipped when a mapping is created again.
+        assert_eq!(mapping["StartingPosition"], "TRIM_HORIZON", "{consumer}");
 
-    let destination = &mapping["DestinationConfig"]["OnFailure"]["Destination"];
-    let queue = destination["Fn::GetAtt"][0]
-        .as_str()
-        .expect("an on-failure destination of this template");
-    assert!(is_get_att(destination, queue, "Arn"));
-    assert_eq!(resource(queue)["Type"], "AWS::SQS::Queue");
-    assert!(!props(queue)["KmsMasterKeyId"].is_null(), "{queue}: KMS");
+        let destination = &mapping["DestinationConfig"]["OnFailure"]["Destination"];
+        let queue = on_failure_queue(mapping);
+        assert!(
+            is_get_att(destination, queue, "Arn"),
+            "{consumer}: an on-failure destination of this template"
+        );
+        assert_eq!(resource(queue)["Type"], "AWS::SQS::Queue");
+        assert!(!props(queue)["KmsMasterKeyId"].is_null(), "{queue}: KMS");
+        assert!(queues.insert(queue), "{queue} is shared");
 
-    let may_send = role_statements(TRANSLATE).into_iter().any(|s| {
-        strings(&s["Action"]).contains(&"sqs:SendMessage")
-            && is_get_att(&s["Resource"], queue, "Arn")
-    });
-    assert!(may_send, "translate's role may send to {queue}");
+        let may_send = role_statements(consumer).into_iter().any(|s| {
+            strings(&s["Action"]).contains(&"sqs:SendMessage")
+                && is_get_att(&s["Resource"], queue, "Arn")
+        });
+        assert!(may_send, "{consumer}'s role may send to {queue}");
+        // The mapping reads the stream with the function's role.
+        let grants = table_grants(consumer);
+        let stream = format!("{}/stream", tables::CHATS.logical_id);
+        for action in [
+            "dynamodb:DescribeStream",
+            "dynamodb:GetRecords",
+            "dynamodb:GetShardIterator",
+        ] {
+            assert!(
+                grants.get(&stream).is_some_and(|a| a.contains(action)),
+                "{consumer}'s role lacks {action} on the chats stream"
+            );
+        }
+    }
+}
+
+#[test]
+fn faq_reply_has_exactly_the_same_delivery_guarantees_as_translate() {
+    let translate = stream_mapping(TRANSLATE);
+    let faq = stream_mapping(FAQ_REPLY);
+    for key in [
+        "EventSourceArn",
+        "StartingPosition",
+        "FilterCriteria",
+        "FunctionResponseTypes",
+        "BisectBatchOnFunctionError",
+        "MaximumRetryAttempts",
+        "MaximumRecordAgeInSeconds",
+        "ParallelizationFactor",
+        "BatchSize",
+        "MaximumBatchingWindowInSeconds",
+    ] {
+        assert_eq!(faq[key], translate[key], "faq-reply's mapping: {key}");
+    }
 }
 
 // ---- alarms ---------------------------------------------------------------------------------
@@ -830,21 +964,26 @@ fn alarms_on(metric: &str, dimension: &str, value: impl Fn(&Value) -> bool) -> u
 
 #[test]
 fn alarms_tell_the_ops_team_about_failing_messages_function_errors_and_throttles() {
-    let queue = the_stream_mapping()["DestinationConfig"]["OnFailure"]["Destination"]["Fn::GetAtt"]
-        [0]
-    .as_str()
-    .unwrap_or("");
+    for consumer in STREAM_CONSUMERS {
+        let queue = on_failure_queue(stream_mapping(consumer));
+        assert_eq!(
+            alarms_on("ApproximateNumberOfMessagesVisible", "QueueName", |v| {
+                is_get_att(v, queue, "QueueName")
+            }),
+            1,
+            "an alarm on {consumer}'s failed records"
+        );
+        assert_eq!(
+            alarms_on("IteratorAge", "FunctionName", |v| is_ref(v, consumer)),
+            1,
+            "an alarm on {consumer}'s delayed records"
+        );
+    }
+    let reports_api = &props(REPORTS_API)["Name"];
     assert_eq!(
-        alarms_on("ApproximateNumberOfMessagesVisible", "QueueName", |v| {
-            is_get_att(v, queue, "QueueName")
-        }),
+        alarms_on("5XXError", "ApiName", |v| v == reports_api),
         1,
-        "an alarm on failed messages"
-    );
-    assert_eq!(
-        alarms_on("IteratorAge", "FunctionName", |v| is_ref(v, TRANSLATE)),
-        1,
-        "an alarm on delayed messages"
+        "an alarm on the reports API's 5xx answers"
     );
     for (id, _) in FUNCTIONS {
         for metric in ["Errors", "Throttles"] {
@@ -855,4 +994,394 @@ fn alarms_tell_the_ops_team_about_failing_messages_function_errors_and_throttles
             );
         }
     }
+}
+
+// ---- report-intake and the reports REST API -------------------------------------------------
+
+#[test]
+fn report_intake_is_given_every_variable_its_code_requires_and_none_that_no_code_reads() {
+    let env = environment(REPORT_INTAKE);
+    for var in report_intake::REQUIRED_ENV {
+        assert!(env.contains_key(*var), "report-intake lacks {var}");
+    }
+    for var in env.keys() {
+        assert!(
+            report_intake::REQUIRED_ENV.contains(&var.as_str())
+                || report_intake::OPTIONAL_ENV.contains(&var.as_str()),
+            "report-intake reads no {var}"
+        );
+    }
+    // The retention is the deployment's decision, within what the configuration accepts.
+    let retention = env[report_intake::ENV_RETENTION_DAYS]["Ref"]
+        .as_str()
+        .expect("the retention is a parameter");
+    let parameter = &template()["Parameters"][retention];
+    assert_eq!(parameter["Type"], "Number", "{retention}");
+    assert!(parameter["MinValue"].as_i64() >= Some(1), "{retention}");
+    assert!(
+        parameter["MaxValue"]
+            .as_i64()
+            .is_some_and(|max| max <= 3650),
+        "{retention}"
+    );
+}
+
+#[test]
+fn report_intake_accepts_the_same_operators_tokens_as_the_operator_api() {
+    let reports = environment(REPORT_INTAKE);
+    let chats = environment(AUTHORIZER);
+    assert_eq!(
+        reports.get(report_intake::ENV_ISSUER),
+        chats.get(authorizer::ENV_ISSUER),
+        "one issuer"
+    );
+    assert_eq!(
+        reports.get(report_intake::ENV_CLIENT_ID),
+        chats.get(authorizer::ENV_CLIENT_ID),
+        "one client"
+    );
+    // When reports are for a group, it is a group of the same pool.
+    if let Some(group) = reports.get(report_intake::ENV_OPERATOR_GROUP) {
+        let group = group["Ref"]
+            .as_str()
+            .expect("the group is a group of this template");
+        assert_eq!(resource(group)["Type"], "AWS::Cognito::UserPoolGroup");
+        let pool = props(group)["UserPoolId"]["Ref"].as_str().unwrap_or("");
+        let issuer = reports
+            .get(report_intake::ENV_ISSUER)
+            .map(sub_names)
+            .unwrap_or_default();
+        assert!(issuer.contains(pool), "{group} is of another pool");
+    }
+}
+
+#[test]
+fn report_intake_may_do_exactly_what_the_dynamodb_report_store_does() {
+    let queue_index = tables::REPORTS
+        .indexes
+        .iter()
+        .find(|i| i.name == "queue")
+        .expect("the reports table has the queue index");
+    let reports = tables::REPORTS.logical_id;
+    let audit = tables::AUDIT.logical_id;
+    // shared/src/report/store/dynamo.rs: GetItem (get, and the reads of create and
+    // record_assessment); PutItem and UpdateItem (TransactWriteItems is authorised per item:
+    // create's two Puts, record_assessment's Update and the Put of its audit record); Query
+    // of the queue index; PutItem of audit records (append_audit).
+    let expected: BTreeMap<String, BTreeSet<String>> = [
+        (
+            reports.to_owned(),
+            vec![
+                "dynamodb:GetItem",
+                "dynamodb:PutItem",
+                "dynamodb:UpdateItem",
+            ],
+        ),
+        (
+            format!("{reports}/index/{}", queue_index.name),
+            vec!["dynamodb:Query"],
+        ),
+        (audit.to_owned(), vec!["dynamodb:PutItem"]),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k, v.into_iter().map(str::to_owned).collect()))
+    .collect();
+    assert_eq!(table_grants(REPORT_INTAKE), expected);
+    for statement in role_statements(REPORT_INTAKE) {
+        for action in strings(&statement["Action"]) {
+            assert!(
+                !action.starts_with("execute-api:"),
+                "report-intake manages no sockets"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_audit_log_can_only_be_added_to_and_only_by_report_intake() {
+    let audit = tables::AUDIT.logical_id;
+    // Anywhere in the template: no statement may grant more than adding and reading records.
+    for statement in statements() {
+        if statement["Effect"] != "Allow" {
+            continue;
+        }
+        assert!(
+            statement["NotAction"].is_null() && statement["NotResource"].is_null(),
+            "an Allow by exclusion grants more than it says: {statement}"
+        );
+        if !as_list(&statement["Resource"])
+            .into_iter()
+            .any(|r| names_table(r, audit))
+        {
+            continue;
+        }
+        for action in strings(&statement["Action"]) {
+            assert!(
+                ["dynamodb:PutItem", "dynamodb:Query"].contains(&action),
+                "{audit} is append-only, yet {action} is allowed: {statement}"
+            );
+        }
+    }
+    // Reports and their audit are personal data: no chat function, no authorizer.
+    for (id, _) in FUNCTIONS.iter().filter(|(id, _)| *id != REPORT_INTAKE) {
+        for statement in role_statements(id) {
+            for r in as_list(&statement["Resource"]) {
+                assert!(
+                    !names_table(r, audit) && !names_table(r, tables::REPORTS.logical_id),
+                    "{id} may touch reports or their audit"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn faq_reply_may_do_exactly_what_its_code_calls() {
+    let chats = tables::CHATS.logical_id;
+    let connections = tables::CONNECTIONS.logical_id;
+    let grant = |resource: String, actions: &[&str]| {
+        (
+            resource,
+            actions.iter().map(|a| format!("dynamodb:{a}")).collect(),
+        )
+    };
+    // get_chat, mark/unmark_delivered, set_translation, update_chat (flag_emergency,
+    // enter_queue), append_message (a transaction of an Update and Puts), the unanswered
+    // questions' PutItem; waiting_chats and operator_connections (announce_queue); a gone
+    // socket's DeleteItem; the stream, read by the mapping with this role. No history (Query on
+    // the table itself) and nothing of the translation cache.
+    let expected: BTreeMap<String, BTreeSet<String>> = BTreeMap::from([
+        grant(chats.to_owned(), &["GetItem", "PutItem", "UpdateItem"]),
+        grant(format!("{chats}/index/queue"), &["Query"]),
+        grant(
+            format!("{chats}/stream"),
+            &["DescribeStream", "GetRecords", "GetShardIterator"],
+        ),
+        grant(format!("{chats}/stream/*"), &["ListStreams"]),
+        grant(connections.to_owned(), &["DeleteItem"]),
+        grant(format!("{connections}/index/online"), &["Query"]),
+    ]);
+    assert_eq!(table_grants(FAQ_REPLY), expected);
+    // It translates the citizen's words for the bot (Amazon Translate only: no Google key).
+    let actions: BTreeSet<&str> = role_statements(FAQ_REPLY)
+        .into_iter()
+        .flat_map(|s| strings(&s["Action"]))
+        .collect();
+    assert!(actions.contains("translate:TranslateText"));
+    assert!(!actions.iter().any(|a| a.starts_with("ssm:")));
+}
+
+#[test]
+fn the_translation_cache_is_read_and_written_by_translate_alone() {
+    let cache = tables::TRANSLATION_CACHE.logical_id;
+    for (id, _) in FUNCTIONS {
+        let grants: BTreeMap<String, BTreeSet<String>> = table_grants(id)
+            .into_iter()
+            .filter(|(resource, _)| resource.starts_with(cache))
+            .collect();
+        if *id == TRANSLATE {
+            let expected: BTreeSet<String> = ["dynamodb:GetItem", "dynamodb:PutItem"]
+                .map(str::to_owned)
+                .into();
+            assert_eq!(grants, BTreeMap::from([(cache.to_owned(), expected)]));
+        } else {
+            assert!(grants.is_empty(), "{id} may touch {cache}: {grants:?}");
+        }
+    }
+}
+
+/// The reports API's routes: path → the operation (`x-amazon-apigateway-any-method`, ...).
+fn report_routes() -> &'static Map<String, Value> {
+    props(REPORTS_API)["DefinitionBody"]["paths"]
+        .as_object()
+        .expect("the reports API is defined in the template")
+}
+
+/// Whether an API Gateway route serves a document path (`{proxy+}` takes the rest).
+fn route_serves(route: &str, path: &str) -> bool {
+    match route.strip_suffix("{proxy+}") {
+        Some(prefix) => path.starts_with(prefix) && path.len() > prefix.len(),
+        None => route == path,
+    }
+}
+
+#[test]
+fn the_reports_api_serves_every_path_of_the_api_document_and_no_other_through_report_intake() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../docs/openapi.yaml");
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let document = long_form(serde_norway::from_str(&text).expect("openapi.yaml is YAML"));
+    let documented: Vec<&String> = document["paths"]
+        .as_object()
+        .expect("the document has paths")
+        .keys()
+        .collect();
+    let routes = report_routes();
+    for path in &documented {
+        assert!(
+            routes.keys().any(|r| route_serves(r, path)),
+            "no route serves {path}"
+        );
+    }
+    for (route, operations) in routes {
+        assert!(
+            documented.iter().any(|p| route_serves(route, p)),
+            "{route} serves nothing of the document"
+        );
+        // Every method, to the function: it answers 405 with Allow itself.
+        let operations = operations.as_object().expect("operations");
+        assert_eq!(
+            operations.keys().collect::<Vec<_>>(),
+            vec!["x-amazon-apigateway-any-method"],
+            "{route}: one proxy for every method"
+        );
+        let integration =
+            &operations["x-amazon-apigateway-any-method"]["x-amazon-apigateway-integration"];
+        assert_eq!(integration["type"], "aws_proxy", "{route}");
+        assert_eq!(integration["httpMethod"], "POST", "{route}");
+        assert!(
+            sub_names(&integration["uri"]).contains(REPORT_INTAKE),
+            "{route} reaches report-intake"
+        );
+    }
+}
+
+#[test]
+fn the_reports_api_is_regional_public_and_only_its_stage_invokes_report_intake() {
+    let api = props(REPORTS_API);
+    assert_eq!(resource(REPORTS_API)["Type"], "AWS::Serverless::Api");
+    assert_eq!(api["EndpointConfiguration"]["Type"], "REGIONAL");
+    assert!(is_ref(&api["StageName"], "Stage"), "stage name");
+    // POST /reports is public; operators' tokens are verified by the function.
+    assert!(api["Auth"].is_null(), "no API Gateway authorizer");
+
+    let permissions: Vec<&Value> = of_type("AWS::Lambda::Permission")
+        .into_iter()
+        .map(|(_, p)| &p["Properties"])
+        .filter(|p| is_get_att(&p["FunctionName"], REPORT_INTAKE, "Arn"))
+        .collect();
+    assert_eq!(permissions.len(), 1, "one way in to report-intake");
+    let source = sub_text(&permissions[0]["SourceArn"]);
+    assert_eq!(permissions[0]["Principal"], "apigateway.amazonaws.com");
+    assert!(
+        source.ends_with(&format!(":${{{REPORTS_API}}}/${{Stage}}/*")),
+        "only the reports API's stage: {source}"
+    );
+
+    let url = sub_text(&template()["Outputs"]["ReportsApiUrl"]["Value"]);
+    assert!(
+        url.starts_with(&format!("https://${{{REPORTS_API}}}.execute-api."))
+            && url.ends_with("/${Stage}"),
+        "the reports API's URL is an output: {url}"
+    );
+}
+
+#[test]
+fn the_reports_stage_is_throttled_and_logs_neither_tokens_query_strings_paths_nor_addresses() {
+    let api = props(REPORTS_API);
+    let settings = as_list(&api["MethodSettings"]);
+    let everything = settings
+        .iter()
+        .find(|s| s["ResourcePath"] == "/*" && s["HttpMethod"] == "*")
+        .expect("settings for every method");
+    for limit in ["ThrottlingRateLimit", "ThrottlingBurstLimit"] {
+        let value = everything[limit].as_f64().unwrap_or(0.0);
+        assert!(value > 0.0, "reports stage: {limit}");
+    }
+    for s in settings {
+        assert_ne!(s["DataTraceEnabled"], true, "reports stage: data trace");
+        assert_ne!(
+            s["LoggingLevel"], "INFO",
+            "reports stage: INFO execution logs"
+        );
+    }
+    let format = api["AccessLogSetting"]["Format"]
+        .as_str()
+        .expect("the reports stage has access logs")
+        .to_lowercase();
+    for leak in [
+        "querystring",
+        "authorization",
+        "header",
+        "token",
+        "$input",
+        "$request",
+        "$context.path",
+        "identity",
+        "sourceip",
+    ] {
+        assert!(
+            !format.contains(leak),
+            "reports access log format has {leak}"
+        );
+    }
+    let group = api["AccessLogSetting"]["DestinationArn"]["Fn::GetAtt"][0]
+        .as_str()
+        .expect("a log group of this template");
+    assert_eq!(resource(group)["Type"], "AWS::Logs::LogGroup");
+}
+
+#[test]
+fn the_reports_stage_is_behind_a_regional_waf_with_per_address_rate_limits_and_aws_common_rules() {
+    let associations: Vec<&Value> = of_type("AWS::WAFv2::WebACLAssociation")
+        .into_iter()
+        .map(|(_, a)| &a["Properties"])
+        .filter(|a| {
+            sub_text(&a["ResourceArn"]).ends_with(&format!(
+                "::/restapis/${{{REPORTS_API}}}/stages/${{{REPORTS_API}.Stage}}"
+            ))
+        })
+        .collect();
+    assert_eq!(associations.len(), 1, "one web ACL on the reports stage");
+    let acl_id = associations[0]["WebACLArn"]["Fn::GetAtt"][0]
+        .as_str()
+        .expect("a web ACL of this template");
+    assert!(is_get_att(&associations[0]["WebACLArn"], acl_id, "Arn"));
+    assert_eq!(resource(acl_id)["Type"], "AWS::WAFv2::WebACL");
+    let acl = props(acl_id);
+    assert_eq!(acl["Scope"], "REGIONAL");
+    assert!(
+        acl["DefaultAction"]["Allow"].is_object(),
+        "allow by default"
+    );
+    // Sampled requests would show headers (operators' tokens) in the console.
+    assert_eq!(acl["VisibilityConfig"]["SampledRequestsEnabled"], false);
+
+    let rules = as_list(&acl["Rules"]);
+    for rule in &rules {
+        assert_eq!(
+            rule["VisibilityConfig"]["SampledRequestsEnabled"], false,
+            "{}: sampled requests",
+            rule["Name"]
+        );
+    }
+    // A ceiling per source address over every request (operators' paths too).
+    let per_ip_over_everything = rules.iter().any(|r| {
+        let rate = &r["Statement"]["RateBasedStatement"];
+        rate["AggregateKeyType"] == "IP"
+            && rate["ScopeDownStatement"].is_null()
+            && r["Action"]["Block"].is_object()
+    });
+    assert!(per_ip_over_everything, "a rate-based rule per source IP");
+
+    let common = rules
+        .iter()
+        .find(|r| {
+            let group = &r["Statement"]["ManagedRuleGroupStatement"];
+            group["VendorName"] == "AWS" && group["Name"] == "AWSManagedRulesCommonRuleSet"
+        })
+        .expect("the AWS managed common rule set");
+    // Enforced, not merely counted.
+    assert!(
+        common["OverrideAction"]["None"].is_object(),
+        "the common rule set blocks"
+    );
+    // Each rule of the set that is only counted is a decision, with its reason in the template:
+    // the body size rule (8 KB) would refuse reports the function accepts (64 KB).
+    let counted: Vec<&str> =
+        as_list(&common["Statement"]["ManagedRuleGroupStatement"]["RuleActionOverrides"])
+            .into_iter()
+            .filter_map(|o| o["Name"].as_str())
+            .collect();
+    assert_eq!(counted, vec!["SizeRestrictions_BODY"]);
 }

@@ -11,6 +11,14 @@ pub enum ConfigError {
     Invalid { var: &'static str, reason: String },
 }
 
+/// `REPORT_RETENTION_DAYS`: required.
+pub const ENV_RETENTION_DAYS: &str = "REPORT_RETENTION_DAYS";
+pub const ENV_ASSESSMENT_TARGET_HOURS: &str = "REPORT_ASSESSMENT_TARGET_HOURS";
+pub const ENV_IDEMPOTENCY_HOURS: &str = "REPORT_IDEMPOTENCY_HOURS";
+pub const ENV_MAX_BODY_BYTES: &str = "REPORT_MAX_BODY_BYTES";
+pub const ENV_RATE_LIMIT: &str = "REPORT_RATE_LIMIT";
+pub const ENV_RATE_WINDOW_SECONDS: &str = "REPORT_RATE_WINDOW_SECONDS";
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IntakeConfig {
     /// How long a report is kept (its TTL): `REPORT_RETENTION_DAYS`, required.
@@ -80,36 +88,31 @@ impl IntakeConfig {
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let d = Self::default();
         Ok(Self {
-            retention: Duration::days(signed(number(
-                &lookup,
-                "REPORT_RETENTION_DAYS",
-                None,
-                1..=3650,
-            )?)),
+            retention: Duration::days(signed(number(&lookup, ENV_RETENTION_DAYS, None, 1..=3650)?)),
             assessment_target: Duration::hours(signed(number(
                 &lookup,
-                "REPORT_ASSESSMENT_TARGET_HOURS",
+                ENV_ASSESSMENT_TARGET_HOURS,
                 Some(24),
                 1..=720,
             )?)),
             idempotency_window: Duration::hours(signed(number(
                 &lookup,
-                "REPORT_IDEMPOTENCY_HOURS",
+                ENV_IDEMPOTENCY_HOURS,
                 Some(24),
                 1..=168,
             )?)),
             max_body_bytes: usize::try_from(number(
                 &lookup,
-                "REPORT_MAX_BODY_BYTES",
+                ENV_MAX_BODY_BYTES,
                 Some(d.max_body_bytes as u64),
                 1024..=1024 * 1024,
             )?)
             .unwrap_or(d.max_body_bytes),
-            rate_limit: u32::try_from(number(&lookup, "REPORT_RATE_LIMIT", Some(10), 1..=100_000)?)
+            rate_limit: u32::try_from(number(&lookup, ENV_RATE_LIMIT, Some(10), 1..=100_000)?)
                 .unwrap_or(d.rate_limit),
             rate_window: Duration::seconds(signed(number(
                 &lookup,
-                "REPORT_RATE_WINDOW_SECONDS",
+                ENV_RATE_WINDOW_SECONDS,
                 Some(3600),
                 1..=86_400,
             )?)),

@@ -10,17 +10,47 @@ mod operator;
 mod problem;
 mod public;
 
-pub use auth::{AuthError, DenyAllOperators, JwtOperatorAuth, OperatorAuth, SignInConfig};
+pub use auth::{
+    AuthError, DenyAllOperators, JwtOperatorAuth, OperatorAuth, SignInConfig, ENV_CLIENT_ID,
+    ENV_ISSUER, ENV_JWKS_URL, ENV_OPERATOR_GROUP,
+};
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use config::{ConfigError, IntakeConfig, MAX_ASSESSMENT_BODY_BYTES};
+pub use config::{
+    ConfigError, IntakeConfig, ENV_ASSESSMENT_TARGET_HOURS, ENV_IDEMPOTENCY_HOURS,
+    ENV_MAX_BODY_BYTES, ENV_RATE_LIMIT, ENV_RATE_WINDOW_SECONDS, ENV_RETENTION_DAYS,
+    MAX_ASSESSMENT_BODY_BYTES,
+};
 pub use limit::{MemoryRateLimiter, RateDecision, SourceRateLimit, Unlimited};
 pub use problem::Problem;
 
 use bluelamp::report::{EmergencyCheck, ReportStore};
+use bluelamp::store::tables;
 use lambda_http::http::{header, HeaderValue, Method};
 use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt, Response};
 use std::sync::Arc;
+
+/// Every variable the function cannot start without: its two tables
+/// (`bootstrap::report_tables_from_env`), whose tokens it accepts ([`SignInConfig`]) and how
+/// long reports are kept ([`IntakeConfig`]). The template's check reads this.
+pub const REQUIRED_ENV: &[&str] = &[
+    tables::REPORTS.env_var,
+    tables::AUDIT.env_var,
+    ENV_ISSUER,
+    ENV_CLIENT_ID,
+    ENV_RETENTION_DAYS,
+];
+
+/// The variables it reads when they are set (each has a default, or is off when unset).
+pub const OPTIONAL_ENV: &[&str] = &[
+    ENV_JWKS_URL,
+    ENV_OPERATOR_GROUP,
+    ENV_ASSESSMENT_TARGET_HOURS,
+    ENV_IDEMPOTENCY_HOURS,
+    ENV_MAX_BODY_BYTES,
+    ENV_RATE_LIMIT,
+    ENV_RATE_WINDOW_SECONDS,
+];
 
 /// Everything the handler needs, built once per process.
 #[derive(Clone)]
@@ -92,4 +122,47 @@ fn is_json(req: &Request) -> bool {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(';').next())
         .is_some_and(|media| media.trim().eq_ignore_ascii_case("application/json"))
+}
+
+#[cfg(test)]
+mod env_tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn lookup<'a>(map: &'a HashMap<&'a str, &'a str>) -> impl Fn(&str) -> Option<String> + 'a {
+        |var| map.get(var).map(|v| (*v).to_owned())
+    }
+
+    /// `REQUIRED_ENV` is what the configuration really requires: with all of it the function's
+    /// configuration reads; without any one of them it names that one.
+    #[test]
+    fn the_required_variables_are_exactly_what_the_configuration_requires() {
+        let all: HashMap<&str, &str> = REQUIRED_ENV
+            .iter()
+            .map(|var| {
+                (
+                    *var,
+                    if *var == ENV_ISSUER {
+                        "https://issuer"
+                    } else {
+                        "7"
+                    },
+                )
+            })
+            .collect();
+        assert!(IntakeConfig::from_lookup(lookup(&all)).is_ok());
+        assert!(SignInConfig::from_lookup(lookup(&all)).is_ok());
+        for var in [ENV_ISSUER, ENV_CLIENT_ID, ENV_RETENTION_DAYS] {
+            let mut without = all.clone();
+            without.remove(var);
+            let missing = Err(ConfigError::Missing { var });
+            let intake = IntakeConfig::from_lookup(lookup(&without)).map(|_| ());
+            let sign_in = SignInConfig::from_lookup(lookup(&without)).map(|_| ());
+            assert!(intake == missing || sign_in == missing, "{var}");
+        }
+        // The table names are read by `bootstrap::report_tables_from_env`.
+        for def in [tables::REPORTS, tables::AUDIT] {
+            assert!(REQUIRED_ENV.contains(&def.env_var));
+        }
+    }
 }
