@@ -397,7 +397,7 @@ pub enum ServerFrame {
         /// True when this send had been stored before (a retry): nothing was stored twice.
         duplicate: bool,
     },
-    Message(MessageView),
+    Message(Box<MessageView>),
     #[serde(rename_all = "camelCase")]
     History {
         chat_id: ChatId,
@@ -590,7 +590,7 @@ mod tests {
         assert_eq!(view.language.as_ref().map(|l| l.as_str()), Some("pl"));
         assert!(view.translation_unavailable);
         assert!(view.original.is_none());
-        let json = ServerFrame::Message(view).to_json();
+        let json = ServerFrame::Message(Box::new(view)).to_json();
         assert!(json.contains(r#""translationUnavailable":true"#), "{json}");
     }
 
@@ -603,7 +603,7 @@ mod tests {
             assert_eq!(view.text.as_deref(), Some("Ukradziono mi rower"));
             assert!(!view.translation_unavailable);
             assert!(view.original.is_none());
-            assert!(!ServerFrame::Message(view)
+            assert!(!ServerFrame::Message(Box::new(view))
                 .to_json()
                 .contains("translationUnavailable"));
         }

@@ -237,7 +237,7 @@ async fn deliver_to_side(
         return Ok(());
     }
     let reader = reader_language(chat, side);
-    let frame = ServerFrame::Message(MessageView::for_reader(message, &reader));
+    let frame = ServerFrame::Message(Box::new(MessageView::for_reader(message, &reader)));
     for conn in &to {
         match deps.post(api_for(side), conn, &frame).await {
             Ok(Posted::Delivered) | Ok(Posted::Gone) => {}
@@ -393,7 +393,7 @@ async fn deliver_update(
         if reader_language(&chat, *side) != *reader {
             continue;
         }
-        let frame = ServerFrame::Message(MessageView::for_reader(&updated, reader));
+        let frame = ServerFrame::Message(Box::new(MessageView::for_reader(&updated, reader)));
         for conn in targets(&deps.chat, &chat, *side).await? {
             // A failed post is logged by `post`; the translation is stored either way.
             let _ = deps.chat.post(api_for(*side), &conn, &frame).await;

@@ -112,7 +112,7 @@ impl World {
             .frames_to(&ConnectionId::parse(conn).unwrap())
             .into_iter()
             .filter_map(|f| match f {
-                ServerFrame::Message(m) => Some(m),
+                ServerFrame::Message(m) => Some(*m),
                 _ => None,
             })
             .collect()
