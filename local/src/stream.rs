@@ -30,12 +30,13 @@ pub trait StreamConsumer: Send + Sync {
 /// How often a failing record is retried before the local stream gives up on it (the
 /// message stays stored; the real mapping sends it to the on-failure queue).
 const MAX_ATTEMPTS: u32 = 6;
-const SHARDS: usize = 8;
+/// Shards, as a table's stream has: a chat always lands on the same one, so its order holds,
+/// and different chats go on in parallel.
+const SHARDS: usize = 32;
 
 /// The shards: one ordered queue and worker each.
 pub struct Stream {
     shards: Vec<mpsc::UnboundedSender<(ChatMessage, i64)>>,
-    sequence: AtomicU64,
 }
 
 impl Stream {
@@ -54,23 +55,24 @@ impl Stream {
                     let Some(consumers) = consumers.get() else {
                         continue;
                     };
-                    for consumer in consumers {
-                        feed(consumer.as_ref(), &message, expires_at, n).await;
-                    }
+                    // Each consumer is its own event source mapping: they read the record side by
+                    // side, not one after the other.
+                    futures::future::join_all(
+                        consumers
+                            .iter()
+                            .map(|c| feed(c.as_ref(), &message, expires_at, n)),
+                    )
+                    .await;
                 }
             });
         }
-        Arc::new(Self {
-            shards,
-            sequence: AtomicU64::new(0),
-        })
+        Arc::new(Self { shards })
     }
 
     fn publish(&self, message: &ChatMessage, expires_at: i64) {
         let mut h = std::collections::hash_map::DefaultHasher::new();
         message.chat_id.hash(&mut h);
         let shard = (h.finish() as usize) % self.shards.len();
-        self.sequence.fetch_add(1, Ordering::Relaxed);
         let _ = self.shards[shard].send((message.clone(), expires_at));
     }
 }

@@ -46,6 +46,16 @@ pub fn wait_estimate_secs(position: usize, operators_online: usize, average_secs
 
 /// Tells every operator online the queue, and every waiting citizen their place in it.
 pub async fn announce_queue(deps: &Deps, force: &ForceId) -> Result<(), StoreError> {
+    announce_queue_to(deps, force, None).await
+}
+
+/// As [`announce_queue`]; with `only`, just that chat's citizen is told their place — enough
+/// when a chat joined at the back, since no one else's place changed.
+async fn announce_queue_to(
+    deps: &Deps,
+    force: &ForceId,
+    only: Option<&crate::domain::ChatId>,
+) -> Result<(), StoreError> {
     // One read of the queue: each citizen's position comes from the same list the operators see.
     let chats = deps.store.waiting_chats(force, QUEUE_LIMIT).await?;
     let entries = entries_of(&chats);
@@ -58,6 +68,9 @@ pub async fn announce_queue(deps: &Deps, force: &ForceId) -> Result<(), StoreErr
     }
     let online: std::collections::HashSet<_> = operators.iter().map(|c| &c.role).collect();
     for (entry, chat) in &entries {
+        if only.is_some_and(|id| id != &chat.id) {
+            continue;
+        }
         if let Some(conn) = &chat.citizen_connection {
             let frame = ServerFrame::Queued {
                 chat_id: entry.chat_id.clone(),
@@ -112,6 +125,9 @@ pub async fn enter_queue(
         now_ms, ChatEvent, ChatPatch, ChatState, NewMessage, Priority, QueueSlot, Transition,
     };
     let guard = chat.check(actor, &Transition::EnterQueue)?;
+    // A normal chat joins at the back: only its own citizen's place is news. An emergency
+    // goes to the front and moves everyone.
+    let mut only = None;
     if chat.state != ChatState::Waiting {
         let patch = ChatPatch {
             state: Some(ChatState::Waiting),
@@ -130,8 +146,11 @@ pub async fn enter_queue(
             )
             .await?;
         tracing::info!(chat_id = %chat.id, emergency, "chat queued");
+        if !emergency {
+            only = Some(chat.id.clone());
+        }
     }
-    announce_queue(deps, &chat.force).await?;
+    announce_queue_to(deps, &chat.force, only.as_ref()).await?;
     Ok(())
 }
 
