@@ -259,7 +259,8 @@ async fn dynamodb_requests_per_message(open_chats: usize) -> (f64, f64) {
 
 /// 500 chats at once through the local gateway: each citizen sends one message; the time to
 /// the operator's socket.
-async fn gateway_500_chats() -> (Duration, Duration, usize) {
+/// `spread`: the sends are spread evenly over this time (zero: all in the same instant).
+async fn gateway_500_chats(spread: Duration) -> (Duration, Duration, usize) {
     const CHATS: usize = 500;
     const OPERATORS: usize = 25;
     let gw = spawn_gateway(StoreKind::Embedded).await;
@@ -323,10 +324,16 @@ async fn gateway_500_chats() -> (Duration, Duration, usize) {
         }));
     }
     let mut senders = Vec::new();
-    for (c, chat) in citizens.into_iter().zip(chat_ids.iter().cloned()) {
+    for (i, (c, chat)) in citizens
+        .into_iter()
+        .zip(chat_ids.iter().cloned())
+        .enumerate()
+    {
         let sent = sent.clone();
+        let wait = spread.mul_f64(i as f64 / CHATS as f64);
         senders.push(tokio::spawn(async move {
             let mut c = c;
+            tokio::time::sleep(wait).await;
             sent.lock()
                 .unwrap_or_else(|p| p.into_inner())
                 .insert(chat, Instant::now());
@@ -374,7 +381,9 @@ fn main() {
             let (m, t) = dynamodb_requests_per_message(n).await;
             println!("dynamodb requests per message, {n} chats: message {m:.1}, translate {t:.1}");
         }
-        let (p50, p99, lost) = gateway_500_chats().await;
-        println!("local gateway, embedded store, 500 chats at once: p50 {p50:?}, p99 {p99:?}, lost {lost}");
+        let (p50, p99, lost) = gateway_500_chats(Duration::ZERO).await;
+        println!("local gateway, embedded store, 500 chats each sending in the same instant: p50 {p50:?}, p99 {p99:?}, lost {lost}");
+        let (p50, p99, lost) = gateway_500_chats(Duration::from_secs(2)).await;
+        println!("local gateway, embedded store, 500 chats sending over 2 s (250 messages/s): p50 {p50:?}, p99 {p99:?}, lost {lost}");
     });
 }
