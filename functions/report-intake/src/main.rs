@@ -14,6 +14,9 @@ use std::sync::Arc;
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     lambda_runtime::tracing::init_default_subscriber();
+    // The emergency phrases are compiled on another core while the AWS clients and the
+    // signing keys are fetched.
+    let detector = std::thread::spawn(bluelamp::faq::EmergencyDetector::new);
     let config = IntakeConfig::from_env().unwrap_or_else(|e| fatal("configuration", e));
     let sign_in = SignInConfig::from_env().unwrap_or_else(|e| fatal("configuration", e));
     let store = report_store_from_env()
@@ -25,7 +28,11 @@ async fn main() -> Result<(), lambda_http::Error> {
     let deps = Deps {
         store: Arc::new(store),
         auth: Arc::new(JwtOperatorAuth::new(verifier).requiring_group(sign_in.required_group)),
-        emergency: Arc::new(bluelamp::faq::EmergencyDetector::new()?),
+        emergency: Arc::new(
+            detector
+                .join()
+                .map_err(|_| "building the emergency detector panicked")??,
+        ),
         rate_limit: Arc::new(MemoryRateLimiter::new(
             config.rate_limit,
             config.rate_window,
