@@ -364,3 +364,19 @@ impl Client {
             .await
     }
 }
+
+/// Runs each end-to-end case (`async fn case(kind: StoreKind) -> anyhow::Result<()>`, in scope
+/// where the macro is called) once on the embedded store and once on DynamoDB (moto).
+#[macro_export]
+macro_rules! both_stores {
+    ($($case:ident),* $(,)?) => {
+        mod embedded {
+            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+               async fn $case() -> anyhow::Result<()> { super::$case($crate::StoreKind::Embedded).await } )*
+        }
+        mod dynamodb {
+            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+               async fn $case() -> anyhow::Result<()> { super::$case($crate::StoreKind::Dynamo).await } )*
+        }
+    };
+}

@@ -440,18 +440,7 @@ async fn the_operator_api_refuses_sockets_without_a_valid_token(kind: StoreKind)
     Ok(())
 }
 
-macro_rules! both_stores {
-    ($($case:ident),* $(,)?) => {
-        mod embedded {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $case() -> super::R { super::$case(super::StoreKind::Embedded).await } )*
-        }
-        mod dynamodb {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $case() -> super::R { super::$case(super::StoreKind::Dynamo).await } )*
-        }
-    };
-}
-
-both_stores!(
+bluelamp_tests::both_stores!(
     a_citizen_and_operators_hold_a_whole_conversation,
     an_operator_holds_several_chats_and_each_reply_reaches_its_own_citizen,
     twenty_operators_claim_one_chat_and_exactly_one_wins,

@@ -90,18 +90,7 @@ async fn operators_see_what_the_bot_could_not_answer(kind: StoreKind) -> R {
     Ok(())
 }
 
-macro_rules! both_stores {
-    ($($case:ident),* $(,)?) => {
-        mod embedded {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $case() -> super::R { super::$case(super::StoreKind::Embedded).await } )*
-        }
-        mod dynamodb {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $case() -> super::R { super::$case(super::StoreKind::Dynamo).await } )*
-        }
-    };
-}
-
-both_stores!(
+bluelamp_tests::both_stores!(
     a_citizen_gets_a_signpost_and_an_emergency_jumps_the_queue,
     operators_see_what_the_bot_could_not_answer,
 );

@@ -383,18 +383,7 @@ async fn submissions_from_one_address_are_rate_limited(kind: StoreKind) -> R {
     Ok(())
 }
 
-macro_rules! both_stores {
-    ($($case:ident),* $(,)?) => {
-        mod embedded {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $case() -> super::R { super::$case(super::StoreKind::Embedded).await } )*
-        }
-        mod dynamodb {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $case() -> super::R { super::$case(super::StoreKind::Dynamo).await } )*
-        }
-    };
-}
-
-both_stores!(
+bluelamp_tests::both_stores!(
     each_kind_of_report_is_taken_and_gets_a_reference,
     a_bad_report_gets_all_its_field_errors_at_once,
     a_retry_with_the_same_key_stores_one_report_and_another_body_is_refused,

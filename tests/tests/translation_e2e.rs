@@ -447,18 +447,7 @@ async fn an_english_chat_makes_no_translation_call(kind: StoreKind) -> R {
     Ok(())
 }
 
-macro_rules! both_stores {
-    ($($case:ident),* $(,)?) => {
-        mod embedded {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $case() -> super::R { super::$case(super::StoreKind::Embedded).await } )*
-        }
-        mod dynamodb {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $case() -> super::R { super::$case(super::StoreKind::Dynamo).await } )*
-        }
-    };
-}
-
-both_stores!(
+bluelamp_tests::both_stores!(
     a_polish_citizen_and_an_english_operator_each_read_the_other_in_their_own_language,
     an_arabic_chat_is_right_to_left_and_translated_both_ways,
     a_citizen_whose_browser_says_english_but_who_writes_polish_is_switched_to_polish,
