@@ -121,6 +121,24 @@ pub enum BotError {
     Handoff(#[source] PhraseError),
 }
 
+/// A bot without its emergency detector yet (built on another thread).
+pub struct PreparedBot {
+    kb: KnowledgeBase,
+    index: Index,
+    handoff: PhraseSet<()>,
+}
+
+impl PreparedBot {
+    pub fn with_detector(self, detector: EmergencyDetector) -> FaqBot {
+        FaqBot {
+            kb: self.kb,
+            index: self.index,
+            detector,
+            handoff: self.handoff,
+        }
+    }
+}
+
 /// The FAQ bot: knowledge base, index and emergency detector, ready to answer.
 pub struct FaqBot {
     kb: KnowledgeBase,
@@ -161,19 +179,24 @@ impl FaqBot {
 
     /// The bot for a loaded knowledge base, with the shipped emergency lexicon.
     pub fn new(kb: KnowledgeBase) -> Result<Self, BotError> {
-        let detector = EmergencyDetector::new()?;
+        Self::with_detector(kb, EmergencyDetector::new()?)
+    }
+
+    /// The bot with an emergency detector built elsewhere: a function's start-up builds the
+    /// detector and the topic index on different cores (see [`FaqBot::prepare`]).
+    pub fn with_detector(kb: KnowledgeBase, detector: EmergencyDetector) -> Result<Self, BotError> {
+        Ok(Self::prepare(kb)?.with_detector(detector))
+    }
+
+    /// Everything but the emergency detector: the topic index and the handoff phrases.
+    pub fn prepare(kb: KnowledgeBase) -> Result<PreparedBot, BotError> {
         let index = Index::new(&kb);
         let mut handoff = PhraseSet::builder();
         for p in &kb.handoff {
             handoff.add(p, ()).map_err(BotError::Handoff)?;
         }
         let handoff = handoff.build().map_err(BotError::Handoff)?;
-        Ok(Self {
-            kb,
-            index,
-            detector,
-            handoff,
-        })
+        Ok(PreparedBot { kb, index, handoff })
     }
 
     pub fn knowledge_base(&self) -> &KnowledgeBase {
