@@ -25,7 +25,7 @@ pub struct TokenRequest {
 }
 
 /// Eight hours: one shift.
-const TOKEN_TTL: Duration = Duration::from_secs(8 * 3600);
+pub const TOKEN_TTL: Duration = Duration::from_secs(8 * 3600);
 
 pub async fn serve_token(
     State(gw): State<Arc<Gateway>>,

@@ -120,9 +120,7 @@ impl Running {
 
     /// A signed access token for an operator, as the local sign-in page issues.
     pub fn operator_token(&self, operator: &str) -> anyhow::Result<String> {
-        Ok(self
-            .identity
-            .issue_access_token(operator, Duration::from_secs(8 * 3600))?)
+        Ok(self.identity.issue_access_token(operator, idp::TOKEN_TTL)?)
     }
 
     /// Feeds a stored message to the stream's consumers once more, as DynamoDB Streams may

@@ -55,18 +55,8 @@ fn outward_ok(o: &[u8]) -> bool {
 impl Postcode {
     /// Accepts any case and spacing (`sw1a1aa`, ` SW1A  1AA `).
     pub fn parse(s: &str) -> Result<Self, PostcodeError> {
-        if s.len() > 32 {
-            return Err(PostcodeError);
-        }
-        let compact: String = s
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .map(|c| c.to_ascii_uppercase())
-            .collect();
+        let compact = super::text::compact_identifier(s, 5..=7).ok_or(PostcodeError)?;
         let bytes = compact.as_bytes();
-        if !(5..=7).contains(&bytes.len()) || !bytes.iter().all(u8::is_ascii_alphanumeric) {
-            return Err(PostcodeError);
-        }
         let (outward, inward) = bytes.split_at(bytes.len() - 3);
         let valid = compact == "GIR0AA"
             || (outward_ok(outward)

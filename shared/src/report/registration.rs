@@ -101,19 +101,8 @@ fn classify(s: &[u8]) -> Option<RegistrationFormat> {
 impl VehicleRegistration {
     /// Accepts any case and spacing (`ab12 cde`).
     pub fn parse(s: &str) -> Result<Self, RegistrationError> {
-        if s.len() > 32 {
-            return Err(RegistrationError);
-        }
-        let compact: String = s
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .map(|c| c.to_ascii_uppercase())
-            .collect();
-        let bytes = compact.as_bytes();
-        if !(2..=7).contains(&bytes.len()) || !bytes.iter().all(u8::is_ascii_alphanumeric) {
-            return Err(RegistrationError);
-        }
-        classify(bytes).ok_or(RegistrationError)?;
+        let compact = super::text::compact_identifier(s, 2..=7).ok_or(RegistrationError)?;
+        classify(compact.as_bytes()).ok_or(RegistrationError)?;
         Ok(Self(compact))
     }
 

@@ -255,6 +255,21 @@ pub struct QueuePage {
     pub next: Option<QueueCursor>,
 }
 
+impl QueuePage {
+    /// A page from entries read one past `limit` (oldest first): the extra one says there is
+    /// more, and the cursor points after the page's last entry.
+    pub fn from_over_fetched(mut entries: Vec<QueueEntry>, limit: usize) -> Self {
+        let more = entries.len() > limit;
+        entries.truncate(limit);
+        let next = if more {
+            entries.last().map(QueueCursor::after)
+        } else {
+            None
+        };
+        Self { entries, next }
+    }
+}
+
 crate::report::model::choice!(
     /// What an operator did.
     AuditAction {

@@ -97,6 +97,21 @@ bounded_text!(
     AssessmentNotes, "notes", max = 2000, multiline = true
 );
 
+/// An identifier as typed ("sw1a 1aa", "ab12 cde"): whitespace removed, upper case, and only
+/// ASCII letters and digits, `len` long. `None` for anything else.
+pub(crate) fn compact_identifier(s: &str, len: std::ops::RangeInclusive<usize>) -> Option<String> {
+    if s.len() > 32 {
+        return None;
+    }
+    let compact: String = s
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    let ok = len.contains(&compact.len()) && compact.bytes().all(|b| b.is_ascii_alphanumeric());
+    ok.then_some(compact)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -524,14 +524,7 @@ impl ReportStore for DynamoReportStore {
                 _ => break,
             }
         }
-        let more = entries.len() > limit;
-        entries.truncate(limit);
-        let next = if more {
-            entries.last().map(QueueCursor::after)
-        } else {
-            None
-        };
-        Ok(QueuePage { entries, next })
+        Ok(QueuePage::from_over_fetched(entries, limit))
     }
 
     async fn record_assessment(

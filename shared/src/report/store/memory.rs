@@ -125,14 +125,7 @@ impl ReportStore for MemoryReportStore {
             (a.submitted_at.timestamp_micros(), &a.reference)
                 .cmp(&(b.submitted_at.timestamp_micros(), &b.reference))
         });
-        let more = entries.len() > limit;
-        entries.truncate(limit);
-        let next = if more {
-            entries.last().map(QueueCursor::after)
-        } else {
-            None
-        };
-        Ok(QueuePage { entries, next })
+        Ok(QueuePage::from_over_fetched(entries, limit))
     }
 
     async fn record_assessment(
