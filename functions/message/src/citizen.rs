@@ -2,11 +2,11 @@
 
 use crate::Failure;
 use bluelamp::chat::{
-    announce_queue, enter_queue, fit_transcript, Deps, ResumeToken, TRANSCRIPT_BUDGET_BYTES,
+    end_chat, enter_queue, fit_transcript, Deps, ResumeToken, TRANSCRIPT_BUDGET_BYTES,
 };
 use bluelamp::domain::{
     now_ms, Actor, Chat, ChatEvent, ChatId, ChatPatch, ChatState, ClientMessageId, Connection,
-    EndReason, Guard, LanguageCode, MessageText, NewMessage, Priority, Sender, Side, Transition,
+    EndReason, Guard, LanguageCode, MessageText, NewMessage, Priority, Sender, Side,
     TransitionError,
 };
 use bluelamp::protocol::{ClientFrame, ErrorCode, ServerFrame};
@@ -280,28 +280,7 @@ async fn leave(deps: &Deps, conn: &Connection, quick: bool) -> Result<ServerFram
     } else {
         EndReason::CitizenLeft
     };
-    let guard = chat
-        .check(&Actor::Citizen, &Transition::End(reason))
-        .map_err(transition)?;
-    // The event goes in first: once the chat has ended, nothing more is appended.
-    deps.store
-        .append_message(
-            &chat,
-            NewMessage::event(ChatEvent::Ended { reason }, now_ms()),
-        )
-        .await?;
-    let patch = ChatPatch {
-        state: Some(ChatState::Ended),
-        ended: Some(reason),
-        queue: Some(None),
-        citizen_connection: Some(None),
-        ..Default::default()
-    };
-    let ended = deps.store.update_chat(&chat.id, &guard, &patch).await?;
-    tracing::info!(chat_id = %chat.id, quick, "citizen left");
-    if chat.state == ChatState::Waiting {
-        announce_queue(deps, &ended.force).await?;
-    }
+    end_chat(deps, &chat, &Actor::Citizen, reason).await?;
     Ok(ServerFrame::ChatEnded {
         chat_id: chat.id,
         reason,

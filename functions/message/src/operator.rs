@@ -3,7 +3,7 @@
 use crate::citizen::{history, transition};
 use crate::Failure;
 use bluelamp::chat::{
-    announce_queue, fit_transcript, queue_entries, Deps, TRANSCRIPT_BUDGET_BYTES,
+    announce_queue, end_chat, fit_transcript, queue_entries, Deps, TRANSCRIPT_BUDGET_BYTES,
 };
 use bluelamp::domain::{
     now_ms, Actor, Chat, ChatEvent, ChatId, ChatPatch, ChatState, Connection, EndReason, Guard,
@@ -243,21 +243,7 @@ async fn hand_back(deps: &Deps, me: &OperatorId, id: &ChatId) -> Result<ServerFr
 async fn end(deps: &Deps, me: &OperatorId, id: &ChatId) -> Result<ServerFrame, Failure> {
     let chat = held_chat(deps, me, Some(id)).await?;
     let reason = EndReason::OperatorEnded;
-    let guard = chat
-        .check(&Actor::Operator(me.clone()), &Transition::End(reason))
-        .map_err(transition)?;
-    deps.store
-        .append_message(
-            &chat,
-            NewMessage::event(ChatEvent::Ended { reason }, now_ms()),
-        )
-        .await?;
-    let patch = ChatPatch {
-        state: Some(ChatState::Ended),
-        ended: Some(reason),
-        ..Default::default()
-    };
-    deps.store.update_chat(id, &guard, &patch).await?;
+    end_chat(deps, &chat, &Actor::Operator(me.clone()), reason).await?;
     tracing::info!(chat_id = %id, operator_id = %me, "chat ended by operator");
     Ok(ServerFrame::ChatEnded {
         chat_id: id.clone(),

@@ -6,7 +6,8 @@ mod resume;
 mod transcript;
 
 pub use queue::{
-    announce_queue, enter_queue, flag_emergency, queue_entries, wait_estimate_secs, MoveError,
+    announce_queue, end_chat, enter_queue, flag_emergency, queue_entries, wait_estimate_secs,
+    MoveError,
 };
 pub use resume::{ResumeToken, ResumeTokenError};
 pub use transcript::{fit_transcript, TRANSCRIPT_BUDGET_BYTES};

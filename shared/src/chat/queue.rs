@@ -184,3 +184,37 @@ pub async fn flag_emergency(
         _ => Ok(()),
     }
 }
+
+/// Ends a chat on behalf of the citizen (leaving, or "Leave the site") or of the operator who
+/// holds it. The `ended` event goes in first — nothing is appended once the chat has ended —
+/// so both sides' transcripts say how it ended. A chat that was waiting leaves the queue.
+pub async fn end_chat(
+    deps: &Deps,
+    chat: &crate::domain::Chat,
+    actor: &crate::domain::Actor,
+    reason: crate::domain::EndReason,
+) -> Result<crate::domain::Chat, MoveError> {
+    use crate::domain::{now_ms, Actor, ChatEvent, ChatPatch, ChatState, NewMessage, Transition};
+    let guard = chat.check(actor, &Transition::End(reason))?;
+    deps.store
+        .append_message(
+            chat,
+            NewMessage::event(ChatEvent::Ended { reason }, now_ms()),
+        )
+        .await?;
+    let patch = ChatPatch {
+        state: Some(ChatState::Ended),
+        ended: Some(reason),
+        queue: Some(None),
+        // A citizen who left has no socket on the chat any more; when the operator ends it,
+        // the citizen's socket stays so that the `ended` event reaches them.
+        citizen_connection: matches!(actor, Actor::Citizen).then_some(None),
+        ..Default::default()
+    };
+    let ended = deps.store.update_chat(&chat.id, &guard, &patch).await?;
+    tracing::info!(chat_id = %chat.id, ?reason, "chat ended");
+    if chat.state == ChatState::Waiting {
+        announce_queue(deps, &ended.force).await?;
+    }
+    Ok(ended)
+}
