@@ -3,7 +3,6 @@
 //! the wire, against moto); delivery latency through the local gateway with 500 chats at once.
 //! Medians and ratios, since these machines are shared and noisy. Run: `cargo bench -p bluelamp-tests`.
 
-use async_trait::async_trait;
 use aws_lambda_events::apigw::ApiGatewayWebsocketProxyRequest;
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
@@ -11,33 +10,14 @@ use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_types::config_bag::ConfigBag;
 use bluelamp::chat::Deps;
 use bluelamp::config::ChatConfig;
-use bluelamp::delivery::{Api, Deliver, DeliveryError};
 use bluelamp::domain::*;
-use bluelamp::protocol::ServerFrame;
 use bluelamp::store::{ChatStore, MemoryStore, Store};
+use bluelamp_tests::bench::{median, CountingDelivery};
 use bluelamp_tests::{dynamo_store, moto_endpoint, spawn_gateway, Client, StoreKind};
 use serde_json::json;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-
-/// Delivery that only counts: the benchmark measures our code, not a socket.
-#[derive(Default)]
-struct CountingDelivery(AtomicUsize);
-
-#[async_trait]
-impl Deliver for CountingDelivery {
-    async fn post(&self, _: Api, _: &ConnectionId, _: &ServerFrame) -> Result<(), DeliveryError> {
-        self.0.fetch_add(1, Ordering::Relaxed);
-        Ok(())
-    }
-}
-
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
 
 fn percentile(mut v: Vec<Duration>, p: f64) -> Duration {
     v.sort();

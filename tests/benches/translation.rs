@@ -6,36 +6,17 @@
 //! the Lambda runtime). Medians, since these machines are shared and noisy.
 //! Run: `cargo bench -p bluelamp-tests --bench translation`.
 
-use async_trait::async_trait;
 use bluelamp::chat::Deps;
 use bluelamp::config::ChatConfig;
-use bluelamp::delivery::{Api, Deliver, DeliveryError};
 use bluelamp::domain::*;
-use bluelamp::protocol::ServerFrame;
 use bluelamp::store::{ChatStore, ConnectionStore, MemoryStore};
 use bluelamp::translation::{
     ChatLanguage, InMemoryTranslationCache, OfflineTranslator, RoutingTranslator, Translators,
 };
-use std::sync::atomic::{AtomicUsize, Ordering};
+use bluelamp_tests::bench::{median, CountingDelivery};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use translate::{deliver_message, TranslateDeps};
-
-#[derive(Default)]
-struct CountingDelivery(AtomicUsize);
-
-#[async_trait]
-impl Deliver for CountingDelivery {
-    async fn post(&self, _: Api, _: &ConnectionId, _: &ServerFrame) -> Result<(), DeliveryError> {
-        self.0.fetch_add(1, Ordering::Relaxed);
-        Ok(())
-    }
-}
-
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
 
 struct Bench {
     deps: TranslateDeps,

@@ -380,3 +380,35 @@ macro_rules! both_stores {
         }
     };
 }
+
+/// What the benchmarks share.
+pub mod bench {
+    use async_trait::async_trait;
+    use bluelamp::delivery::{Api, Deliver, DeliveryError};
+    use bluelamp::domain::ConnectionId;
+    use bluelamp::protocol::ServerFrame;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::Duration;
+
+    /// Delivery that only counts: a benchmark measures our code, not a socket.
+    #[derive(Default)]
+    pub struct CountingDelivery(AtomicUsize);
+
+    #[async_trait]
+    impl Deliver for CountingDelivery {
+        async fn post(
+            &self,
+            _: Api,
+            _: &ConnectionId,
+            _: &ServerFrame,
+        ) -> Result<(), DeliveryError> {
+            self.0.fetch_add(1, Ordering::Relaxed);
+            Ok(())
+        }
+    }
+
+    pub fn median(mut v: Vec<Duration>) -> Duration {
+        v.sort();
+        v[v.len() / 2]
+    }
+}
