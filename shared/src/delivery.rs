@@ -8,7 +8,6 @@ use async_trait::async_trait;
 use aws_sdk_apigatewaymanagement::error::SdkError;
 use aws_sdk_apigatewaymanagement::primitives::Blob;
 use aws_sdk_apigatewaymanagement::Client;
-use std::sync::Mutex;
 
 /// Which WebSocket API a connection belongs to (each has its own management endpoint).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -138,13 +137,16 @@ pub async fn post_or_forget(
 }
 
 /// A fake that records what was posted, for tests; connections listed as gone answer 410.
+/// Built for this crate's tests and, with the `test-support` feature, for other crates' tests.
+#[cfg(any(test, feature = "test-support"))]
 #[derive(Default)]
 pub struct RecordingDelivery {
-    posted: Mutex<Vec<(Api, ConnectionId, ServerFrame)>>,
-    gone: Mutex<Vec<ConnectionId>>,
-    failing: Mutex<Vec<ConnectionId>>,
+    posted: std::sync::Mutex<Vec<(Api, ConnectionId, ServerFrame)>>,
+    gone: std::sync::Mutex<Vec<ConnectionId>>,
+    failing: std::sync::Mutex<Vec<ConnectionId>>,
 }
 
+#[cfg(any(test, feature = "test-support"))]
 impl RecordingDelivery {
     pub fn new() -> Self {
         Self::default()
@@ -184,6 +186,7 @@ impl RecordingDelivery {
     }
 }
 
+#[cfg(any(test, feature = "test-support"))]
 #[async_trait]
 impl Deliver for RecordingDelivery {
     async fn post(
