@@ -28,14 +28,14 @@ async fn the_aws_cli_posts_reads_and_deletes_connections() -> anyhow::Result<()>
     let mut citizen = Client::citizen(&gw).await?;
     let id = only_public_connection(&gw).await;
     let endpoint = gw.management_url(Api::Public);
+    // `--connection-id=ID`: an id may begin with '-', which the CLI would read as an option.
 
     let out = aws_cli(&[
         "apigatewaymanagementapi",
         "post-to-connection",
         "--endpoint-url",
         &endpoint,
-        "--connection-id",
-        &id,
+        &format!("--connection-id={id}"),
         "--data",
         r#"{"type":"notice","text":"from the CLI"}"#,
     ])
@@ -53,8 +53,7 @@ async fn the_aws_cli_posts_reads_and_deletes_connections() -> anyhow::Result<()>
         "get-connection",
         "--endpoint-url",
         &endpoint,
-        "--connection-id",
-        &id,
+        &format!("--connection-id={id}"),
     ])
     .await?;
     assert!(
@@ -72,8 +71,7 @@ async fn the_aws_cli_posts_reads_and_deletes_connections() -> anyhow::Result<()>
         "get-connection",
         "--endpoint-url",
         &gw.management_url(Api::Operator),
-        "--connection-id",
-        &id,
+        &format!("--connection-id={id}"),
     ])
     .await?;
     assert!(!out.status.success());
@@ -84,8 +82,7 @@ async fn the_aws_cli_posts_reads_and_deletes_connections() -> anyhow::Result<()>
         "delete-connection",
         "--endpoint-url",
         &endpoint,
-        "--connection-id",
-        &id,
+        &format!("--connection-id={id}"),
     ])
     .await?;
     assert!(
@@ -109,8 +106,7 @@ async fn the_aws_cli_posts_reads_and_deletes_connections() -> anyhow::Result<()>
         "post-to-connection",
         "--endpoint-url",
         &endpoint,
-        "--connection-id",
-        &id,
+        &format!("--connection-id={id}"),
         "--data",
         "{}",
     ])
