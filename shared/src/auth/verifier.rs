@@ -556,8 +556,10 @@ mod tests {
 
     #[test]
     fn a_token_just_past_exp_is_accepted_within_the_clock_skew_leeway() {
-        let token = TestKey::primary().sign(&access_claims());
-        let exp = access_claims()["exp"].as_u64().unwrap_or_default();
+        // One set of claims: two calls could straddle a second and disagree on `exp`.
+        let claims = access_claims();
+        let token = TestKey::primary().sign(&claims);
+        let exp = claims["exp"].as_u64().unwrap_or_default();
         let verifier = operator_verifier();
 
         assert!(verifier
