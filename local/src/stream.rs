@@ -170,6 +170,15 @@ impl ChatStore for Tapped {
             .set_translation(chat, seq, language, translation)
             .await
     }
+    async fn correct_language(
+        &self,
+        chat: &ChatId,
+        seq: u64,
+        from: &LanguageCode,
+        to: &LanguageCode,
+    ) -> Result<bool, StoreError> {
+        self.inner.correct_language(chat, seq, from, to).await
+    }
     async fn messages_awaiting_translation(
         &self,
         limit: usize,

@@ -445,6 +445,90 @@ async fn events_and_missing_messages_hold_no_translations(s: Arc<dyn Store>) {
     );
 }
 
+async fn a_message_stored_under_the_wrong_language_is_corrected_once(s: Arc<dyn Store>) {
+    let c = chat("c1");
+    s.create_chat(&c).await.unwrap();
+    // Stored as Polish, translated from Polish (wrongly: it is Czech), and awaiting a retry.
+    let m = s
+        .append_message(&c, text("Ukradli mi kolo", Some("m1")))
+        .await
+        .unwrap()
+        .message;
+    s.set_translation(&c.id, m.seq, &lang("en"), &translated("wrong"))
+        .await
+        .unwrap();
+    s.set_translation(&c.id, m.seq, &lang("de"), &unavailable(1, true))
+        .await
+        .unwrap();
+    let e = s
+        .append_message(&c, NewMessage::event(ChatEvent::HandedBack, 5))
+        .await
+        .unwrap()
+        .message;
+
+    // Only from the language it is in.
+    assert!(!s
+        .correct_language(&c.id, m.seq, &lang("ro"), &lang("cs"))
+        .await
+        .unwrap());
+    assert!(s
+        .correct_language(&c.id, m.seq, &lang("pl"), &lang("cs"))
+        .await
+        .unwrap());
+    let read = s.get_message(&c.id, m.seq).await.unwrap().unwrap();
+    let MessageBody::Text {
+        text,
+        language,
+        translations,
+        ..
+    } = &read.body
+    else {
+        panic!("not text: {read:?}");
+    };
+    assert_eq!((text.as_str(), language), ("Ukradli mi kolo", &lang("cs")));
+    assert!(
+        translations.is_empty(),
+        "made from the wrong language: {translations:?}"
+    );
+    assert!(s
+        .messages_awaiting_translation(10)
+        .await
+        .unwrap()
+        .is_empty());
+    // Once: a second correction (a stream record seen twice) changes nothing.
+    assert!(!s
+        .correct_language(&c.id, m.seq, &lang("pl"), &lang("cs"))
+        .await
+        .unwrap());
+    // The new language takes translations again.
+    s.set_translation(&c.id, m.seq, &lang("en"), &translated("They stole my bike"))
+        .await
+        .unwrap();
+    assert!(!s
+        .correct_language(&c.id, m.seq, &lang("pl"), &lang("cs"))
+        .await
+        .unwrap());
+    assert_eq!(
+        s.get_message(&c.id, m.seq)
+            .await
+            .unwrap()
+            .unwrap()
+            .translation(&lang("en")),
+        Some(&translated("They stole my bike"))
+    );
+    // Events and missing messages have no language to correct.
+    for seq in [e.seq, 42] {
+        assert!(!s
+            .correct_language(&c.id, seq, &lang("pl"), &lang("cs"))
+            .await
+            .unwrap());
+    }
+    assert_eq!(
+        s.get_message(&c.id, e.seq).await.unwrap().map(|m| m.body),
+        Some(MessageBody::Event(ChatEvent::HandedBack))
+    );
+}
+
 async fn the_chat_language_and_its_settling_are_stored(s: Arc<dyn Store>) {
     let c = chat("c1");
     s.create_chat(&c).await.unwrap();
@@ -679,6 +763,7 @@ contract!(
     unanswered_questions_are_kept_per_force_newest_first,
     a_translation_is_stored_on_its_message_and_read_back_everywhere,
     an_unavailable_translation_awaits_a_retry_until_it_is_translated,
+    a_message_stored_under_the_wrong_language_is_corrected_once,
     a_message_with_two_languages_to_retry_stays_listed_until_both_are_done,
     events_and_missing_messages_hold_no_translations,
     the_chat_language_and_its_settling_are_stored,

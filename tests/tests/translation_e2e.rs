@@ -20,6 +20,7 @@ const POLISH: [&str; 3] = [
     "Rower był przypięty do płotu, zniknął wczoraj w nocy.",
     "Czy ktoś może do mnie oddzwonić w tej sprawie?",
 ];
+const UKRAINIAN: &str = "Добрий день, у мене вкрали велосипед біля будинку.";
 const ARABIC: &str = "مرحبا، سرقت دراجتي من أمام المنزل الليلة الماضية";
 
 /// A gateway whose translator is this counting stand-in; failed translations are retried
@@ -217,17 +218,21 @@ async fn a_citizen_whose_browser_says_english_but_who_writes_polish_is_switched_
             .any(|m| is_event_entry(m, "language_changed")),
         "the operator is told: {transcript:?}"
     );
-    // From the message that decided it on, the citizen's words are Polish, in English for the
-    // operator.
-    let second = transcript
-        .iter()
-        .find(|m| m["clientMessageId"] == "c2")
-        .cloned()
-        .unwrap_or_default();
-    assert_eq!(
-        second["text"],
-        format!("[en ← pl, not translated] {}", POLISH[1])
-    );
+    // The citizen's words are Polish, in English for the operator: the message that decided
+    // it, and the first one too (stored under the browser's guess, then re-read in Polish).
+    for (cmid, words) in [("c1", POLISH[0]), ("c2", POLISH[1])] {
+        let line = transcript
+            .iter()
+            .find(|m| m["clientMessageId"] == cmid)
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(
+            line["text"],
+            format!("[en ← pl, not translated] {words}"),
+            "{cmid}: {line}"
+        );
+        assert_eq!(line["original"]["language"], "pl", "{cmid}: {line}");
+    }
 
     // And it is fixed: the operator's reply goes out in Polish.
     operator.say(Some(&chat), "o1", "Thank you.").await?;
@@ -250,6 +255,12 @@ async fn an_operator_corrects_the_chat_s_language(kind: StoreKind) -> R {
         "dan",
     )
     .await?;
+    // Ukrainian words, stored as Russian (the citizen's choice) and so translated from Russian.
+    citizen.say(None, "c1", UKRAINIAN).await?;
+    let first = operator
+        .expect_where("the citizen's words", is_text)
+        .await?;
+    assert_eq!(first["original"]["language"], "ru");
     operator
         .send(json!({"action": "set_language", "chatId": chat, "language": "tlh"}))
         .await?;
@@ -259,6 +270,17 @@ async fn an_operator_corrects_the_chat_s_language(kind: StoreKind) -> R {
         .await?;
     let set = operator.expect("language_set").await?;
     assert_eq!(set["language"], "uk");
+    // The citizen's earlier words are re-read as Ukrainian: an update with the same seq.
+    let update = operator
+        .expect_where("the re-read words", |v| {
+            is_text(v) && v["seq"] == first["seq"]
+        })
+        .await?;
+    assert_eq!(
+        update["text"],
+        format!("[en ← uk, not translated] {UKRAINIAN}")
+    );
+    assert_eq!(update["original"]["language"], "uk");
     let told = citizen
         .expect_where("language_changed", |v| is_event(v, "language_changed"))
         .await?;

@@ -10,7 +10,8 @@ use aws_lambda_events::streams::DynamoDbEventResponse;
 use bluelamp::chat::Deps;
 use bluelamp::delivery::{Api, DeliveryError, Posted};
 use bluelamp::domain::{
-    now_ms, Chat, ChatMessage, ConnectionId, LanguageCode, MessageBody, MessageTranslation, Side,
+    now_ms, Chat, ChatEvent, ChatMessage, ConnectionId, LanguageCode, MessageBody,
+    MessageTranslation, Sender, Side,
 };
 use bluelamp::protocol::{MessageView, ServerFrame};
 use bluelamp::store::StoreError;
@@ -39,6 +40,9 @@ pub const RETRY_FOR: Duration = Duration::from_secs(24 * 3600);
 
 /// How many messages one scheduled retry looks at.
 pub const RETRY_BATCH: usize = 100;
+
+/// How far back (in messages) a change of the chat's language re-reads the citizen's words.
+pub const REREAD_WINDOW: usize = 50;
 
 /// One batch of the stream: partial batch failures, stopping at the first failure so that the
 /// order within a chat holds.
@@ -94,6 +98,9 @@ pub async fn deliver_message(
         tracing::warn!(chat_id = %message.chat_id, "message for an unknown chat");
         return Ok(());
     };
+    if let MessageBody::Event(ChatEvent::LanguageChanged { from, to, .. }) = &message.body {
+        reread_earlier(deps, &chat, message.seq, from, to).await?;
+    }
     let message = translate_message(deps, &chat, message).await?;
     for side in message.recipients() {
         deliver_to_side(&deps.chat, &chat, &message, *side).await?;
@@ -189,6 +196,57 @@ async fn translate_message(
         }
     }
     Ok(current)
+}
+
+/// The chat's language was replaced (detection overruled the browser's guess, or the operator
+/// corrected it): the citizen's words stored before, under the old language, are re-read in
+/// the new one, translated again and delivered as updates (a `message` frame with the same
+/// `seq`), all before the change itself is announced. A record seen twice corrects nothing
+/// twice, and finishes a re-read that stopped half way.
+async fn reread_earlier(
+    deps: &TranslateDeps,
+    chat: &Chat,
+    before: u64,
+    from: &LanguageCode,
+    to: &LanguageCode,
+) -> Result<(), DeliverError> {
+    let store = &deps.chat.store;
+    let start = before.saturating_sub(REREAD_WINDOW as u64 + 1);
+    let earlier = store.messages_after(&chat.id, start, REREAD_WINDOW).await?;
+    for message in earlier {
+        if message.seq >= before || message.sender != Sender::Citizen {
+            continue;
+        }
+        let MessageBody::Text { language, .. } = &message.body else {
+            continue;
+        };
+        let corrected = language == from
+            && store
+                .correct_language(&chat.id, message.seq, from, to)
+                .await?;
+        if !corrected && language != to {
+            continue;
+        }
+        let mut relabelled = message.clone();
+        if let MessageBody::Text {
+            language,
+            translations,
+            ..
+        } = &mut relabelled.body
+        {
+            if corrected {
+                *language = to.clone();
+                translations.clear();
+            }
+        }
+        let had = relabelled.clone();
+        let translated = translate_message(deps, chat, relabelled).await?;
+        if corrected || translated != had {
+            tracing::info!(chat_id = %chat.id, seq = message.seq, "re-read in the chat's new language");
+            deliver_update(&deps.chat, chat, &translated, None).await;
+        }
+    }
+    Ok(())
 }
 
 async fn targets(deps: &Deps, chat: &Chat, side: Side) -> Result<Vec<ConnectionId>, StoreError> {
@@ -358,7 +416,13 @@ async fn retry_message(
                 // Only the retry that replaced the mark delivers the update (two retries at
                 // once deliver it once).
                 if previous.is_some_and(|p| !p.is_translated()) {
-                    deliver_update(deps, &message, &reader, translation).await?;
+                    if let Some(chat) = store.get_chat(&message.chat_id).await? {
+                        let mut updated = message.clone();
+                        if let MessageBody::Text { translations, .. } = &mut updated.body {
+                            translations.insert(reader.as_str().to_owned(), translation);
+                        }
+                        deliver_update(&deps.chat, &chat, &updated, Some(&reader)).await;
+                    }
                 }
             }
             MessageTranslation::Unavailable { retry: true, .. } => report.failed += 1,
@@ -374,31 +438,32 @@ async fn retry_message(
     Ok(())
 }
 
-/// Sends the translated message again, with the same `seq`, to the sides that read `reader`.
-/// Best effort: whoever misses it sees the translation in the transcript.
+/// Sends a message again, with the same `seq`, to the sides that should see it (only those
+/// that read `reader`, when given), each in its own language. Best effort: whoever misses it
+/// sees the message as it now is in the transcript.
 async fn deliver_update(
-    deps: &TranslateDeps,
-    message: &ChatMessage,
-    reader: &LanguageCode,
-    translation: MessageTranslation,
-) -> Result<(), DeliverError> {
-    let Some(chat) = deps.chat.store.get_chat(&message.chat_id).await? else {
-        return Ok(());
-    };
-    let mut updated = message.clone();
-    if let MessageBody::Text { translations, .. } = &mut updated.body {
-        translations.insert(reader.as_str().to_owned(), translation);
-    }
-    for side in message.recipients() {
-        if reader_language(&chat, *side) != *reader {
+    deps: &Deps,
+    chat: &Chat,
+    updated: &ChatMessage,
+    only: Option<&LanguageCode>,
+) {
+    for side in updated.recipients() {
+        let reader = reader_language(chat, *side);
+        if only.is_some_and(|only| *only != reader) {
             continue;
         }
-        let frame = ServerFrame::Message(Box::new(MessageView::for_reader(&updated, reader)));
-        for conn in targets(&deps.chat, &chat, *side).await? {
-            // A failed post is logged by `post`; the translation is stored either way.
-            let _ = deps.chat.post(api_for(*side), &conn, &frame).await;
+        let frame = ServerFrame::Message(Box::new(MessageView::for_reader(updated, &reader)));
+        let to = match targets(deps, chat, *side).await {
+            Ok(to) => to,
+            Err(e) => {
+                tracing::warn!(chat_id = %chat.id, error = ?e, "could not find whom to update");
+                continue;
+            }
+        };
+        for conn in to {
+            // A failed post is logged by `post`; the message is stored either way.
+            let _ = deps.post(api_for(*side), &conn, &frame).await;
         }
-        tracing::info!(chat_id = %chat.id, seq = message.seq, side = side.as_str(), "translation delivered as an update");
+        tracing::info!(chat_id = %chat.id, seq = updated.seq, side = side.as_str(), "update delivered");
     }
-    Ok(())
 }

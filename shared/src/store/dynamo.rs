@@ -681,6 +681,43 @@ impl ChatStore for DynamoStore {
         }
     }
 
+    async fn correct_language(
+        &self,
+        chat: &ChatId,
+        seq: u64,
+        from: &LanguageCode,
+        to: &LanguageCode,
+    ) -> Result<bool, StoreError> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.tables.chats)
+            .set_key(Some(Self::chat_key(chat, message_sk(seq))))
+            .update_expression("SET #b.#l = :to, #b.#t = :none REMOVE #r")
+            .condition_expression("#b.#k = :text AND #b.#l = :from")
+            .expression_attribute_names("#b", "body")
+            .expression_attribute_names("#k", "kind")
+            .expression_attribute_names("#l", "language")
+            .expression_attribute_names("#t", "translations")
+            .expression_attribute_names("#r", "translation_retry")
+            .expression_attribute_values(":text", s("text"))
+            .expression_attribute_values(":from", s(from.as_str()))
+            .expression_attribute_values(":to", s(to.as_str()))
+            .expression_attribute_values(":none", AttributeValue::M(HashMap::new()))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(SdkError::ServiceError(se)) if se.err().is_conditional_check_failed_exception() => {
+                Ok(false)
+            }
+            Err(err) => Err(StoreError::unavailable(
+                "correcting a message's language",
+                err,
+            )),
+        }
+    }
+
     async fn messages_awaiting_translation(
         &self,
         limit: usize,

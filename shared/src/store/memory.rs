@@ -209,6 +209,35 @@ impl ChatStore for MemoryStore {
         Ok(previous)
     }
 
+    async fn correct_language(
+        &self,
+        chat: &ChatId,
+        seq: u64,
+        from: &LanguageCode,
+        to: &LanguageCode,
+    ) -> Result<bool, StoreError> {
+        let mut inner = self.lock();
+        let Some(message) = inner
+            .chats
+            .get_mut(chat)
+            .and_then(|r| r.messages.iter_mut().find(|m| m.seq == seq))
+        else {
+            return Ok(false);
+        };
+        match &mut message.body {
+            MessageBody::Text {
+                language,
+                translations,
+                ..
+            } if language == from => {
+                *language = to.clone();
+                translations.clear();
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
     async fn messages_awaiting_translation(
         &self,
         limit: usize,

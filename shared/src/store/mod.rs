@@ -139,6 +139,19 @@ pub trait ChatStore: Send + Sync {
         translation: &MessageTranslation,
     ) -> Result<Option<MessageTranslation>, StoreError>;
 
+    /// Re-reads text message `seq` as written in `to` rather than `from`: the chat's language
+    /// was replaced (by detection or by the operator) after the citizen's words were stored
+    /// under the old one. Its translations, made from the wrong language, are dropped (and it
+    /// leaves the retry list). Returns false, changing nothing, unless the message is text
+    /// still in `from`.
+    async fn correct_language(
+        &self,
+        chat: &ChatId,
+        seq: u64,
+        from: &LanguageCode,
+        to: &LanguageCode,
+    ) -> Result<bool, StoreError>;
+
     /// Messages of any chat with a translation that awaits a retry, at most `limit`.
     async fn messages_awaiting_translation(
         &self,
