@@ -285,6 +285,7 @@ impl MessageView {
                     Some(MessageTranslation::Translated {
                         text: translated,
                         provider,
+                        ..
                     }) => (
                         Some(translated.clone()),
                         Some(reader_language.clone()),
@@ -318,7 +319,13 @@ impl MessageView {
             original,
             event,
             bot: match &m.body {
-                MessageBody::Text { bot, .. } => bot.clone(),
+                MessageBody::Text { bot, .. } => bot.as_ref().map(|b| {
+                    let topics = match m.translation(reader_language) {
+                        Some(MessageTranslation::Translated { topics, .. }) => topics.as_slice(),
+                        _ => &[],
+                    };
+                    b.for_reader(topics)
+                }),
                 MessageBody::Event(_) => None,
             },
             client_message_id: m.client_message_id.clone(),
@@ -559,6 +566,7 @@ mod tests {
         let by = |provider| MessageTranslation::Translated {
             text: "My bike was stolen".into(),
             provider,
+            topics: Vec::new(),
         };
         let real = MessageView::for_reader(
             &polish_message(Some(by(crate::translation::Provider::AmazonTranslate))),

@@ -269,6 +269,7 @@ fn translated(text: &str) -> MessageTranslation {
     MessageTranslation::Translated {
         text: text.to_owned(),
         provider: Provider::AmazonTranslate,
+        topics: Vec::new(),
     }
 }
 

@@ -9,7 +9,7 @@ use bluelamp::domain::{
     now_ms, Actor, BotReply, BotSuggestion, Chat, ChatMessage, ChatState, LanguageCode,
     MessageBody, MessageTranslation, NewMessage, Sender, Side,
 };
-use bluelamp::faq::{FaqAnswer, FaqBot, Outcome, Question, UnansweredQuestion};
+use bluelamp::faq::{emergency_advice, FaqAnswer, FaqBot, Outcome, Question, UnansweredQuestion};
 use bluelamp::store::{AppendError, StoreError};
 use bluelamp::stream::for_each_new_message;
 use bluelamp::translation::Translator;
@@ -101,6 +101,7 @@ async fn english_of(deps: &FaqDeps, chat: &Chat, message: &ChatMessage) -> Optio
                 let stored = MessageTranslation::Translated {
                     text: t.text.clone(),
                     provider,
+                    topics: Vec::new(),
                 };
                 if let Err(e) = deps
                     .chat
@@ -137,9 +138,10 @@ async fn answer(deps: &FaqDeps, chat: &Chat, message: &ChatMessage) -> Result<()
         return Ok(());
     }
     if let Some(text) = &answer.answer {
-        // The 999 advice is written in the citizen's language already (with English after it
-        // for the operator); topic answers are English and are translated on delivery.
-        let reply_language = if emergency {
+        // The 999 advice is written in the 20 languages already (with English after it for
+        // the operator); in any other language, and for topic answers, the text is English
+        // and is translated on delivery (a fixed text: cached, once per language).
+        let reply_language = if emergency && has_written_advice(&chat.language) {
             chat.language.clone()
         } else {
             LanguageCode::english()
@@ -162,6 +164,11 @@ async fn answer(deps: &FaqDeps, chat: &Chat, message: &ChatMessage) -> Result<()
     }
     record_unanswered(deps, chat, english.as_deref().unwrap_or(text), &answer).await;
     Ok(())
+}
+
+/// Whether the 999 advice is written in this language (else the bot gives it in English).
+fn has_written_advice(language: &LanguageCode) -> bool {
+    emergency_advice(language.as_str()).language == language.primary()
 }
 
 fn bot_reply(answer: &FaqAnswer) -> BotReply {

@@ -156,6 +156,40 @@ async fn an_emergency_in_polish_gets_the_999_advice_in_polish_and_jumps_the_queu
     let queue = w.store.waiting_chats(&stored.force, 10).await.unwrap();
     assert_eq!(queue[0].id, chat.id, "the emergency is first");
     assert_eq!(queue[1].id, earlier.id);
+    // Written in Polish: stored as Polish, so nothing translates it again.
+    assert_eq!(bot_languages(&after), ["pl"]);
+}
+
+fn bot_languages(after: &[ChatMessage]) -> Vec<String> {
+    after
+        .iter()
+        .filter_map(|m| match (&m.sender, &m.body) {
+            (Sender::Bot, MessageBody::Text { language, .. }) => Some(language.as_str().to_owned()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn in_a_language_without_written_advice_the_999_advice_is_english_for_the_translator() {
+    let w = world();
+    // Tigrinya: no advice is written in it; the citizen's words reach the bot in English.
+    let chat = chat_in(&w, "c1", ChatState::Bot, "ti").await;
+    let after = say(
+        &w,
+        &chat.id,
+        "Someone is breaking into my house right now, help!",
+    )
+    .await;
+    let replies = bot_texts(&after);
+    assert_eq!(replies.len(), 1, "{after:?}");
+    assert!(replies[0].1.emergency);
+    assert!(replies[0]
+        .0
+        .starts_with("If you or someone else is in danger right now, call 999."));
+    // Stored as the English it is, so the translate function gives it to the citizen in
+    // Tigrinya (and not as "Tigrinya" that nobody translates).
+    assert_eq!(bot_languages(&after), ["en"]);
 }
 
 #[tokio::test]

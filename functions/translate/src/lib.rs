@@ -16,7 +16,7 @@ use bluelamp::domain::{
 use bluelamp::protocol::{MessageView, ServerFrame};
 use bluelamp::store::StoreError;
 use bluelamp::stream::for_each_new_message;
-use bluelamp::translation::{Provider, Translators};
+use bluelamp::translation::{Provider, TranslateError, Translator, Translators};
 
 /// What the translate function depends on: the chat service's store and delivery, and the
 /// translators (only this function has them, so the others start lean).
@@ -151,25 +151,20 @@ async fn translate_message(
         .get_message(&message.chat_id, message.seq)
         .await?
         .unwrap_or(message);
-    let MessageBody::Text { text, language, .. } = &current.body else {
+    let MessageBody::Text { language, .. } = &current.body else {
         return Ok(current);
     };
-    let (text, language) = (text.clone(), language.clone());
+    let language = language.clone();
     let translator = deps.translators.for_sender(&current.sender);
     for reader in targets {
         if current.translation(&reader).is_some() {
             tracing::info!(chat_id = %chat.id, seq = current.seq, to = %reader, "translation reused");
             continue;
         }
-        let translation = match translator.translate(&text, &language, &reader).await {
-            Ok(t) => match t.provider {
-                Some(provider) => MessageTranslation::Translated {
-                    text: t.text,
-                    provider,
-                },
-                // The provider saw one language where we saw two: nothing to store.
-                None => continue,
-            },
+        let translation = match translate_words(translator, &current, &reader).await {
+            Ok(Some(t)) => t,
+            // The provider saw one language where we saw two: nothing to store.
+            Ok(None) => continue,
             Err(e) => {
                 tracing::warn!(
                     chat_id = %chat.id, seq = current.seq, from = %language, to = %reader,
@@ -247,6 +242,49 @@ async fn reread_earlier(
         }
     }
     Ok(())
+}
+
+/// A text message's words in `reader`'s language: its text and, for a bot answer that offers
+/// choices, its suggestions' topics (through the same translator: cached, for the bot). A topic
+/// that cannot be translated leaves them all in English; the text decides success. `None` when
+/// the provider found nothing to translate.
+async fn translate_words(
+    translator: &dyn Translator,
+    message: &ChatMessage,
+    reader: &LanguageCode,
+) -> Result<Option<MessageTranslation>, TranslateError> {
+    let MessageBody::Text {
+        text,
+        language,
+        bot,
+        ..
+    } = &message.body
+    else {
+        return Ok(None);
+    };
+    let t = translator.translate(text, language, reader).await?;
+    let Some(provider) = t.provider else {
+        return Ok(None);
+    };
+    let mut topics = Vec::new();
+    for topic in bot.as_ref().map(|b| b.topics()).unwrap_or_default() {
+        match translator.translate(topic, language, reader).await {
+            Ok(t) => topics.push(t.text),
+            Err(e) => {
+                tracing::warn!(
+                    chat_id = %message.chat_id, seq = message.seq, to = %reader, error = %e,
+                    "a suggestion topic stays in the original"
+                );
+                topics.clear();
+                break;
+            }
+        }
+    }
+    Ok(Some(MessageTranslation::Translated {
+        text: t.text,
+        provider,
+        topics,
+    }))
 }
 
 async fn targets(deps: &Deps, chat: &Chat, side: Side) -> Result<Vec<ConnectionId>, StoreError> {
@@ -355,10 +393,7 @@ async fn retry_message(
 ) -> Result<(), DeliverError> {
     let store = &deps.chat.store;
     let MessageBody::Text {
-        text,
-        language,
-        translations,
-        ..
+        text, translations, ..
     } = &message.body
     else {
         return Ok(());
@@ -383,12 +418,15 @@ async fn retry_message(
         let outcome = if too_old {
             None
         } else {
-            Some(translator.translate(text, language, &reader).await)
+            Some(translate_words(translator, &message, &reader).await)
         };
         let translation = match outcome {
-            Some(Ok(t)) => MessageTranslation::Translated {
-                text: t.text,
-                provider: t.provider.unwrap_or(Provider::Offline),
+            Some(Ok(Some(t))) => t,
+            // Nothing to translate after all: the original is the reader's words.
+            Some(Ok(None)) => MessageTranslation::Translated {
+                text: text.clone(),
+                provider: Provider::Offline,
+                topics: Vec::new(),
             },
             Some(Err(e)) => {
                 tracing::info!(

@@ -161,7 +161,8 @@ async fn a_polish_citizen_s_words_reach_the_operator_in_english_with_the_origina
         stored.translation(&code("en")),
         Some(&MessageTranslation::Translated {
             text: "[en ← pl, not translated] Ukradziono mi rower".into(),
-            provider: Provider::Offline
+            provider: Provider::Offline,
+            topics: Vec::new(),
         })
     );
     assert_eq!(w.translator.calls(), 1);
@@ -313,6 +314,63 @@ async fn a_second_identical_bot_answer_makes_no_provider_call() {
         == Some("[pl ← en, not translated] If you are in danger now, call 999.")));
     // The operator reads the bot's English as written.
     assert_eq!(w.views_to(OPERATOR)[0].text.as_deref(), Some(advice));
+}
+
+#[tokio::test]
+async fn a_bot_answer_s_suggested_topics_reach_the_citizen_translated_and_cached() {
+    let w = world("pl").await;
+    let reply = BotReply {
+        suggestions: vec![
+            BotSuggestion {
+                id: "lost-property".into(),
+                topic: "Lost and found property".into(),
+            },
+            BotSuggestion {
+                id: "report-crime-online".into(),
+                topic: "Reporting a crime online".into(),
+            },
+        ],
+        offer_operator: true,
+        ..Default::default()
+    };
+    let not_sure = "I'm not sure I understood. Is it one of these?";
+    let store_bot = || async {
+        let chat = w.store.get_chat(&w.chat.id).await.unwrap().unwrap();
+        w.store
+            .append_message(
+                &chat,
+                NewMessage::bot(not_sure.into(), &code("en"), reply.clone(), 1_000),
+            )
+            .await
+            .unwrap()
+            .message
+    };
+    let one = store_bot().await;
+    deliver_message(&w.deps, one).await.unwrap();
+
+    let citizen = w.views_to(CITIZEN);
+    let bot = citizen[0].bot.as_ref().unwrap();
+    let topics: Vec<&str> = bot.suggestions.iter().map(|s| s.topic.as_str()).collect();
+    assert_eq!(
+        topics,
+        [
+            "[pl ← en, not translated] Lost and found property",
+            "[pl ← en, not translated] Reporting a crime online"
+        ]
+    );
+    // The choices still name the same entries.
+    assert_eq!(bot.suggestions[0].id, "lost-property");
+    assert!(bot.offer_operator);
+    // The operator reads them as written.
+    let operator_bot = w.views_to(OPERATOR)[0].bot.clone().unwrap();
+    assert_eq!(operator_bot.suggestions[0].topic, "Lost and found property");
+    // The text and two topics, once; the same answer again costs nothing.
+    assert_eq!(w.translator.calls(), 3);
+    let two = store_bot().await;
+    deliver_message(&w.deps, two).await.unwrap();
+    assert_eq!(w.translator.calls(), 3);
+    let again = w.views_to(CITIZEN);
+    assert_eq!(again[1].bot, again[0].bot);
 }
 
 #[tokio::test]

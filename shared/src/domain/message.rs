@@ -62,8 +62,15 @@ pub enum ChatEvent {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum MessageTranslation {
-    /// The words in that language, and who translated them.
-    Translated { text: String, provider: Provider },
+    /// The words in that language, and who translated them. For a bot answer that offers
+    /// choices, `topics` are its suggestions' topics in that language, in the same order (empty
+    /// when they could not be translated: the reader then sees them in English).
+    Translated {
+        text: String,
+        provider: Provider,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        topics: Vec<String>,
+    },
     /// Translation failed (after the adapter's own retries): the reader got the original,
     /// marked "translation unavailable". `retry`: whether the background retry tries again
     /// (not for failures that repeat, such as an unsupported pair); `attempts` so far.
@@ -104,6 +111,25 @@ pub struct BotReply {
     /// The message described present danger: the 999 advice.
     #[serde(default)]
     pub emergency: bool,
+}
+
+impl BotReply {
+    /// The reply as a reader sees it: with its suggestions' topics in the reader's language
+    /// when they were translated (`topics`, one per suggestion, in order), else as written.
+    pub fn for_reader(&self, topics: &[String]) -> BotReply {
+        let mut out = self.clone();
+        if topics.len() == out.suggestions.len() {
+            for (s, topic) in out.suggestions.iter_mut().zip(topics) {
+                s.topic = topic.clone();
+            }
+        }
+        out
+    }
+
+    /// The suggestions' topics, in order (what is translated for a reader).
+    pub fn topics(&self) -> Vec<&str> {
+        self.suggestions.iter().map(|s| s.topic.as_str()).collect()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

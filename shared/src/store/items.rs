@@ -297,6 +297,7 @@ mod tests {
                     crate::domain::MessageTranslation::Translated {
                         text: "Good morning".into(),
                         provider: crate::translation::Provider::AmazonTranslate,
+                        topics: Vec::new(),
                     },
                 )]),
                 bot: None,
