@@ -373,7 +373,8 @@ fn drop_masked(hits: &mut Vec<Hit<Tag>>) {
                 .iter()
                 .any(|&(s, e)| s <= h.start && h.end <= e && e - s > h.end - h.start)
         };
-        !(k.is_danger() && inside(h, &negations)
+        // A negation also hides a cry inside it: "who can help me" asks, it doesn't cry.
+        !((k.is_danger() || matches!(k, Kind::Cry | Kind::CryWeak)) && inside(h, &negations)
             || matches!(k, Kind::Present | Kind::PresentWeak) && strictly_inside(&pasts)
             || k == Kind::Past && strictly_inside(&presents))
     });

@@ -48,6 +48,9 @@ fn english_present_danger_fires() {
         "someone is stealing my car right now",
         "my neighbour's house is on fire",
         "there's a suspicious package at the bus station",
+        "a van went off the road into a tree and the driver is not responding",
+        "two lads are trying to drag a girl into a car",
+        "my grandad with dementia has gone out in his pyjamas and it's dark",
     ] {
         fires("en", t);
     }
@@ -76,6 +79,9 @@ fn english_past_events_and_questions_do_not_fire() {
         "can you help me find my crime reference number",
         "I'm having a panic attack about court tomorrow",
         "when should I call 999?",
+        "I was robbed in the summer and I'm not coping, who can help me?",
+        "my van was set on fire a few months back, any news on who did it?",
+        "my son walked out of school and I want to complain about the teacher",
     ] {
         quiet("en", t);
     }
@@ -90,10 +96,13 @@ fn each_language_fires_on_present_danger_and_not_on_the_past() {
                 "Pomocy! Ktoś mnie śledzi i grozi mi nożem",
                 "Mąż mnie bije, proszę szybko",
                 "Ktoś włamuje się do mojego domu",
+                "Pomoc! Sąsiad wybija mi okna",
+                "Mój brat mówi, że mnie zabije",
             ],
             &[
                 "Miesiąc temu ktoś włamał się do mojego samochodu, jak zgłosić?",
                 "W zeszłym roku zostałem pobity",
+                "Pomoc z zaświadczeniem o niekaralności",
             ],
         ),
         (
@@ -153,9 +162,11 @@ fn each_language_fires_on_present_danger_and_not_on_the_past() {
                 "النجدة، زوجي يضربني الآن",
                 "شخص يحاول الدخول إلى منزلي",
                 "رجل معه سكين في الخارج الآن",
+                "النجدة، رجل يحمل سكينا أمام منزلي",
             ],
             &[
                 "تعرض منزلي للسرقة الشهر الماضي",
+                "هددني رجل بسكين قبل شهر",
                 "مرحبا، سرقت دراجتي من أمام المنزل الليلة الماضية",
             ],
         ),
