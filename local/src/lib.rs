@@ -46,7 +46,8 @@ pub struct GatewayConfig {
     pub translator: Arc<dyn Translator>,
     /// How often the background retry of failed translations runs (a schedule on AWS).
     pub translation_retry_every: Duration,
-    /// The reports API's limits and retention.
+    /// The reports API's limits, retention and the origins allowed to call it from a browser
+    /// (the gateway's own are always added: `reports::own_origins`).
     pub reports: report_intake::IntakeConfig,
 }
 
@@ -235,7 +236,7 @@ pub async fn start(config: GatewayConfig) -> anyhow::Result<Running> {
         signin::LOCAL_CLIENT_ID,
     )?);
     let verifier = identity.verifier()?;
-    let reports = reports::deps(&config, verifier.clone()).await?;
+    let reports = reports::deps(&config, verifier.clone(), addr.port()).await?;
     let report_store = reports.store.clone();
 
     let consumers: Arc<OnceLock<Vec<Arc<dyn StreamConsumer>>>> = Arc::new(OnceLock::new());

@@ -3,6 +3,7 @@
 use bluelamp::translation::{OfflineFailure, OfflineTranslator};
 use bluelamp_local::{start, GatewayConfig};
 use clap::Parser;
+use report_intake::AllowedOrigins;
 use std::net::SocketAddr;
 
 #[derive(Parser)]
@@ -27,6 +28,14 @@ struct Args {
     /// Report submissions per source address per hour (the function's default: 10).
     #[arg(long, env = "BLUELAMP_REPORT_RATE_LIMIT")]
     report_rate_limit: Option<u32>,
+    /// Origins (comma-separated, e.g. http://localhost:3000) of pages that may submit reports
+    /// from a browser, besides the gateway's own (REPORTS_ALLOWED_ORIGINS in a deployment).
+    #[arg(long, env = "BLUELAMP_REPORTS_ALLOWED_ORIGINS")]
+    reports_allowed_origins: Option<AllowedOrigins>,
+    /// Origins of pages that may call the operator endpoints from a browser, besides the
+    /// gateway's own (CONSOLE_ALLOWED_ORIGINS in a deployment).
+    #[arg(long, env = "BLUELAMP_CONSOLE_ALLOWED_ORIGINS")]
+    console_allowed_origins: Option<AllowedOrigins>,
 }
 
 #[tokio::main]
@@ -56,6 +65,19 @@ async fn main() -> anyhow::Result<()> {
     if let Some(limit) = args.report_rate_limit {
         config.reports.rate_limit = limit;
     }
+    if let Some(origins) = args.reports_allowed_origins {
+        config.reports.cors.public = origins;
+    }
+    if let Some(origins) = args.console_allowed_origins {
+        config.reports.cors.console = origins;
+    }
+    let browsers = |origins: &AllowedOrigins| {
+        let mut all = vec!["this gateway".to_owned()];
+        all.extend(origins.iter().map(ToString::to_string));
+        all.join(", ")
+    };
+    let form_origins = browsers(&config.reports.cors.public);
+    let console_origins = browsers(&config.reports.cors.console);
     let running = start(config).await?;
     let base = running.http_url();
     println!("Bluelamp local gateway ({store}) is running:");
@@ -70,6 +92,7 @@ async fn main() -> anyhow::Result<()> {
     println!(
         "  reports API (REST)        POST {base}/reports, {base}/operator/reports (Bearer TOKEN)"
     );
+    println!("  reports API, browsers     form: {form_origins}; console: {console_origins}");
     println!("  management API (public)   {base}/public/@connections/{{id}}");
     println!("  management API (operator) {base}/operator/@connections/{{id}}");
     println!("Press Ctrl+C to stop.");

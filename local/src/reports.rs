@@ -18,7 +18,7 @@ use bluelamp::store::tables::{self, TableDef};
 use lambda_http::aws_lambda_events::apigw::{
     ApiGatewayProxyRequest, ApiGatewayProxyRequestContext,
 };
-use report_intake::{Deps, JwtOperatorAuth, MemoryRateLimiter, SystemClock};
+use report_intake::{Deps, JwtOperatorAuth, MemoryRateLimiter, Origin, SystemClock};
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -69,10 +69,32 @@ async fn ensure_table(
     }
 }
 
+/// The gateway's own origins on `port` (`http://localhost:PORT`, `http://127.0.0.1:PORT`,
+/// `http://[::1]:PORT`): a page it serves, under any of its names, may call the reports API as
+/// the form and as the console, besides the origins configured.
+pub fn own_origins(port: u16) -> anyhow::Result<Vec<Origin>> {
+    ["localhost", "127.0.0.1", "[::1]"]
+        .into_iter()
+        .map(|host| {
+            let text = format!("http://{host}:{port}");
+            Origin::parse(&text).with_context(|| format!("the gateway's origin {text}"))
+        })
+        .collect()
+}
+
 /// What the function gets locally: the same code as in Lambda, with the gateway's store, the
-/// local sign-in's tokens, and the configured limits.
-pub async fn deps(config: &GatewayConfig, verifier: TokenVerifier) -> anyhow::Result<Deps> {
-    let intake = config.reports.clone();
+/// local sign-in's tokens, the configured limits, and the configured origins with the
+/// gateway's own (it listens on `port`).
+pub async fn deps(
+    config: &GatewayConfig,
+    verifier: TokenVerifier,
+    port: u16,
+) -> anyhow::Result<Deps> {
+    let mut intake = config.reports.clone();
+    for origin in own_origins(port)? {
+        intake.cors.public.insert(origin.clone());
+        intake.cors.console.insert(origin);
+    }
     Ok(Deps {
         store: open_report_store(config).await?,
         auth: Arc::new(JwtOperatorAuth::new(verifier)),

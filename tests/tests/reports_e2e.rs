@@ -383,6 +383,118 @@ async fn submissions_from_one_address_are_rate_limited(kind: StoreKind) -> R {
     Ok(())
 }
 
+/// A browser's preflight: `OPTIONS` from a page on `origin`, for `method` with `headers`.
+async fn preflight(
+    gw: &Running,
+    path: &str,
+    origin: &str,
+    method: &str,
+    headers: &str,
+) -> anyhow::Result<Response> {
+    Ok(reqwest::Client::new()
+        .request(reqwest::Method::OPTIONS, format!("{}{path}", gw.http_url()))
+        .header("origin", origin)
+        .header("access-control-request-method", method)
+        .header("access-control-request-headers", headers)
+        .send()
+        .await?)
+}
+
+fn header<'r>(resp: &'r Response, name: &str) -> Option<&'r str> {
+    resp.headers().get(name).and_then(|v| v.to_str().ok())
+}
+
+fn cors_headers(resp: &Response) -> Vec<&str> {
+    resp.headers()
+        .keys()
+        .map(|k| k.as_str())
+        .filter(|k| k.starts_with("access-control-"))
+        .collect()
+}
+
+async fn a_page_on_an_allowed_origin_submits_after_its_preflight_and_others_cannot_read(
+    kind: StoreKind,
+) -> R {
+    const FORM: &str = "https://www.demo.police.uk";
+    let gw = spawn_gateway_with(kind, |c| {
+        c.reports.cors.public = FORM.parse().expect("an origin list");
+    })
+    .await;
+    let resp = preflight(
+        &gw,
+        "/reports",
+        FORM,
+        "POST",
+        "content-type,idempotency-key",
+    )
+    .await?;
+    assert_eq!(resp.status(), StatusCode::NO_CONTENT);
+    assert_eq!(header(&resp, "access-control-allow-origin"), Some(FORM));
+    assert_eq!(header(&resp, "access-control-allow-methods"), Some("POST"));
+    assert_eq!(
+        header(&resp, "access-control-allow-headers"),
+        Some("content-type, idempotency-key")
+    );
+    assert_eq!(header(&resp, "access-control-max-age"), Some("600"));
+    assert_eq!(header(&resp, "access-control-allow-credentials"), None);
+
+    let resp = reqwest::Client::new()
+        .post(format!("{}/reports", gw.http_url()))
+        .header("origin", FORM)
+        .header("content-type", "application/json")
+        .header("idempotency-key", "browser-key-1")
+        .body(crime().to_string())
+        .send()
+        .await?;
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    assert_eq!(header(&resp, "access-control-allow-origin"), Some(FORM));
+    assert_eq!(header(&resp, "vary"), Some("Origin"));
+    assert!(header(&resp, "access-control-expose-headers")
+        .is_some_and(|h| h.contains("Idempotent-Replayed") && h.contains("Retry-After")));
+    let reference = resp.json::<Value>().await?["reference"]
+        .as_str()
+        .context("a reference")?
+        .to_owned();
+
+    // Another site's page: its preflight is refused, and its request (which a browser would
+    // not send) is still answered, but nothing in it is for that page to read.
+    let elsewhere = "https://elsewhere.example";
+    let resp = preflight(&gw, "/reports", elsewhere, "POST", "content-type").await?;
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+    assert!(cors_headers(&resp).is_empty(), "{:?}", cors_headers(&resp));
+    assert_eq!(resp.json::<Value>().await?["code"], "cors_not_allowed");
+    let resp = reqwest::Client::new()
+        .post(format!("{}/reports", gw.http_url()))
+        .header("origin", elsewhere)
+        .header("content-type", "application/json")
+        .body(antisocial_behaviour().to_string())
+        .send()
+        .await?;
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    assert!(cors_headers(&resp).is_empty(), "{:?}", cors_headers(&resp));
+
+    // The console's preflight (here from the gateway's own origin, allowed by default) needs
+    // no token and reads nothing: the report's audit trail stays empty.
+    let own = gw.http_url();
+    let path = format!("/operator/reports/{reference}");
+    let resp = preflight(&gw, &path, &own, "GET", "authorization").await?;
+    assert_eq!(resp.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        header(&resp, "access-control-allow-origin"),
+        Some(own.as_str())
+    );
+    let r = ReportReference::parse(&reference)?;
+    assert!(gw.reports.audit_trail(&r).await?.is_empty());
+    let resp = preflight(&gw, &path, FORM, "GET", "authorization").await?;
+    assert_eq!(
+        resp.status(),
+        StatusCode::FORBIDDEN,
+        "the form is not the console"
+    );
+    gw.stop().await;
+    Ok(())
+}
+
 bluelamp_tests::both_stores!(
     each_kind_of_report_is_taken_and_gets_a_reference,
     a_bad_report_gets_all_its_field_errors_at_once,
@@ -390,4 +502,5 @@ bluelamp_tests::both_stores!(
     an_operator_lists_reads_and_assesses_reports_leaving_an_audit_trail,
     a_public_caller_cannot_reach_any_operator_endpoint,
     submissions_from_one_address_are_rate_limited,
+    a_page_on_an_allowed_origin_submits_after_its_preflight_and_others_cannot_read,
 );

@@ -1027,6 +1027,97 @@ fn report_intake_is_given_every_variable_its_code_requires_and_none_that_no_code
 }
 
 #[test]
+fn the_origins_allowed_to_call_report_intake_from_a_browser_are_exact_https_origins_none_by_default(
+) {
+    let env = environment(REPORT_INTAKE);
+    let mut parameters = BTreeSet::new();
+    for var in [
+        report_intake::ENV_REPORTS_ALLOWED_ORIGINS,
+        report_intake::ENV_CONSOLE_ALLOWED_ORIGINS,
+    ] {
+        let name = env
+            .get(var)
+            .and_then(|v| v["Ref"].as_str())
+            .unwrap_or_else(|| panic!("report-intake's {var} is a parameter"));
+        assert!(parameters.insert(name), "{var}: a parameter of its own");
+        let parameter = &template()["Parameters"][name];
+        assert_eq!(parameter["Type"], "String", "{name}");
+        // Unless the deployment names its pages, no page on another origin may use the API.
+        let default = parameter["Default"].as_str().expect("a default");
+        assert!(
+            report_intake::AllowedOrigins::parse(default).is_ok_and(|o| o.is_empty()),
+            "{name}: the default allows no origin"
+        );
+        // CloudFormation refuses what the function would refuse at start (and plain http,
+        // which the function keeps for localhost), so a bad list fails the deployment early.
+        let pattern = parameter["AllowedPattern"].as_str().expect("a pattern");
+        let pattern = regex::Regex::new(pattern).expect("a pattern regex can compile");
+        for good in [
+            "",
+            "https://www.demo.police.uk",
+            "https://www.demo.police.uk,https://report.demo.police.uk:8443",
+        ] {
+            assert!(pattern.is_match(good), "{name} refuses {good:?}");
+            assert!(
+                report_intake::AllowedOrigins::parse(good).is_ok(),
+                "the function refuses {good:?}"
+            );
+        }
+        for bad in [
+            "*",
+            "https://*.police.uk",
+            "null",
+            "www.demo.police.uk",
+            "http://www.demo.police.uk",
+            "http://localhost:3000",
+            "https://www.demo.police.uk/",
+            "https://www.demo.police.uk/report",
+            "https://user@www.demo.police.uk",
+            "https://www.demo.police.uk,",
+            ",https://www.demo.police.uk",
+            "https://www.demo.police.uk https://report.demo.police.uk",
+        ] {
+            assert!(!pattern.is_match(bad), "{name} admits {bad:?}");
+        }
+    }
+}
+
+#[test]
+fn report_intake_answers_every_preflight_itself_and_api_gateway_adds_no_cors_of_its_own() {
+    let api = props(REPORTS_API);
+    // SAM's Cors would add mock OPTIONS methods that answer without the function's rules.
+    assert!(api["Cors"].is_null(), "no SAM Cors on the reports API");
+    // Every route sends every method, OPTIONS included, to report-intake (checked with the
+    // routes below); no gateway response may carry CORS headers (a `*` there would undo it).
+    let mut responses: Vec<&Value> = api["GatewayResponses"]
+        .as_object()
+        .map(|m| m.values().collect())
+        .unwrap_or_default();
+    responses.extend(
+        of_type("AWS::ApiGateway::GatewayResponse")
+            .into_iter()
+            .map(|(_, r)| &r["Properties"]),
+    );
+    for response in responses {
+        let text = response.to_string().to_lowercase();
+        assert!(
+            !text.contains("access-control-"),
+            "a gateway response with CORS headers: {text}"
+        );
+    }
+    for (route, operations) in report_routes() {
+        assert!(
+            operations.get("options").is_none(),
+            "{route}: OPTIONS goes to the function"
+        );
+        assert!(
+            operations.get("x-amazon-apigateway-any-method").is_some(),
+            "{route}: every method, OPTIONS included, to the function"
+        );
+    }
+}
+
+#[test]
 fn report_intake_accepts_the_same_operators_tokens_as_the_operator_api() {
     let reports = environment(REPORT_INTAKE);
     let chats = environment(AUTHORIZER);

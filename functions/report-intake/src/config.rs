@@ -1,6 +1,7 @@
 //! The function's configuration, read once from the environment at start. A missing or bad
 //! value stops the function with a message that names the variable.
 
+use crate::cors::{AllowedOrigins, CorsOrigins, InvalidOrigin};
 use chrono::Duration;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -9,6 +10,13 @@ pub enum ConfigError {
     Missing { var: &'static str },
     #[error("{var} is not valid: {reason}")]
     Invalid { var: &'static str, reason: String },
+    /// An origin list with an entry that is not an exact origin (`*`, a path, `http://`...).
+    #[error("{var} is not valid: {error}")]
+    Origin {
+        var: &'static str,
+        #[source]
+        error: InvalidOrigin,
+    },
 }
 
 /// `REPORT_RETENTION_DAYS`: required.
@@ -18,6 +26,10 @@ pub const ENV_IDEMPOTENCY_HOURS: &str = "REPORT_IDEMPOTENCY_HOURS";
 pub const ENV_MAX_BODY_BYTES: &str = "REPORT_MAX_BODY_BYTES";
 pub const ENV_RATE_LIMIT: &str = "REPORT_RATE_LIMIT";
 pub const ENV_RATE_WINDOW_SECONDS: &str = "REPORT_RATE_WINDOW_SECONDS";
+/// The origins of the pages that may submit reports from a browser (`docs/reports.md`, CORS).
+pub const ENV_REPORTS_ALLOWED_ORIGINS: &str = "REPORTS_ALLOWED_ORIGINS";
+/// The origins of the operator console's pages.
+pub const ENV_CONSOLE_ALLOWED_ORIGINS: &str = "CONSOLE_ALLOWED_ORIGINS";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IntakeConfig {
@@ -33,6 +45,9 @@ pub struct IntakeConfig {
     pub rate_limit: u32,
     /// `REPORT_RATE_WINDOW_SECONDS`, default 3,600.
     pub rate_window: Duration,
+    /// Which pages may call the API from a browser: `REPORTS_ALLOWED_ORIGINS` and
+    /// `CONSOLE_ALLOWED_ORIGINS`, comma-separated exact origins; default none.
+    pub cors: CorsOrigins,
 }
 
 /// The largest body of an assessment (notes are at most 2,000 characters).
@@ -49,6 +64,7 @@ impl Default for IntakeConfig {
             max_body_bytes: 64 * 1024,
             rate_limit: 10,
             rate_window: Duration::hours(1),
+            cors: CorsOrigins::default(),
         }
     }
 }
@@ -73,6 +89,18 @@ fn number(
         });
     }
     Ok(n)
+}
+
+fn origins(
+    lookup: &impl Fn(&str) -> Option<String>,
+    var: &'static str,
+) -> Result<AllowedOrigins, ConfigError> {
+    match lookup(var) {
+        None => Ok(AllowedOrigins::default()),
+        Some(list) => {
+            AllowedOrigins::parse(&list).map_err(|error| ConfigError::Origin { var, error })
+        }
+    }
 }
 
 fn signed(n: u64) -> i64 {
@@ -116,6 +144,10 @@ impl IntakeConfig {
                 Some(3600),
                 1..=86_400,
             )?)),
+            cors: CorsOrigins {
+                public: origins(&lookup, ENV_REPORTS_ALLOWED_ORIGINS)?,
+                console: origins(&lookup, ENV_CONSOLE_ALLOWED_ORIGINS)?,
+            },
         })
     }
 }
@@ -123,6 +155,7 @@ impl IntakeConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cors::OriginError;
     use std::collections::HashMap;
 
     fn from(pairs: &[(&str, &str)]) -> Result<IntakeConfig, ConfigError> {
@@ -161,5 +194,50 @@ mod tests {
         );
         let err = from(&[("REPORT_RETENTION_DAYS", "0")]).unwrap_err();
         assert!(err.to_string().contains("from 1 to 3650"), "{err}");
+    }
+
+    #[test]
+    fn the_origin_lists_are_none_by_default_and_a_bad_one_names_its_variable_and_entry() {
+        let c = from(&[("REPORT_RETENTION_DAYS", "400")]).unwrap();
+        assert!(c.cors.public.is_empty() && c.cors.console.is_empty());
+
+        let c = from(&[
+            ("REPORT_RETENTION_DAYS", "400"),
+            (
+                "REPORTS_ALLOWED_ORIGINS",
+                "https://www.demo.police.uk, https://report.demo.police.uk",
+            ),
+            ("CONSOLE_ALLOWED_ORIGINS", "https://console.demo.police.uk"),
+        ])
+        .unwrap();
+        assert!(c.cors.public.allows("https://report.demo.police.uk"));
+        assert!(!c.cors.public.allows("https://console.demo.police.uk"));
+        assert!(c.cors.console.allows("https://console.demo.police.uk"));
+
+        for (var, value, reason) in [
+            ("REPORTS_ALLOWED_ORIGINS", "*", OriginError::Wildcard),
+            (
+                "CONSOLE_ALLOWED_ORIGINS",
+                "https://console.demo.police.uk/",
+                OriginError::Path,
+            ),
+        ] {
+            let err = from(&[("REPORT_RETENTION_DAYS", "400"), (var, value)]).unwrap_err();
+            assert_eq!(
+                err,
+                ConfigError::Origin {
+                    var,
+                    error: InvalidOrigin {
+                        origin: value.to_owned(),
+                        reason
+                    }
+                }
+            );
+            assert!(
+                err.to_string()
+                    .starts_with(&format!("{var} is not valid: ")),
+                "{err}"
+            );
+        }
     }
 }

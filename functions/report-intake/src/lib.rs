@@ -1,10 +1,12 @@
 //! The reports REST API (`lambda_http`): citizens submit online reports; operators list the
 //! assessment queue, read reports and record assessments. The handler takes its dependencies
-//! as arguments, so tests and the local gateway run exactly the code that Lambda runs.
+//! as arguments, so tests and the local gateway run exactly the code that Lambda runs. Browsers
+//! on the form's and the console's origins may call it (CORS, `cors`).
 
 mod auth;
 mod clock;
 mod config;
+mod cors;
 mod limit;
 mod operator;
 mod problem;
@@ -16,15 +18,19 @@ pub use auth::{
 };
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use config::{
-    ConfigError, IntakeConfig, ENV_ASSESSMENT_TARGET_HOURS, ENV_IDEMPOTENCY_HOURS,
-    ENV_MAX_BODY_BYTES, ENV_RATE_LIMIT, ENV_RATE_WINDOW_SECONDS, ENV_RETENTION_DAYS,
-    MAX_ASSESSMENT_BODY_BYTES,
+    ConfigError, IntakeConfig, ENV_ASSESSMENT_TARGET_HOURS, ENV_CONSOLE_ALLOWED_ORIGINS,
+    ENV_IDEMPOTENCY_HOURS, ENV_MAX_BODY_BYTES, ENV_RATE_LIMIT, ENV_RATE_WINDOW_SECONDS,
+    ENV_REPORTS_ALLOWED_ORIGINS, ENV_RETENTION_DAYS, MAX_ASSESSMENT_BODY_BYTES,
+};
+pub use cors::{
+    AllowedOrigins, CorsOrigins, InvalidOrigin, Origin, OriginError, PREFLIGHT_MAX_AGE_SECS,
 };
 pub use limit::{MemoryRateLimiter, RateDecision, SourceRateLimit, Unlimited};
 pub use problem::Problem;
 
 use bluelamp::report::{EmergencyCheck, ReportStore};
 use bluelamp::store::tables;
+use cors::Audience;
 use lambda_http::http::{header, HeaderValue, Method};
 use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt, Response};
@@ -50,6 +56,8 @@ pub const OPTIONAL_ENV: &[&str] = &[
     ENV_MAX_BODY_BYTES,
     ENV_RATE_LIMIT,
     ENV_RATE_WINDOW_SECONDS,
+    ENV_REPORTS_ALLOWED_ORIGINS,
+    ENV_CONSOLE_ALLOWED_ORIGINS,
 ];
 
 /// Everything the handler needs, built once per process.
@@ -63,6 +71,54 @@ pub struct Deps {
     pub config: IntakeConfig,
 }
 
+/// What a request's path names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Endpoint<'p> {
+    /// `/reports`
+    Submit,
+    /// `/operator/reports`
+    Queue,
+    /// `/operator/reports/{reference}`
+    Report(&'p str),
+    /// `/operator/reports/{reference}/assessment`
+    Assessment(&'p str),
+    /// Anything else under `/operator/`: without a token it is refused like the rest, so that
+    /// nobody learns what is not there.
+    OtherOperator,
+    Unknown,
+}
+
+impl<'p> Endpoint<'p> {
+    fn of(segments: &[&'p str]) -> Self {
+        match segments {
+            ["reports"] => Self::Submit,
+            ["operator", "reports"] => Self::Queue,
+            ["operator", "reports", reference] => Self::Report(reference),
+            ["operator", "reports", reference, "assessment"] => Self::Assessment(reference),
+            ["operator", ..] => Self::OtherOperator,
+            _ => Self::Unknown,
+        }
+    }
+
+    /// The one method each has (besides a browser's preflight).
+    fn method(self) -> Option<Method> {
+        match self {
+            Self::Submit | Self::Assessment(_) => Some(Method::POST),
+            Self::Queue | Self::Report(_) => Some(Method::GET),
+            Self::OtherOperator | Self::Unknown => None,
+        }
+    }
+
+    /// Whose pages may call it from a browser.
+    fn audience(self) -> Option<Audience> {
+        match self {
+            Self::Submit => Some(Audience::Public),
+            Self::Unknown => None,
+            _ => Some(Audience::Console),
+        }
+    }
+}
+
 /// Handles one request of the reports API. Never fails: every outcome is a response.
 pub async fn handle(deps: &Deps, req: Request) -> Response<Body> {
     // Behind a REST API stage, `uri()` carries the stage name; the raw path does not.
@@ -71,37 +127,49 @@ pub async fn handle(deps: &Deps, req: Request) -> Response<Body> {
         raw => raw.to_owned(),
     };
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    let method = req.method().clone();
-    match segments.as_slice() {
-        ["reports"] if method == Method::POST => public::submit(deps, &req).await,
-        ["reports"] => not_allowed("POST"),
-        ["operator", rest @ ..] => {
-            let operator = match operator::authenticate(deps, &req).await {
-                Ok(op) => op,
-                Err(problem) => return problem.into_response(),
-            };
-            match (rest, method) {
-                (["reports"], Method::GET) => operator::queue(deps, &req, &operator).await,
-                (["reports"], _) => not_allowed("GET"),
-                (["reports", reference], Method::GET) => {
-                    operator::view(deps, reference, &operator).await
-                }
-                (["reports", _], _) => not_allowed("GET"),
-                (["reports", reference, "assessment"], Method::POST) => {
-                    operator::assess(deps, &req, reference, &operator).await
-                }
-                (["reports", _, "assessment"], _) => not_allowed("POST"),
-                _ => Problem::not_found().into_response(),
-            }
+    let endpoint = Endpoint::of(&segments);
+    let Some(audience) = endpoint.audience() else {
+        return Problem::not_found().into_response();
+    };
+    let cors = &deps.config.cors;
+    // Before any token is asked for: a browser sends its preflight without one.
+    if req.method() == Method::OPTIONS {
+        return cors::preflight(cors, audience, endpoint.method().as_ref(), req.headers());
+    }
+    let mut resp = serve(deps, &req, endpoint).await;
+    cors::add_headers(cors, audience, req.headers(), &mut resp);
+    resp
+}
+
+async fn serve(deps: &Deps, req: &Request, endpoint: Endpoint<'_>) -> Response<Body> {
+    let method = req.method();
+    if endpoint == Endpoint::Submit {
+        return match method {
+            &Method::POST => public::submit(deps, req).await,
+            _ => not_allowed(Method::POST),
+        };
+    }
+    let operator = match operator::authenticate(deps, req).await {
+        Ok(op) => op,
+        Err(problem) => return problem.into_response(),
+    };
+    match (endpoint, endpoint.method()) {
+        (_, Some(allowed)) if allowed != method => not_allowed(allowed),
+        (Endpoint::Queue, _) => operator::queue(deps, req, &operator).await,
+        (Endpoint::Report(reference), _) => operator::view(deps, reference, &operator).await,
+        (Endpoint::Assessment(reference), _) => {
+            operator::assess(deps, req, reference, &operator).await
         }
         _ => Problem::not_found().into_response(),
     }
 }
 
-fn not_allowed(allow: &'static str) -> Response<Body> {
+/// `405`, with `Allow`: the path's method, and `OPTIONS` for a browser's preflight.
+fn not_allowed(allowed: Method) -> Response<Body> {
     let mut resp = Problem::method_not_allowed().into_response();
-    resp.headers_mut()
-        .insert(header::ALLOW, HeaderValue::from_static(allow));
+    if let Ok(allow) = HeaderValue::from_str(&format!("{allowed}, OPTIONS")) {
+        resp.headers_mut().insert(header::ALLOW, allow);
+    }
     resp
 }
 

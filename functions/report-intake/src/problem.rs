@@ -3,7 +3,7 @@
 //! data, and none is worth caching.
 
 use bluelamp::report::FieldError;
-use lambda_http::http::{header, HeaderValue, StatusCode};
+use lambda_http::http::{header, HeaderMap, HeaderValue, StatusCode};
 use lambda_http::{Body, Response};
 use serde::Serialize;
 
@@ -60,6 +60,14 @@ impl Problem {
             StatusCode::FORBIDDEN,
             "forbidden",
             "You may not work on reports",
+        )
+    }
+    /// A browser's preflight from an origin, or for a method or header, that is not allowed.
+    pub fn cors_not_allowed() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "cors_not_allowed",
+            "This cross-origin request is not allowed",
         )
     }
     pub fn not_found() -> Self {
@@ -143,6 +151,14 @@ pub(crate) fn json(status: StatusCode, body: &impl Serialize) -> Response<Body> 
     body_response(status, body, "application/json")
 }
 
+/// `204`, with the headers every response has.
+pub(crate) fn no_content() -> Response<Body> {
+    let mut resp = Response::new(Body::Empty);
+    *resp.status_mut() = StatusCode::NO_CONTENT;
+    common_headers(resp.headers_mut());
+    resp
+}
+
 fn body_response(
     status: StatusCode,
     body: &impl Serialize,
@@ -162,10 +178,14 @@ fn body_response(
     *resp.status_mut() = status;
     let headers = resp.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    common_headers(headers);
+    resp
+}
+
+fn common_headers(headers: &mut HeaderMap) {
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    resp
 }

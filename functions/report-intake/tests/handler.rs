@@ -10,19 +10,6 @@ use serde_json::{json, Value};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-fn crime() -> Value {
-    json!({
-        "kind": "crime",
-        "when": {"from": "2026-11-27T18:00:00Z", "to": "2026-11-28T07:30:00Z"},
-        "where": {"address": "12 High Street, Exeter", "postcode": "EX1 1AA"},
-        "whatHappened": "My bicycle was taken from the front garden overnight.",
-        "reporter": {"name": "Ann Example", "role": "victim", "phone": "07700 900123",
-                     "email": "ann@example.com", "preferredContact": "phone"},
-        "crime": {"category": "theft", "property": "Red bicycle"},
-        "declaration": true
-    })
-}
-
 fn collision() -> Value {
     json!({
         "kind": "collision",
@@ -310,7 +297,16 @@ async fn unknown_paths_and_methods_are_refused() {
     assert_eq!(body_json(&resp)["code"], "not_found");
     let resp = app.send(operator_get("/reports", None)).await;
     assert_eq!(resp.status(), 405);
-    assert_eq!(header(&resp, "allow"), Some("POST"));
+    assert_eq!(header(&resp, "allow"), Some("POST, OPTIONS"));
+    let resp = app
+        .send(operator_post(
+            "/operator/reports",
+            Some(OPERATOR_TOKEN),
+            "{}",
+        ))
+        .await;
+    assert_eq!(resp.status(), 405);
+    assert_eq!(header(&resp, "allow"), Some("GET, OPTIONS"));
 }
 
 #[tokio::test]

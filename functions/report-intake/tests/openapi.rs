@@ -5,6 +5,7 @@ mod common;
 
 use bluelamp::report::ReportReference;
 use common::*;
+use lambda_http::{Body, Request, Response};
 use report_intake::Problem;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
@@ -128,6 +129,7 @@ fn problem_for(code: &str) -> Option<Problem> {
         "invalid_query" => Problem::invalid_query(vec![]),
         "unauthorized" => Problem::unauthorized(),
         "forbidden" => Problem::forbidden(),
+        "cors_not_allowed" => Problem::cors_not_allowed(),
         "not_found" => Problem::not_found(),
         "method_not_allowed" => Problem::method_not_allowed(),
         "idempotency_conflict" => Problem::idempotency_conflict(),
@@ -246,10 +248,86 @@ async fn the_operator_examples_are_what_the_operator_endpoints_return() {
     assert_eq!(keys(&real), view_keys);
 }
 
+/// Every header `response` documents is sent when required, and has a documented value.
+fn assert_headers_as_documented(spec: &Value, response: &Value, resp: &Response<Body>, at: &str) {
+    for (name, h) in response["headers"].as_object().into_iter().flatten() {
+        let h = resolve(spec, h);
+        let Some(value) = header(resp, name) else {
+            assert!(h["required"] != true, "{at}: no {name}");
+            continue;
+        };
+        if let Some(allowed) = h["schema"]["enum"].as_array() {
+            let allowed: Vec<String> = allowed
+                .iter()
+                .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+                .collect();
+            assert!(allowed.iter().any(|a| a == value), "{at}: {name}: {value}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_form_s_documented_cors_headers_are_what_a_page_on_its_origin_gets() {
+    let spec = spec();
+    let app = app().for_browsers();
+    let op = &spec["paths"]["/reports"]["post"];
+    let crime = &op["requestBody"]["content"]["application/json"]["examples"]["crime"]["value"];
+    let invalid = &op["responses"]["400"]["content"]["application/problem+json"]["examples"]
+        ["validationFailed"]["x-request"];
+    for (status, body) in [("201", crime), ("400", invalid)] {
+        let req = from_origin(post_report(&body.to_string(), None), FORM_ORIGIN);
+        let resp = app.send(req).await;
+        assert_eq!(resp.status().as_str(), status);
+        let documented = &op["responses"][status];
+        assert_headers_as_documented(&spec, documented, &resp, status);
+        for name in [
+            "Access-Control-Allow-Origin",
+            "Access-Control-Expose-Headers",
+            "Vary",
+        ] {
+            assert!(
+                documented["headers"].get(name).is_some(),
+                "{status}: {name}"
+            );
+            assert!(header(&resp, name).is_some(), "{status}: {name}");
+        }
+    }
+}
+
+/// The operation's parameter of that name (`Origin`, `Access-Control-Request-Method`...).
+fn parameter<'a>(spec: &'a Value, op: &'a Value, name: &str) -> &'a Value {
+    op["parameters"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|p| resolve(spec, p))
+        .find(|p| p["name"] == name)
+        .unwrap_or_else(|| panic!("no parameter {name}"))
+}
+
+/// The preflight a browser sends for `op` (an `options` operation), from the origin and with
+/// the headers of its examples, for its one method.
+fn documented_preflight(spec: &Value, op: &Value, path: &str) -> (Request, String, String) {
+    let origin = parameter(spec, op, "Origin")["example"]
+        .as_str()
+        .expect("an example origin")
+        .to_owned();
+    let method = parameter(spec, op, "Access-Control-Request-Method")["schema"]["enum"][0]
+        .as_str()
+        .expect("the one method")
+        .to_owned();
+    let headers = parameter(spec, op, "Access-Control-Request-Headers")["example"].as_str();
+    (
+        preflight(path, Some(&origin), &method, headers),
+        origin,
+        method,
+    )
+}
+
 #[tokio::test]
 async fn every_documented_operation_is_routed_and_operator_ones_need_a_token() {
     let spec = spec();
-    let app = app();
+    let app = app().for_browsers();
     let reference = "BL-7KQ9-M3XD-R";
     for (path, item) in spec["paths"].as_object().unwrap() {
         let concrete = path.replace("{reference}", reference);
@@ -257,11 +335,15 @@ async fn every_documented_operation_is_routed_and_operator_ones_need_a_token() {
             let req = match method.as_str() {
                 "get" => operator_get(&concrete, None),
                 "post" => operator_post(&concrete, None, "{}"),
+                "options" => documented_preflight(&spec, op, &concrete).0,
                 other => panic!("undocumented method {other}"),
             };
             let resp = app.send(req).await;
             let public = op["security"] == json!([]);
-            if public {
+            if method == "options" {
+                assert!(public, "a preflight needs no token: {path}");
+                assert_eq!(resp.status(), 204, "{method} {path}");
+            } else if public {
                 assert!(
                     ![401, 404, 405].contains(&resp.status().as_u16()),
                     "{method} {path}"
@@ -276,4 +358,79 @@ async fn every_documented_operation_is_routed_and_operator_ones_need_a_token() {
             }
         }
     }
+}
+
+#[tokio::test]
+async fn each_documented_preflight_gets_the_documented_headers_and_another_origin_a_403() {
+    let spec = spec();
+    let app = app().for_browsers();
+    let mut checked = 0;
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        let concrete = path.replace("{reference}", "BL-7KQ9-M3XD-R");
+        let Some(op) = item.get("options") else {
+            continue;
+        };
+        // Every path a browser calls has its preflight, for the path's own method.
+        let (req, origin, method) = documented_preflight(&spec, op, &concrete);
+        assert!(
+            item.get(method.to_lowercase()).is_some(),
+            "{path}: a preflight for {method}, which the path does not have"
+        );
+        let expected = if path == "/reports" {
+            FORM_ORIGIN
+        } else {
+            CONSOLE_ORIGIN
+        };
+        assert_eq!(origin, expected, "{path}: the example origin");
+        let resp = app.send(req).await;
+        assert_eq!(resp.status(), 204, "{path}: {}", body_text(&resp));
+        let documented = resolve(&spec, &op["responses"]["204"]);
+        let headers = documented["headers"]
+            .as_object()
+            .expect("documented headers");
+        for (name, h) in headers {
+            let h = resolve(&spec, h);
+            let value = header(&resp, name);
+            assert!(h["required"] == true, "{path}: {name} is always sent");
+            let value = value.unwrap_or_else(|| panic!("{path}: no {name}"));
+            if let Some(allowed) = h["schema"]["enum"].as_array() {
+                let allowed: Vec<String> = allowed
+                    .iter()
+                    .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+                    .collect();
+                assert!(
+                    allowed.iter().any(|a| a == value),
+                    "{path}: {name}: {value}"
+                );
+            }
+        }
+        assert_eq!(header(&resp, "access-control-allow-origin"), Some(expected));
+        let cors_sent = resp
+            .headers()
+            .keys()
+            .filter(|k| k.as_str().starts_with("access-control-"))
+            .count();
+        let cors_documented = headers
+            .keys()
+            .filter(|k| k.to_lowercase().starts_with("access-control-"))
+            .count();
+        assert_eq!(
+            cors_sent, cors_documented,
+            "{path}: undocumented CORS headers"
+        );
+
+        let other = preflight(&concrete, Some("https://elsewhere.example"), &method, None);
+        let resp = app.send(other).await;
+        assert_eq!(resp.status(), 403, "{path}");
+        let refused = resolve(&spec, &op["responses"]["403"]);
+        let example =
+            &refused["content"]["application/problem+json"]["examples"]["corsNotAllowed"]["value"];
+        assert_eq!(&body_json(&resp), example, "{path}");
+        checked += 1;
+    }
+    assert_eq!(
+        checked,
+        spec["paths"].as_object().unwrap().len(),
+        "a preflight for each path"
+    );
 }

@@ -10,14 +10,19 @@ use lambda_http::aws_lambda_events::apigw::ApiGatewayProxyRequestContext;
 use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt, Response};
 use report_intake::{
-    handle, AuthError, Deps, FixedClock, IntakeConfig, OperatorAuth, SourceRateLimit, Unlimited,
+    handle, AllowedOrigins, AuthError, CorsOrigins, Deps, FixedClock, IntakeConfig, OperatorAuth,
+    SourceRateLimit, Unlimited,
 };
-use serde_json::Value;
+use serde_json::{json, Value};
 use std::sync::Arc;
 
 pub const OPERATOR_TOKEN: &str = "token-for-op-1";
 pub const OPERATOR: &str = "op-1";
 pub const FORBIDDEN_TOKEN: &str = "token-for-a-non-assessor";
+/// The origin of the force's report form (as in `docs/openapi.yaml`).
+pub const FORM_ORIGIN: &str = "https://www.demo.police.uk";
+/// The origin of the operator console.
+pub const CONSOLE_ORIGIN: &str = "https://console.demo.police.uk";
 
 /// The "now" of every test: the examples in the docs are dated the day before.
 pub fn now() -> DateTime<Utc> {
@@ -65,6 +70,15 @@ pub fn app_with_limit(rate_limit: Arc<dyn SourceRateLimit>) -> App {
 }
 
 impl App {
+    /// The app with the form's origin allowed on `/reports` and the console's on `/operator/`.
+    pub fn for_browsers(mut self) -> Self {
+        self.deps.config.cors = CorsOrigins {
+            public: AllowedOrigins::parse(FORM_ORIGIN).unwrap(),
+            console: AllowedOrigins::parse(CONSOLE_ORIGIN).unwrap(),
+        };
+        self
+    }
+
     pub async fn send(&self, req: Request) -> Response<Body> {
         handle(&self.deps, req).await
     }
@@ -75,6 +89,20 @@ pub fn from_ip(req: Request, ip: &str) -> Request {
     ctx.identity.source_ip = Some(ip.to_owned());
     ctx.stage = Some("prod".to_owned());
     req.with_request_context(RequestContext::ApiGatewayV1(ctx))
+}
+
+/// A crime report that is taken (a theft, reported by the victim).
+pub fn crime() -> Value {
+    json!({
+        "kind": "crime",
+        "when": {"from": "2026-11-27T18:00:00Z", "to": "2026-11-28T07:30:00Z"},
+        "where": {"address": "12 High Street, Exeter", "postcode": "EX1 1AA"},
+        "whatHappened": "My bicycle was taken from the front garden overnight.",
+        "reporter": {"name": "Ann Example", "role": "victim", "phone": "07700 900123",
+                     "email": "ann@example.com", "preferredContact": "phone"},
+        "crime": {"category": "theft", "property": "Red bicycle"},
+        "declaration": true
+    })
 }
 
 pub fn post_report(body: &str, key: Option<&str>) -> Request {
@@ -107,6 +135,27 @@ pub fn operator_post(path: &str, token: Option<&str>, body: &str) -> Request {
         b = b.header("authorization", format!("Bearer {t}"));
     }
     from_ip(b.body(Body::from(body.to_owned())).unwrap(), "10.0.0.1")
+}
+
+/// The request as a page on `origin` sends it.
+pub fn from_origin(mut req: Request, origin: &str) -> Request {
+    req.headers_mut().insert("origin", origin.parse().unwrap());
+    req
+}
+
+/// A browser's preflight from `origin` for `method` with `headers` (as it lists them).
+pub fn preflight(path: &str, origin: Option<&str>, method: &str, headers: Option<&str>) -> Request {
+    let mut b = lambda_http::http::Request::builder()
+        .method("OPTIONS")
+        .uri(path)
+        .header("access-control-request-method", method);
+    if let Some(o) = origin {
+        b = b.header("origin", o);
+    }
+    if let Some(h) = headers {
+        b = b.header("access-control-request-headers", h);
+    }
+    from_ip(b.body(Body::Empty).unwrap(), "198.51.100.7")
 }
 
 pub fn body_text(resp: &Response<Body>) -> String {
