@@ -91,6 +91,18 @@ enum PairPart {
     Vulnerable,
     Missing,
     Harm,
+    /// Someone who must not be out alone: dementia, autism, a toddler, suicidal.
+    AtRisk,
+    /// Going out or away ("walked out", "left the house"): with `AtRisk`, missing when recent.
+    Left,
+    /// Thoughts of suicide ("suicidal", "don't want to be here").
+    Ideation,
+    /// A means or place of suicide ("pills", "rope", "the bridge").
+    Means,
+    /// Drunk or high ("pissed", "off his face").
+    Impaired,
+    /// At the wheel or setting off ("getting into his car", "driving off").
+    Driving,
 }
 
 #[derive(Debug, Deserialize)]
@@ -321,20 +333,27 @@ struct Cues {
     asks: bool,
 }
 
-/// Whether a message reads as English: enough English function words among its words.
+/// Whether a message reads as English: enough English function words among its words, at
+/// least one of them not also a word of another language ("a", "no", "me", "in", "is" are
+/// Portuguese, Spanish, Romanian, Hungarian words too).
 fn english_like(folded: &str) -> bool {
     const FUNCTION_WORDS: &[&str] = &[
-        "the", "a", "an", "to", "my", "is", "in", "of", "and", "i", "it", "on", "for", "you", "me",
-        "he", "she", "was", "have", "has", "with", "at", "this", "that", "be", "are", "im", "its",
-        "our", "someone", "there", "theres", "what", "how", "can", "not", "no", "out", "his",
-        "her", "they", "we", "your", "been", "just", "from", "by", "got", "hes", "shes",
+        "the", "an", "my", "of", "and", "it", "for", "you", "she", "was", "have", "has", "with",
+        "at", "this", "that", "im", "its", "our", "someone", "there", "theres", "what", "how",
+        "can", "not", "out", "his", "her", "they", "we", "your", "been", "just", "from", "by",
+        "got", "hes", "shes",
     ];
-    let (mut total, mut english) = (0usize, 0usize);
+    const SHARED_WORDS: &[&str] = &[
+        "a", "to", "is", "in", "i", "on", "me", "he", "no", "are", "be",
+    ];
+    let (mut total, mut distinct, mut shared) = (0usize, 0usize, 0usize);
     for w in words(folded) {
         total += 1;
-        english += usize::from(FUNCTION_WORDS.contains(&w));
+        distinct += usize::from(FUNCTION_WORDS.contains(&w));
+        shared += usize::from(SHARED_WORDS.contains(&w));
     }
-    english >= 2 && english * 5 >= total
+    let english = distinct + shared;
+    distinct >= 1 && english >= 2 && english * 5 >= total
 }
 
 /// Whether a message is a question: a question mark, or an English question word first.
@@ -484,10 +503,23 @@ fn decide(hits: &[Hit<Tag>], folded: &str, cues: &Cues) -> Option<EmergencySigna
         .iter()
         .map(|&(s, e)| (s, e, Tense::Present))
         .collect();
+    // A weak sign of now that is a word of a danger phrase ("outside" in "fight outside")
+    // says where, not when: it does not count.
+    let in_danger_phrase = |m: &Hit<Tag>| {
+        hits.iter().any(|d| {
+            d.tag.kind.is_danger()
+                && d.start <= m.start
+                && m.end <= d.end
+                && d.end - d.start > m.end - m.start
+        })
+    };
     for h in hits {
         match h.tag.kind {
             Kind::Past => markers.push((h.start, h.end, Tense::Past)),
-            Kind::Present | Kind::PresentWeak => markers.push((h.start, h.end, Tense::Present)),
+            Kind::Present => markers.push((h.start, h.end, Tense::Present)),
+            Kind::PresentWeak if !in_danger_phrase(h) => {
+                markers.push((h.start, h.end, Tense::Present))
+            }
             _ => {}
         }
     }
@@ -518,13 +550,17 @@ fn decide(hits: &[Hit<Tag>], folded: &str, cues: &Cues) -> Option<EmergencySigna
     // "Help" opening a message, or any real cry, makes danger words count whatever the tense.
     let cry = strong_cry || cry_alone || cry_first;
 
+    // A strong phrase is about now unless the message sets it in the past or as a
+    // hypothetical and nothing in it says now: "what happens if someone threatens to kill
+    // you", "we had a bomb scare at work last month".
+    let present_marker = markers.iter().any(|m| m.2 == Tense::Present);
     let mut fired: Vec<(EmergencyReason, &'static str)> = Vec::new();
     for h in hits {
         let tense = tense_at(h.start, h.end);
         let now = tense == Some(Tense::Present);
         let not_past = tense != Some(Tense::Past);
         let reason = match h.tag.kind {
-            Kind::Strong(r) => Some(r),
+            Kind::Strong(r) if not_past || cry || (present_marker && !cues.asks) => Some(r),
             Kind::Weak(r) if now || cry || not_past => Some(r),
             Kind::Statement(r) if now || cry || (not_past && !cues.asks) => Some(r),
             Kind::Contextual(r)
@@ -560,6 +596,16 @@ fn decide(hits: &[Hit<Tag>], folded: &str, cues: &Cues) -> Option<EmergencySigna
             PairPart::Harm,
             EmergencyReason::VulnerablePersonAtRisk,
         ),
+        (
+            PairPart::Ideation,
+            PairPart::Means,
+            EmergencyReason::SuicideRisk,
+        ),
+        (
+            PairPart::Impaired,
+            PairPart::Driving,
+            EmergencyReason::CrimeInProgress,
+        ),
     ];
     for (a, b, reason) in pairs {
         if let (Some((lang, ta)), Some((_, tb))) = (part(a), part(b)) {
@@ -568,6 +614,24 @@ fn decide(hits: &[Hit<Tag>], folded: &str, cues: &Cues) -> Option<EmergencySigna
             if now || cry || !past {
                 fired.push((reason, lang));
             }
+        }
+    }
+    // Someone who must not be out alone (dementia, a toddler, suicidal) who went out is
+    // missing when a sign of now or of a short time since is nearest the going ("walked out
+    // an hour ago", "has just left"); "my son walked out of school" is not.
+    // The going's own words do not count as its time ("ran off" is a past marker).
+    let recent_going = hits.iter().any(|h| {
+        h.tag.kind == Kind::Pair(PairPart::Left)
+            && markers
+                .iter()
+                .filter(|&&(s, e, _)| e <= h.start || h.end <= s)
+                .map(|&(s, e, t)| (h.start.saturating_sub(e).max(s.saturating_sub(h.end)), t))
+                .min_by_key(|&(gap, t)| (gap, t == Tense::Past))
+                .is_some_and(|(_, t)| t == Tense::Present)
+    });
+    if let Some((lang, _)) = part(PairPart::AtRisk) {
+        if recent_going || (cry && part(PairPart::Left).is_some()) {
+            fired.push((EmergencyReason::MissingVulnerablePerson, lang));
         }
     }
     let present_anywhere = markers.iter().any(|m| m.2 == Tense::Present)

@@ -87,6 +87,147 @@ fn english_past_events_and_questions_do_not_fire() {
     }
 }
 
+/// The rules added after the fresh batch of 2026-11-29, each with near-misses that must stay
+/// quiet: kinds of saying, not the batch's sentences.
+#[test]
+fn rule_families_fire_on_now_and_not_on_the_past_or_hypotheticals() {
+    let cases: &[(&str, &[&str], &[&str])] = &[
+        (
+            "someone at risk who went out, recently (at_risk + left)",
+            &[
+                "my mum with dementia walked out an hour ago",
+                "my autistic daughter ran off from the park 20 minutes ago",
+                "grandad has alzheimers and has just left the house on his own",
+                "Mój tata ma demencję i wyszedł dwie godziny temu",
+            ],
+            &[
+                "my son walked out of school today because he was upset, he's home now",
+                "my mum has dementia and walked out once last year, how do I register her",
+                "my daughter went out with friends an hour ago",
+            ],
+        ),
+        (
+            "vulnerable + cannot be found",
+            &[
+                "my 4 yr old was next to me a second ago and i cant see him anywhere",
+                "our 3yo is missing at the beach",
+            ],
+            &["my son ran away last week and came back"],
+        ),
+        (
+            "ideation + means",
+            &[
+                "i have a bottle of pills in front of me and i dont want to be here anymore",
+                "my son is suicidal and has gone out with a rope",
+            ],
+            &[
+                "my friend tried to take her own life last month, where can she get support",
+                "my friend has been talking about ending his life",
+            ],
+        ),
+        (
+            "progressive violence on a person",
+            &[
+                "a group of lads are kicking a man on the ground",
+                "theres a bloke battering a woman in the street",
+            ],
+            &[
+                "the kids were fighting in the park earlier but they've all gone home now",
+                "kids are kicking a ball against my fence every evening",
+            ],
+        ),
+        (
+            "crash with a casualty down",
+            &[
+                "car just ploughed into a bus stop, people lying on the ground",
+                "motorbike crash on the roundabout the rider isnt getting up",
+                "car crash outside, the driver is slumped over the wheel",
+            ],
+            &["a lorry hit my parked car yesterday and drove off"],
+        ),
+        (
+            "dangerous driving now",
+            &[
+                "car swerving all over the dual carriageway, driver must be drunk",
+                "a lorry is driving the wrong way down the motorway",
+                "theres a drunk driver on the A1 right now",
+            ],
+            &[
+                "how can I tell if my neighbour is drink driving",
+                "I reported a drink driver yesterday, what happens now",
+            ],
+        ),
+        (
+            "threats, confinement, arson, abduction, following",
+            &[
+                "he says hes coming round tonight to finish me",
+                "my ex is banging the door down",
+                "her partner has locked her in the flat and wont let her out",
+                "he threw petrol over the door and says he's going to light it",
+                "a man just pulled a girl into his car",
+                "been followed by a car for 10 mins its still behind me",
+                "someone just climbed over our back fence and is trying the patio door",
+            ],
+            &[
+                "what should I do if I think I'm being followed",
+                "what happens if someone threatens to kill you over text",
+                "we had a bomb scare at work last month, how do I get the report",
+                "my phone was snatched out of my hand on Tuesday by a lad on a bike",
+                "I saw on the news there was a shooting in town, was anyone arrested",
+            ],
+        ),
+        (
+            "impaired + driving",
+            &[
+                "a drunk man just got into his car and is driving off",
+                "my neighbour is off his face and about to drive the kids home",
+            ],
+            &["I reported someone who was drunk and driving off last week"],
+        ),
+        (
+            "overdose, end it, goodbye",
+            &[
+                "my brother took a bunch of pills and is really sleepy",
+                "someone is sitting on the railway bridge saying they want to end it",
+                "she's taken everything in the cupboard and wants to sleep forever",
+            ],
+            &["I watched a documentary about kidnappings, how common are they"],
+        ),
+        (
+            "a sign of now inside the danger phrase is no time marker; cries inside a request",
+            &["theres a fight outside the pub right now"],
+            &[
+                "there was a fight outside the pub on saturday night, I have video",
+                "my dad got knocked down by a car in 2019, can we get the police file",
+                "¿Qué hago si alguien me amenaza por WhatsApp?",
+            ],
+        ),
+        (
+            "other languages: recent time, 'there is', English-like guard",
+            &[
+                "A minha filha de 6 anos desapareceu no parque, não a encontro",
+                "Há um incêndio no meu prédio",
+                "Valaki betört a házba, most is bent van",
+                "Un coche ha atropellado a un niño y no se mueve",
+                "Fostul meu iubit e la ușă și vrea să intre cu forța",
+                "有人在撬我家的门",
+            ],
+            &[
+                "Há dois meses houve um incêndio no meu prédio, como peço o relatório?",
+                "Il y a deux ans, quelqu'un m'a menacé avec un couteau",
+            ],
+        ),
+    ];
+    for (kind, now, not_now) in cases {
+        for t in *now {
+            fires(kind, t);
+        }
+        for t in *not_now {
+            quiet(kind, t);
+        }
+    }
+}
+
 #[test]
 fn each_language_fires_on_present_danger_and_not_on_the_past() {
     let cases: &[(&str, &[&str], &[&str])] = &[
