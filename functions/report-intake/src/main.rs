@@ -3,6 +3,7 @@
 
 use bluelamp::auth::TokenVerifier;
 use bluelamp::bootstrap::report_store_from_env;
+use bluelamp::report::EmergencyCheckOnFirstUse;
 use lambda_http::{service_fn, Request};
 use report_intake::{
     handle, Deps, IntakeConfig, JwtOperatorAuth, MemoryRateLimiter, SignInConfig, SystemClock,
@@ -14,9 +15,6 @@ use std::sync::Arc;
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     lambda_runtime::tracing::init_default_subscriber();
-    // The emergency phrases are compiled on another core while the AWS clients and the
-    // signing keys are fetched.
-    let detector = std::thread::spawn(bluelamp::faq::EmergencyDetector::new);
     let config = IntakeConfig::from_env().unwrap_or_else(|e| fatal("configuration", e));
     let sign_in = SignInConfig::from_env().unwrap_or_else(|e| fatal("configuration", e));
     let store = report_store_from_env()
@@ -28,11 +26,8 @@ async fn main() -> Result<(), lambda_http::Error> {
     let deps = Deps {
         store: Arc::new(store),
         auth: Arc::new(JwtOperatorAuth::new(verifier).requiring_group(sign_in.required_group)),
-        emergency: Arc::new(
-            detector
-                .join()
-                .map_err(|_| "building the emergency detector panicked")??,
-        ),
+        // Compiled on the first report that needs it: operators' reads never do.
+        emergency: Arc::new(EmergencyCheckOnFirstUse::default()),
         rate_limit: Arc::new(MemoryRateLimiter::new(
             config.rate_limit,
             config.rate_window,

@@ -40,13 +40,13 @@ pub enum PhraseError {
 
 /// Builds a [`PhraseSet`].
 pub struct PhraseSetBuilder<T> {
-    patterns: HashMap<(String, Bounds), Vec<T>>,
+    patterns: HashMap<(String, Bounds), Vec<T>, foldhash::fast::RandomState>,
 }
 
 impl<T: Copy> Default for PhraseSetBuilder<T> {
     fn default() -> Self {
         Self {
-            patterns: HashMap::new(),
+            patterns: HashMap::default(),
         }
     }
 }
@@ -117,6 +117,7 @@ impl<T: Copy> PhraseSetBuilder<T> {
         let automaton = AhoCorasick::builder()
             .kind(Some(AhoCorasickKind::NoncontiguousNFA))
             .match_kind(MatchKind::Standard)
+            .prefilter(false)
             .build(&texts)
             .map_err(PhraseError::Build)?;
         Ok(PhraseSet { automaton, meta })

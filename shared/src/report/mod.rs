@@ -35,7 +35,9 @@ pub use postcode::{Postcode, PostcodeError};
 pub use receipt::{Receipt, SignpostNotice};
 pub use reference::{ReferenceError, ReportReference};
 pub use registration::{RegistrationError, RegistrationFormat, VehicleRegistration};
-pub use signpost::{is_fraud, mentions_fraud, signposts_for, EmergencyCheck, Signpost};
+pub use signpost::{
+    is_fraud, mentions_fraud, signposts_for, EmergencyCheck, EmergencyCheckOnFirstUse, Signpost,
+};
 pub use store::{
     Assessment, AssessmentOutcome, AuditAction, AuditRecord, BodyHash, Created, DynamoReportStore,
     IdempotencyClaim, IdempotencyKey, IdempotencyKeyError, MemoryReportStore, NewReport,

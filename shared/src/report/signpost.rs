@@ -143,9 +143,40 @@ impl EmergencyCheck for crate::faq::EmergencyDetector {
     }
 }
 
+/// The FAQ bot's detector with the shipped lexicon, compiled on the first report whose text
+/// it must read rather than at start: most of the reports API's requests are operators'
+/// reads, which never need it, and its compile is most of the function's start-up work.
+#[derive(Default)]
+pub struct EmergencyCheckOnFirstUse(std::sync::OnceLock<crate::faq::EmergencyDetector>);
+
+impl EmergencyCheck for EmergencyCheckOnFirstUse {
+    fn is_emergency(&self, text: &str) -> bool {
+        self.0
+            .get_or_init(|| {
+                // The shipped lexicon compiles: its tests build it from the same file.
+                crate::faq::EmergencyDetector::new()
+                    .expect("the shipped emergency lexicon compiles")
+            })
+            .detect(text)
+            .is_some()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_detector_compiled_on_first_use_decides_as_the_bot_s() {
+        let lazy = EmergencyCheckOnFirstUse::default();
+        assert!(
+            lazy.0.get().is_none(),
+            "nothing is compiled before a report needs it"
+        );
+        assert!(lazy.is_emergency("someone is breaking into my house right now"));
+        assert!(!lazy.is_emergency("my house was burgled last month"));
+        assert!(lazy.0.get().is_some());
+    }
 
     #[test]
     fn fraud_is_spotted_in_words_and_phrases_but_not_inside_other_words() {
