@@ -9,12 +9,25 @@ threads: each request is then atomic, as DynamoDB's are.
 Usage: python moto_serial.py -p PORT [-H HOST]
 """
 import argparse
+import ctypes
+import os
+import signal
 
 from moto.server import DomainDispatcherApplication, create_backend_app
 from werkzeug.serving import run_simple
 
 
+def die_with_parent():
+    """Ends this server when the test process that started it ends (Linux), however it ends:
+    a test binary never drops the child it keeps for its whole life."""
+    parent = os.getppid()
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent ended before the line above
+        os._exit(0)
+
+
 def main():
+    die_with_parent()
     p = argparse.ArgumentParser()
     p.add_argument("-H", "--host", default="127.0.0.1")
     p.add_argument("-p", "--port", type=int, required=True)

@@ -90,7 +90,8 @@ static MOTO: OnceLock<Result<Moto, String>> = OnceLock::new();
 /// start fails the test (it is never skipped): the DynamoDB adapter must be tested.
 pub fn moto_endpoint() -> String {
     let moto = MOTO.get_or_init(|| {
-        // Started from a thread that lives as long as the process, and killed with it.
+        // Started from a thread that lives as long as the process: moto_serial.py asks the
+        // kernel to end it when that thread ends (PR_SET_PDEATHSIG), so it ends with the process.
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             let r = start_moto().map_err(|e| format!("{e:#}"));
