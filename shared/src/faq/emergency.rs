@@ -4,7 +4,8 @@
 //! The phrases live in `shared/kb/emergency.toml`; the rules that combine them are here:
 //! present danger fires, the same words about the past ("burgled last month") do not.
 
-use super::phrase::{Hit, PhraseError, PhraseSet};
+use super::pattern::Bounds;
+use super::phrase::{Hit, PhraseError, PhraseSet, PhraseSetBuilder};
 use super::text::{fold, words};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -81,6 +82,8 @@ pub enum LexiconError {
         #[source]
         source: PhraseError,
     },
+    #[error("the lexicon prepared at build time names {0:?}, which the detector does not know")]
+    Prepared(String),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
@@ -139,7 +142,7 @@ struct LexiconFile {
     language: Vec<LanguageLexicon>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Kind {
     Cry,
     CryWeak,
@@ -167,7 +170,7 @@ impl Kind {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct Tag {
     language: &'static str,
     kind: Kind,
@@ -186,58 +189,20 @@ pub struct EmergencyDetector {
 }
 
 impl EmergencyDetector {
-    /// The detector with the lexicon shipped in `shared/kb/emergency.toml`.
+    /// The detector with the lexicon shipped in `shared/kb/emergency.toml`, as `build.rs`
+    /// prepared it (expanded and folded): only the automaton is compiled here.
     pub fn new() -> Result<Self, LexiconError> {
-        Self::from_toml(DEFAULT_LEXICON)
+        Self::from_builder(prepared_builder()?)
     }
 
     /// A detector from a lexicon in the format of `shared/kb/emergency.toml`.
     pub fn from_toml(source: &str) -> Result<Self, LexiconError> {
-        let file: LexiconFile = toml::from_str(source).map_err(LexiconError::Parse)?;
-        let mut builder = PhraseSet::builder();
-        for lang in &file.language {
-            let code = static_language(&lang.code)
-                .ok_or_else(|| LexiconError::UnknownLanguage(lang.code.clone()))?;
-            let phrase_err = |source| LexiconError::Phrase {
-                language: lang.code.clone(),
-                source,
-            };
-            let mut add = |list: &[String], kind: Kind| -> Result<(), LexiconError> {
-                for p in list {
-                    builder
-                        .add(
-                            p,
-                            Tag {
-                                language: code,
-                                kind,
-                            },
-                        )
-                        .map_err(phrase_err)?;
-                }
-                Ok(())
-            };
-            add(&lang.cry, Kind::Cry)?;
-            add(&lang.cry_weak, Kind::CryWeak)?;
-            add(&lang.present, Kind::Present)?;
-            add(&lang.present_weak, Kind::PresentWeak)?;
-            add(&lang.past, Kind::Past)?;
-            add(&lang.negation, Kind::Negation)?;
-            for (reason, list) in &lang.strong {
-                add(list, Kind::Strong(*reason))?;
-            }
-            for (reason, list) in &lang.weak {
-                add(list, Kind::Weak(*reason))?;
-            }
-            for (reason, list) in &lang.statement {
-                add(list, Kind::Statement(*reason))?;
-            }
-            for (reason, list) in &lang.contextual {
-                add(list, Kind::Contextual(*reason))?;
-            }
-            for (part, list) in &lang.pair {
-                add(list, Kind::Pair(*part))?;
-            }
-        }
+        Self::from_builder(lexicon_builder(source)?)
+    }
+
+    fn from_builder(mut builder: PhraseSetBuilder<Tag>) -> Result<Self, LexiconError> {
+        // One order of tags, however the phrases were read.
+        builder.sort_tags();
         let other_patterns = builder.split_off_non_ascii();
         let latin = builder.build().map_err(|source| LexiconError::Phrase {
             language: "*".to_owned(),
@@ -321,6 +286,104 @@ impl EmergencyDetector {
     ) -> Option<EmergencySignal> {
         texts.into_iter().find_map(|t| self.detect(t))
     }
+}
+
+/// The phrases of a lexicon in the format of `shared/kb/emergency.toml`, read now.
+fn lexicon_builder(source: &str) -> Result<PhraseSetBuilder<Tag>, LexiconError> {
+    let file: LexiconFile = toml::from_str(source).map_err(LexiconError::Parse)?;
+    let mut builder = PhraseSet::builder();
+    for lang in &file.language {
+        let code = static_language(&lang.code)
+            .ok_or_else(|| LexiconError::UnknownLanguage(lang.code.clone()))?;
+        let phrase_err = |source| LexiconError::Phrase {
+            language: lang.code.clone(),
+            source,
+        };
+        let mut add = |list: &[String], kind: Kind| -> Result<(), LexiconError> {
+            for p in list {
+                builder
+                    .add(
+                        p,
+                        Tag {
+                            language: code,
+                            kind,
+                        },
+                    )
+                    .map_err(phrase_err)?;
+            }
+            Ok(())
+        };
+        add(&lang.cry, Kind::Cry)?;
+        add(&lang.cry_weak, Kind::CryWeak)?;
+        add(&lang.present, Kind::Present)?;
+        add(&lang.present_weak, Kind::PresentWeak)?;
+        add(&lang.past, Kind::Past)?;
+        add(&lang.negation, Kind::Negation)?;
+        for (reason, list) in &lang.strong {
+            add(list, Kind::Strong(*reason))?;
+        }
+        for (reason, list) in &lang.weak {
+            add(list, Kind::Weak(*reason))?;
+        }
+        for (reason, list) in &lang.statement {
+            add(list, Kind::Statement(*reason))?;
+        }
+        for (reason, list) in &lang.contextual {
+            add(list, Kind::Contextual(*reason))?;
+        }
+        for (part, list) in &lang.pair {
+            add(list, Kind::Pair(*part))?;
+        }
+    }
+    Ok(builder)
+}
+
+/// The shipped lexicon as `build.rs` prepared it: `TAGS` and `PHRASES`.
+mod prepared {
+    include!(concat!(env!("OUT_DIR"), "/emergency_lexicon.rs"));
+}
+
+/// The phrases of the shipped lexicon, from the tables `build.rs` wrote.
+fn prepared_builder() -> Result<PhraseSetBuilder<Tag>, LexiconError> {
+    let tags = prepared::TAGS
+        .iter()
+        .map(|(language, kind, reason)| tag_from_names(language, kind, reason))
+        .collect::<Result<Vec<Tag>, _>>()?;
+    let mut builder = PhraseSet::builder();
+    for (text, bits, indexes) in prepared::PHRASES {
+        for &i in *indexes {
+            let tag = tags
+                .get(usize::from(i))
+                .ok_or_else(|| LexiconError::Prepared(format!("tag {i}")))?;
+            builder.push(*text, Bounds::from_bits(*bits), *tag);
+        }
+    }
+    Ok(builder)
+}
+
+/// A tag as `build.rs` names it: the language, the lexicon key and the reason or part.
+fn tag_from_names(language: &str, kind: &str, reason: &str) -> Result<Tag, LexiconError> {
+    use serde::de::value::{Error, StrDeserializer};
+    let unknown = || LexiconError::Prepared(format!("{language}/{kind}/{reason}"));
+    let language = static_language(language).ok_or_else(unknown)?;
+    let why = || EmergencyReason::deserialize(StrDeserializer::<Error>::new(reason));
+    let kind = match kind {
+        "cry" => Kind::Cry,
+        "cry_weak" => Kind::CryWeak,
+        "present" => Kind::Present,
+        "present_weak" => Kind::PresentWeak,
+        "past" => Kind::Past,
+        "negation" => Kind::Negation,
+        "strong" => Kind::Strong(why().map_err(|_| unknown())?),
+        "weak" => Kind::Weak(why().map_err(|_| unknown())?),
+        "statement" => Kind::Statement(why().map_err(|_| unknown())?),
+        "contextual" => Kind::Contextual(why().map_err(|_| unknown())?),
+        "pair" => Kind::Pair(
+            PairPart::deserialize(StrDeserializer::<Error>::new(reason)).map_err(|_| unknown())?,
+        ),
+        _ => return Err(unknown()),
+    };
+    Ok(Tag { language, kind })
 }
 
 /// What the detector reads from the message besides its phrases.

@@ -7,6 +7,7 @@
 mod emergency;
 mod index;
 mod kb;
+mod pattern;
 mod phrase;
 mod text;
 mod unanswered;

@@ -1,21 +1,15 @@
 //! Many-phrase matching on folded text (one Aho-Corasick automaton), with the word-boundary
 //! rules of the lexicon files: used by emergency detection and by the "a person, please" check.
 
-use super::text::{fold, is_arabic_script, is_unspaced_script};
+pub use super::pattern::Bounds;
+use super::pattern::{prepare, PatternError};
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// Clitics that Arabic writes joined to the next word ("and", "the", "with", "for"...), so a
 /// pattern also matches after them without giving up word boundaries.
 const ARABIC_CLITICS: &[&str] = &["و", "ف", "ب", "ل", "ال", "وال", "بال", "لل", "فال"];
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-struct Bounds {
-    start: bool,
-    end: bool,
-    /// At a word start, or after one of [`ARABIC_CLITICS`] at a word start.
-    clitic_start: bool,
-}
 
 /// A phrase hit: which tags the phrase carries and where it is in the folded text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,7 +34,8 @@ pub enum PhraseError {
 
 /// Builds a [`PhraseSet`].
 pub struct PhraseSetBuilder<T> {
-    patterns: HashMap<(String, Bounds), Vec<T>, foldhash::fast::RandomState>,
+    /// Phrases read now are owned; those prepared at build time are borrowed for free.
+    patterns: HashMap<(Cow<'static, str>, Bounds), Vec<T>, foldhash::fast::RandomState>,
 }
 
 impl<T: Copy> Default for PhraseSetBuilder<T> {
@@ -57,42 +52,42 @@ impl<T: Copy> PhraseSetBuilder<T> {
     /// `{a|b|c}` stands for each of its choices (`{man|someone} in my {house|garden}` is four
     /// phrases). Patterns in scripts written without spaces (Chinese) match anywhere.
     pub fn add(&mut self, pattern: &str, tag: T) -> Result<(), PhraseError> {
-        for one in expand(pattern)? {
-            self.add_one(&one, pattern, tag)?;
+        let prepared = prepare(pattern).map_err(|e| match e {
+            PatternError::Group => PhraseError::Group(pattern.to_owned()),
+            PatternError::TooMany => PhraseError::TooMany(pattern.to_owned()),
+            PatternError::Empty => PhraseError::Empty(pattern.to_owned()),
+        })?;
+        for (folded, bounds) in prepared {
+            self.push(folded, bounds, tag);
         }
         Ok(())
     }
 
-    fn add_one(&mut self, expanded: &str, pattern: &str, tag: T) -> Result<(), PhraseError> {
-        let raw = expanded.trim();
-        let (anywhere, raw) = match raw.strip_prefix('~') {
-            Some(rest) => (true, rest),
-            None => (false, raw),
-        };
-        let (prefix, raw) = match raw.strip_suffix('*') {
-            Some(rest) => (true, rest),
-            None => (false, raw),
-        };
-        let folded = fold(raw);
-        let folded = folded.trim();
-        if folded.is_empty() {
-            return Err(PhraseError::Empty(pattern.to_owned()));
-        }
-        let first = folded.chars().next().unwrap_or(' ');
-        let last = folded.chars().last().unwrap_or(' ');
-        let start = !anywhere && !is_unspaced_script(first);
-        let arabic = is_arabic_script(first);
-        let bounds = Bounds {
-            start: start && !arabic,
-            end: !prefix && !is_unspaced_script(last),
-            clitic_start: start && arabic,
-        };
-        self.push(folded.to_owned(), bounds, tag);
-        Ok(())
+    /// Adds a phrase prepared before (by `pattern::prepare`, at build time).
+    pub fn push(&mut self, folded: impl Into<Cow<'static, str>>, bounds: Bounds, tag: T) {
+        self.patterns
+            .entry((folded.into(), bounds))
+            .or_default()
+            .push(tag);
     }
 
-    fn push(&mut self, folded: String, bounds: Bounds, tag: T) {
-        self.patterns.entry((folded, bounds)).or_default().push(tag);
+    /// Puts each phrase's tags in their natural order, so that two builders holding the same
+    /// phrases and tags, read in different orders, build the same set.
+    pub fn sort_tags(&mut self)
+    where
+        T: Ord,
+    {
+        for tags in self.patterns.values_mut() {
+            tags.sort();
+        }
+    }
+
+    /// Every phrase with its bounds and tags, in no particular order.
+    #[cfg(test)]
+    pub fn entries(&self) -> impl Iterator<Item = (&str, Bounds, &[T])> {
+        self.patterns
+            .iter()
+            .map(|((text, bounds), tags)| (text.as_ref(), *bounds, tags.as_slice()))
     }
 
     /// Moves the patterns whose folded form is not ASCII (Cyrillic, Arabic, Indic, Chinese)
@@ -109,7 +104,7 @@ impl<T: Copy> PhraseSetBuilder<T> {
         let mut texts = Vec::with_capacity(self.patterns.len());
         let mut meta = Vec::with_capacity(self.patterns.len());
         for ((text, bounds), tags) in &self.patterns {
-            texts.push(text.as_str());
+            texts.push(text.as_ref());
             meta.push((*bounds, tags.clone()));
         }
         // The non-contiguous NFA builds fastest, which is what a Lambda's init needs; searching
@@ -163,39 +158,6 @@ impl<T: Copy> PhraseSet<T> {
     }
 }
 
-/// Every phrase a pattern with `{a|b}` groups stands for.
-fn expand(pattern: &str) -> Result<Vec<String>, PhraseError> {
-    const MAX: usize = 512;
-    let mut out = vec![String::new()];
-    let mut rest = pattern;
-    while let Some(open) = rest.find('{') {
-        let (literal, after) = rest.split_at(open);
-        let close = after
-            .find('}')
-            .ok_or_else(|| PhraseError::Group(pattern.to_owned()))?;
-        let group = &after[1..close];
-        if group.contains('{') || literal.contains('}') {
-            return Err(PhraseError::Group(pattern.to_owned()));
-        }
-        let choices: Vec<&str> = group.split('|').collect();
-        out = out
-            .iter()
-            .flat_map(|prefix| choices.iter().map(move |c| format!("{prefix}{literal}{c}")))
-            .collect();
-        if out.len() > MAX {
-            return Err(PhraseError::TooMany(pattern.to_owned()));
-        }
-        rest = &after[close + 1..];
-    }
-    if rest.contains('}') {
-        return Err(PhraseError::Group(pattern.to_owned()));
-    }
-    for o in &mut out {
-        o.push_str(rest);
-    }
-    Ok(out)
-}
-
 /// Whether `at` starts a word of `folded`, or follows a clitic that starts the word.
 fn after_clitics(folded: &str, at: usize) -> bool {
     let word_start = folded[..at].rfind(' ').map_or(0, |i| i + 1);
@@ -205,6 +167,7 @@ fn after_clitics(folded: &str, at: usize) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::super::text::fold;
     use super::*;
 
     fn set(patterns: &[&str]) -> PhraseSet<usize> {
@@ -228,9 +191,13 @@ mod tests {
         assert_eq!(tags(&s, "there is a man in my garden"), vec![0]);
         assert_eq!(tags(&s, "someone in my house"), vec![0]);
         assert_eq!(tags(&s, "someone in my car"), Vec::<usize>::new());
-        assert!(expand("{a|b").is_err());
-        assert!(expand("a}b").is_err());
-        assert_eq!(expand("x{|y}").unwrap(), vec!["x", "xy"]);
+        let mut b = PhraseSet::<usize>::builder();
+        assert!(matches!(b.add("{a|b", 0), Err(PhraseError::Group(_))));
+        assert!(matches!(b.add("a}b", 0), Err(PhraseError::Group(_))));
+        b.add("x{|y}", 0).unwrap();
+        let mut phrases: Vec<&str> = b.entries().map(|(t, _, _)| t).collect();
+        phrases.sort();
+        assert_eq!(phrases, ["x", "xy"]);
     }
 
     #[test]

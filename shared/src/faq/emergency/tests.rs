@@ -476,3 +476,49 @@ fn the_lexicon_rejects_unknown_languages_and_reasons() {
     )
     .is_err());
 }
+
+/// The phrases and tags of a builder, in one order.
+fn contents(builder: &PhraseSetBuilder<Tag>) -> Vec<(String, Bounds, Vec<Tag>)> {
+    let mut out: Vec<(String, Bounds, Vec<Tag>)> = builder
+        .entries()
+        .map(|(text, bounds, tags)| {
+            let mut tags = tags.to_vec();
+            tags.sort();
+            (text.to_owned(), bounds, tags)
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn the_lexicon_prepared_at_build_time_is_the_file_as_read_at_run_time() {
+    let at_run_time = contents(&lexicon_builder(DEFAULT_LEXICON).unwrap());
+    let at_build_time = contents(&prepared_builder().unwrap());
+    assert!(at_run_time.len() > 5_000, "{}", at_run_time.len());
+    assert_eq!(at_build_time.len(), at_run_time.len());
+    assert!(
+        at_build_time == at_run_time,
+        "build.rs prepares the lexicon differently"
+    );
+}
+
+#[test]
+fn a_prepared_tag_must_name_what_the_detector_knows() {
+    assert!(tag_from_names("en", "strong", "weapon").is_ok());
+    assert!(tag_from_names("pl", "pair", "crash").is_ok());
+    for (language, kind, reason) in [
+        ("xx", "cry", ""),
+        ("en", "shout", ""),
+        ("en", "strong", "mischief"),
+        ("en", "pair", "weapon"),
+    ] {
+        assert!(
+            matches!(
+                tag_from_names(language, kind, reason),
+                Err(LexiconError::Prepared(_))
+            ),
+            "{language}/{kind}/{reason}"
+        );
+    }
+}
