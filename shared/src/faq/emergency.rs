@@ -255,6 +255,10 @@ impl EmergencyDetector {
                 hits.extend(other.hits(&folded));
             }
         }
+        // Word-level rules: "he's trying to break the door down" (an attempt at harm, now);
+        // "if I see someone with a knife" (a hypothetical, which reads as past).
+        hits.extend(english_harm_attempts(&folded));
+        hits.extend(english_hypotheticals(&folded));
         if hits.is_empty() {
             return None;
         }
@@ -425,10 +429,114 @@ fn asks_a_question(text: &str, folded: &str) -> bool {
         "how", "what", "whats", "where", "wheres", "when", "why", "who", "whos", "which", "can",
         "could", "should", "would", "is", "are", "do", "does", "did", "will", "may", "hows",
     ];
+    // "can hear a woman screaming", "could see smoke": a perception, told, not asked.
+    const PERCEIVED: &[&str] = &["hear", "see", "smell", "feel"];
+    let mut ws = words(folded);
+    let first = ws.next();
+    let second = ws.next();
+    let perceives =
+        matches!(first, Some("can" | "could")) && second.is_some_and(|w| PERCEIVED.contains(&w));
     text.contains(['?', '？', '¿', '؟'])
-        || words(folded)
-            .next()
-            .is_some_and(|w| QUESTION_WORDS.contains(&w))
+        || (!perceives && first.is_some_and(|w| QUESTION_WORDS.contains(&w)))
+}
+
+/// The words of `folded` with their byte offsets.
+fn spanned_words(folded: &str) -> Vec<(usize, &str)> {
+    let mut pos = 0;
+    folded
+        .split(' ')
+        .map(|w| {
+            let at = pos;
+            pos += w.len() + 1;
+            (at, w)
+        })
+        .filter(|(_, w)| !w.is_empty())
+        .collect()
+}
+
+/// Someone attempting harm now: a third-person subject, "trying to" and a harm verb ("he's
+/// trying to break the door down", "they're still trying to get him in the van"). A weak
+/// danger: the past ("he tried to", "was trying to" last week) and hypotheticals stay quiet.
+fn english_harm_attempts(folded: &str) -> Vec<Hit<Tag>> {
+    const SUBJECTS: &[&str] = &[
+        "hes",
+        "shes",
+        "theyre",
+        "someones",
+        "somebodys",
+        "is",
+        "are",
+        "keeps",
+        "keep",
+        "still",
+    ];
+    // The verb and the reason; a door, window or "in" after a forcing verb is a break-in.
+    const VERBS: &[(&str, EmergencyReason)] = &[
+        ("break", EmergencyReason::BreakIn),
+        ("smash", EmergencyReason::BreakIn),
+        ("kick", EmergencyReason::Violence),
+        ("force", EmergencyReason::BreakIn),
+        ("bash", EmergencyReason::BreakIn),
+        ("hit", EmergencyReason::Violence),
+        ("hurt", EmergencyReason::Violence),
+        ("punch", EmergencyReason::Violence),
+        ("strangle", EmergencyReason::Violence),
+        ("choke", EmergencyReason::Violence),
+        ("attack", EmergencyReason::Violence),
+        ("stab", EmergencyReason::Weapon),
+        ("kill", EmergencyReason::ThreatToKill),
+        ("drag", EmergencyReason::Abduction),
+        ("grab", EmergencyReason::Abduction),
+        ("snatch", EmergencyReason::Abduction),
+        ("burn", EmergencyReason::Fire),
+    ];
+    const FORCED: &[&str] = &["door", "doors", "window", "windows", "in", "into", "lock"];
+    let ws = spanned_words(folded);
+    let mut out = Vec::new();
+    for i in 0..ws.len().saturating_sub(3) {
+        if !SUBJECTS.contains(&ws[i].1) || ws[i + 1].1 != "trying" || ws[i + 2].1 != "to" {
+            continue;
+        }
+        let (at, verb) = ws[i + 3];
+        let Some(&(_, mut reason)) = VERBS.iter().find(|(v, _)| *v == verb) else {
+            continue;
+        };
+        let object = &ws[i + 4..ws.len().min(i + 8)];
+        if reason == EmergencyReason::Violence && object.iter().any(|w| FORCED.contains(&w.1)) {
+            reason = EmergencyReason::BreakIn;
+        }
+        out.push(Hit {
+            tag: Tag {
+                language: "en",
+                kind: Kind::Weak(reason),
+            },
+            start: ws[i].0,
+            end: at + verb.len(),
+        });
+    }
+    out
+}
+
+/// A conditional about the one asking ("if I see someone carrying a knife", "if you ever
+/// find..."): hypothetical, so it counts as a past marker.
+fn english_hypotheticals(folded: &str) -> Vec<Hit<Tag>> {
+    const WHO: &[&str] = &["i", "you", "u", "we", "ya"];
+    const SEEING: &[&str] = &[
+        "see", "saw", "spot", "find", "notice", "witness", "hear", "ever", "come", "came", "were",
+        "was",
+    ];
+    let ws = spanned_words(folded);
+    ws.windows(3)
+        .filter(|w| w[0].1 == "if" && WHO.contains(&w[1].1) && SEEING.contains(&w[2].1))
+        .map(|w| Hit {
+            tag: Tag {
+                language: "en",
+                kind: Kind::Past,
+            },
+            start: w[0].0,
+            end: w[2].0 + w[2].1.len(),
+        })
+        .collect()
 }
 
 /// Negations hide the danger words inside them ("nobody was hurt"); of a past and a present
@@ -519,16 +627,7 @@ fn english_progressive(folded: &str) -> Vec<(usize, usize)> {
     ];
     let is_event = |w: &str| w.len() >= 5 && w.ends_with("ing") && !NOT_EVENTS.contains(&w);
     let mut spans = Vec::new();
-    let mut pos = 0;
-    let ws: Vec<(usize, &str)> = folded
-        .split(' ')
-        .map(|w| {
-            let at = pos;
-            pos += w.len() + 1;
-            (at, w)
-        })
-        .filter(|(_, w)| !w.is_empty())
-        .collect();
+    let ws = spanned_words(folded);
     for (i, &(at, w)) in ws.iter().enumerate() {
         if !SUBJECTS.contains(&w) {
             continue;

@@ -522,3 +522,79 @@ fn a_prepared_tag_must_name_what_the_detector_knows() {
         );
     }
 }
+
+#[test]
+fn batch_c_rules_fire_on_now_and_stay_quiet_on_the_past_and_hypotheticals() {
+    let cases: &[(&str, &[&str], &[&str])] = &[
+        (
+            "a third person trying to do harm (word-level rule)",
+            &[
+                "i'm locked in the bathroom, he's trying to break the door down",
+                "he's trying to kick the door in",
+                "theyre trying to drag him into a van",
+                "my ex is still trying to hit me",
+            ],
+            &[
+                "he tried to break the door down last week, can i get a lock fitted",
+                "I'm trying to report my ex who used to hit me",
+                "what do i do if he's trying to break in",
+            ],
+        ),
+        (
+            "a hypothetical about the one asking (word-level rule)",
+            &["if you can hear me, he's got a knife and he's outside now"],
+            &[
+                "if i see someone carrying a knife what should i do",
+                "if you ever find a gun in the street who do you call",
+            ],
+        ),
+        (
+            "a perception opening a message is told, not asked",
+            &[
+                "can hear a woman screaming help from the woods behind my house",
+                "could see smoke coming from the flat upstairs",
+            ],
+            &[
+                "can i report a man who was screaming at me last week",
+                "could you tell me what to do about smoke from a bonfire last night",
+            ],
+        ),
+        (
+            "pills, a car into people, a drunk driver with children in the car",
+            &[
+                "i think shes taken all her tablets",
+                "a car just ploughed into people at the bus stop",
+                "he's got my kids in the car and he's drunk",
+            ],
+            &[
+                "my brother took an overdose last year, are there support groups for families",
+                "a car ploughed into people at a market in the news, is it terrorism",
+                "my husband was drunk in the car last night, is it illegal to sleep in it",
+            ],
+        ),
+        (
+            "alarms, stories and online threats are not present danger",
+            &["the fire alarm is going off and theres smoke pouring out of the kitchen"],
+            &[
+                "my smoke alarm keeps going off for no reason, who do i call",
+                "writing a story where a character gets kidnapped, how would police respond",
+                "someone threatened to stab me on xbox live",
+            ],
+        ),
+    ];
+    for (rule, now, quiet_ones) in cases {
+        for t in *now {
+            assert!(detector().detect(t).is_some(), "{rule}: should fire: {t}");
+        }
+        for t in *quiet_ones {
+            let s = detector().detect(t);
+            assert!(s.is_none(), "{rule}: should be quiet ({s:?}): {t}");
+        }
+    }
+    // Panjabi "someone has entered my house, help"; Bengali "has taken a lot of medicine,
+    // not conscious". NEED NATIVE-SPEAKER REVIEW.
+    fires("pa", "ਮੇਰੇ ਘਰ ਵਿੱਚ ਕੋਈ ਵੜ ਗਿਆ ਹੈ, ਮਦਦ ਕਰੋ");
+    quiet("pa", "ਪਿਛਲੇ ਸਾਲ ਮੇਰੇ ਘਰ ਵਿੱਚ ਚੋਰ ਵੜ ਗਿਆ ਸੀ");
+    fires("bn", "আমার ভাই অনেক ওষুধ খেয়ে ফেলেছে, জ্ঞান নেই");
+    quiet("bn", "গত বছর আমার ভাই অনেক ওষুধ খেয়েছিল");
+}
