@@ -454,8 +454,9 @@ fn spanned_words(folded: &str) -> Vec<(usize, &str)> {
         .collect()
 }
 
-/// Someone attempting harm now: a third-person subject, "trying to" and a harm verb ("he's
-/// trying to break the door down", "they're still trying to get him in the van"). A weak
+/// Someone attempting or threatening harm now: a third-person subject, "trying to" or
+/// "threatening to" and a harm verb ("he's trying to break the door down", "hes threatening
+/// to burn the house"). A weak
 /// danger: the past ("he tried to", "was trying to" last week) and hypotheticals stay quiet.
 fn english_harm_attempts(folded: &str) -> Vec<Hit<Tag>> {
     const SUBJECTS: &[&str] = &[
@@ -489,12 +490,17 @@ fn english_harm_attempts(folded: &str) -> Vec<Hit<Tag>> {
         ("grab", EmergencyReason::Abduction),
         ("snatch", EmergencyReason::Abduction),
         ("burn", EmergencyReason::Fire),
+        ("throw", EmergencyReason::Violence),
+        ("glass", EmergencyReason::Weapon),
     ];
     const FORCED: &[&str] = &["door", "doors", "window", "windows", "in", "into", "lock"];
     let ws = spanned_words(folded);
     let mut out = Vec::new();
     for i in 0..ws.len().saturating_sub(3) {
-        if !SUBJECTS.contains(&ws[i].1) || ws[i + 1].1 != "trying" || ws[i + 2].1 != "to" {
+        if !SUBJECTS.contains(&ws[i].1)
+            || !matches!(ws[i + 1].1, "trying" | "threatening")
+            || ws[i + 2].1 != "to"
+        {
             continue;
         }
         let (at, verb) = ws[i + 3];

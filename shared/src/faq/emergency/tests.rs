@@ -598,3 +598,37 @@ fn batch_c_rules_fire_on_now_and_stay_quiet_on_the_past_and_hypotheticals() {
     fires("bn", "আমার ভাই অনেক ওষুধ খেয়ে ফেলেছে, জ্ঞান নেই");
     quiet("bn", "গত বছর আমার ভাই অনেক ওষুধ খেয়েছিল");
 }
+
+#[test]
+fn batch_d_kinds_fire_on_now_and_stay_quiet_on_the_past_and_staging() {
+    for t in [
+        "hes threatening to throw acid at me, hes at the door",
+        "mate just got glassed in the spoons, hes pouring blood",
+        "my boyfriend's had his hands round my throat, he just let go, im in the bathroom",
+        "woman in the river near the weir, she's going under",
+        "fella passed out on the pavement outside the chippy, lips going blue",
+        "a man keeps grabbing women outside the club",
+        "somebodys torching cars on our road",
+        "two men in balaclavas just ran into the jewellers with hammers",
+        "old man fallen in the street hit his head, theres blood and hes confused",
+        "there's a kid hanging off the railway bridge",
+        "im being held in a house and cant leave, he took my phone",
+    ] {
+        fires("en", t);
+    }
+    for t in [
+        "my ex turned up at my house on sunday kicking off, police came, what happens now",
+        "a film crew are staging a fake robbery on our street tomorrow, do they need permission",
+        "my son hit his head at school last week, should the school have told me",
+        "he threatened to throw acid at me last year, can I get a restraining order",
+        "my company is going under, can the police help with a debt",
+    ] {
+        quiet("en", t);
+    }
+    // Polish "someone is trying to force my door, quickly". NEEDS NATIVE-SPEAKER REVIEW.
+    fires("pl", "Ktoś próbuje wyważyć moje drzwi, proszę szybko");
+    quiet(
+        "pl",
+        "W zeszłym roku ktoś wyważył mi drzwi, jak dostać numer sprawy?",
+    );
+}
