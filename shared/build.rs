@@ -1,7 +1,8 @@
 //! Prepares the shipped emergency lexicon (`kb/emergency.toml`) at build time: every pattern
 //! expanded and folded exactly as at run time (the same `src/faq/pattern.rs` and `text.rs`),
-//! written to `$OUT_DIR/emergency_lexicon.rs` as two tables. A function's start then compiles
-//! only the automaton, instead of parsing TOML and expanding some 6,000 phrases first.
+//! written to `$OUT_DIR/emergency_lexicon.rs` as two tables, and the Latin-script phrases'
+//! automaton compiled (a double array, `$OUT_DIR/emergency_latin.daac`). A function's start
+//! then only loads it, instead of parsing TOML, expanding some 6,000 phrases and compiling.
 //! `faq::emergency`'s tests check that the tables equal what the TOML gives at run time.
 
 #![allow(dead_code)]
@@ -95,7 +96,26 @@ fn main() {
         let _ = writeln!(out, "    ({text:?}, {bits}, &{indexes:?}),");
     }
     out.push_str("];\n");
-    let dest = std::path::Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR"))
-        .join("emergency_lexicon.rs");
-    std::fs::write(dest, out).expect("writing the prepared lexicon");
+    let out_dir = std::path::PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
+    std::fs::write(out_dir.join("emergency_lexicon.rs"), out)
+        .expect("writing the prepared lexicon");
+
+    // The Latin-script phrases (those that fold to ASCII; the others are compiled on first
+    // use), as `PHRASES` lists them: one pattern per distinct text, whose value is the index of
+    // its first entry among them.
+    let latin: Vec<&str> = phrases
+        .keys()
+        .map(|(text, _)| text.as_str())
+        .filter(|text| text.is_ascii())
+        .collect();
+    let mut patterns: Vec<(&str, u32)> = Vec::new();
+    for (i, text) in latin.iter().enumerate() {
+        if patterns.last().map(|(t, _)| t) != Some(text) {
+            patterns.push((text, u32::try_from(i).expect("fewer than 2^32 phrases")));
+        }
+    }
+    let automaton = daachorse::DoubleArrayAhoCorasick::<u32>::with_values(patterns)
+        .expect("the Latin-script phrases compile");
+    std::fs::write(out_dir.join("emergency_latin.daac"), automaton.serialize())
+        .expect("writing the compiled automaton");
 }

@@ -192,7 +192,37 @@ impl EmergencyDetector {
     /// The detector with the lexicon shipped in `shared/kb/emergency.toml`, as `build.rs`
     /// prepared it (expanded and folded): only the automaton is compiled here.
     pub fn new() -> Result<Self, LexiconError> {
-        Self::from_builder(prepared_builder()?)
+        let tags = prepared_tags()?;
+        let tags_of = |indexes: &[u16]| -> Result<Vec<Tag>, LexiconError> {
+            let mut out = indexes
+                .iter()
+                .map(|&i| {
+                    tags.get(usize::from(i))
+                        .copied()
+                        .ok_or_else(|| LexiconError::Prepared(format!("tag {i}")))
+                })
+                .collect::<Result<Vec<Tag>, _>>()?;
+            out.sort();
+            Ok(out)
+        };
+        let mut latin = Vec::new();
+        let mut other_patterns = PhraseSet::builder();
+        for (text, bits, indexes) in prepared::PHRASES {
+            if text.is_ascii() {
+                latin.push((*text, Bounds::from_bits(*bits), tags_of(indexes)?));
+            } else {
+                for tag in tags_of(indexes)? {
+                    other_patterns.push(*text, Bounds::from_bits(*bits), tag);
+                }
+            }
+        }
+        let latin = PhraseSet::prepared(prepared::LATIN_AUTOMATON, latin)
+            .map_err(|e| LexiconError::Prepared(e.to_string()))?;
+        Ok(Self {
+            latin,
+            other_patterns,
+            other: OnceLock::new(),
+        })
     }
 
     /// A detector from a lexicon in the format of `shared/kb/emergency.toml`.
@@ -345,14 +375,25 @@ fn lexicon_builder(source: &str) -> Result<PhraseSetBuilder<Tag>, LexiconError> 
 /// The shipped lexicon as `build.rs` prepared it: `TAGS` and `PHRASES`.
 mod prepared {
     include!(concat!(env!("OUT_DIR"), "/emergency_lexicon.rs"));
+
+    /// The Latin-script phrases' automaton, compiled by `build.rs` (`DoubleArrayAhoCorasick`).
+    pub static LATIN_AUTOMATON: &[u8] =
+        include_bytes!(concat!(env!("OUT_DIR"), "/emergency_latin.daac"));
 }
 
-/// The phrases of the shipped lexicon, from the tables `build.rs` wrote.
-fn prepared_builder() -> Result<PhraseSetBuilder<Tag>, LexiconError> {
-    let tags = prepared::TAGS
+/// The tags of the shipped lexicon, as `build.rs` listed them.
+fn prepared_tags() -> Result<Vec<Tag>, LexiconError> {
+    prepared::TAGS
         .iter()
         .map(|(language, kind, reason)| tag_from_names(language, kind, reason))
-        .collect::<Result<Vec<Tag>, _>>()?;
+        .collect()
+}
+
+/// The phrases of the shipped lexicon, from the tables `build.rs` wrote (what the compiled
+/// automaton holds, for the tests to compare with the file).
+#[cfg(test)]
+fn prepared_builder() -> Result<PhraseSetBuilder<Tag>, LexiconError> {
+    let tags = prepared_tags()?;
     let mut builder = PhraseSet::builder();
     for (text, bits, indexes) in prepared::PHRASES {
         for &i in *indexes {

@@ -4,6 +4,7 @@
 pub use super::pattern::Bounds;
 use super::pattern::{prepare, PatternError};
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use daachorse::DoubleArrayAhoCorasick;
 use std::borrow::Cow;
 use std::collections::HashMap;
 
@@ -115,41 +116,115 @@ impl<T: Copy> PhraseSetBuilder<T> {
             .prefilter(false)
             .build(&texts)
             .map_err(PhraseError::Build)?;
-        Ok(PhraseSet { automaton, meta })
+        Ok(PhraseSet {
+            matcher: Matcher::Nfa(automaton),
+            meta,
+        })
     }
+}
+
+/// The automaton of a [`PhraseSet`]: an NFA compiled now, or a double array compiled at build
+/// time and only loaded here.
+enum Matcher {
+    /// Pattern `i` is `meta[i]`.
+    Nfa(AhoCorasick),
+    /// Value `v` is the first of the `meta` entries of one phrase (one per set of bounds):
+    /// `meta[v..ends[v]]`.
+    DoubleArray {
+        automaton: DoubleArrayAhoCorasick<u32>,
+        ends: Vec<usize>,
+    },
 }
 
 /// A compiled set of tagged phrases.
 pub struct PhraseSet<T> {
-    automaton: AhoCorasick,
+    matcher: Matcher,
     meta: Vec<(Bounds, Vec<T>)>,
 }
+
+/// A phrase set's automaton, compiled at build time, could not be loaded.
+#[derive(Debug, thiserror::Error)]
+#[error("the phrase automaton compiled at build time does not load: {0}")]
+pub struct LoadError(String);
 
 impl<T: Copy> PhraseSet<T> {
     pub fn builder() -> PhraseSetBuilder<T> {
         PhraseSetBuilder::default()
     }
 
+    /// A set whose double-array automaton was compiled at build time (`automaton`, from
+    /// `DoubleArrayAhoCorasick::serialize`) over the distinct texts of `phrases`, in order,
+    /// each with the index of its first entry as its value; `phrases` are sorted by text.
+    pub fn prepared(
+        automaton: &[u8],
+        phrases: impl IntoIterator<Item = (&'static str, Bounds, Vec<T>)>,
+    ) -> Result<Self, LoadError> {
+        let (automaton, rest) = DoubleArrayAhoCorasick::<u32>::deserialize(automaton)
+            .map_err(|e| LoadError(e.to_string()))?;
+        if !rest.is_empty() {
+            return Err(LoadError("bytes left after the automaton".into()));
+        }
+        let mut texts = Vec::new();
+        let mut meta = Vec::new();
+        for (text, bounds, tags) in phrases {
+            texts.push(text);
+            meta.push((bounds, tags));
+        }
+        // Where each phrase's entries end: the next entry with another text.
+        let mut ends = vec![texts.len(); texts.len()];
+        for i in (0..texts.len().saturating_sub(1)).rev() {
+            ends[i] = if texts[i] == texts[i + 1] {
+                ends[i + 1]
+            } else {
+                i + 1
+            };
+        }
+        Ok(PhraseSet {
+            matcher: Matcher::DoubleArray { automaton, ends },
+            meta,
+        })
+    }
+
     /// Every hit in `folded` (the output of [`fold`]), overlapping ones included.
     pub fn hits(&self, folded: &str) -> Vec<Hit<T>> {
-        let bytes = folded.as_bytes();
         let mut out = Vec::new();
-        for m in self.automaton.find_overlapping_iter(folded) {
-            let Some((bounds, tags)) = self.meta.get(m.pattern().as_usize()) else {
-                continue;
-            };
-            let start_ok = (!bounds.start || m.start() == 0 || bytes[m.start() - 1] == b' ')
-                && (!bounds.clitic_start || after_clitics(folded, m.start()));
-            let end_ok = !bounds.end || m.end() == bytes.len() || bytes[m.end()] == b' ';
-            if start_ok && end_ok {
-                out.extend(tags.iter().map(|&tag| Hit {
-                    tag,
-                    start: m.start(),
-                    end: m.end(),
-                }));
+        match &self.matcher {
+            Matcher::Nfa(automaton) => {
+                for m in automaton.find_overlapping_iter(folded) {
+                    let i = m.pattern().as_usize();
+                    self.hits_of(folded, i..i + 1, m.start(), m.end(), &mut out);
+                }
+            }
+            Matcher::DoubleArray { automaton, ends } => {
+                for m in automaton.find_overlapping_iter(folded) {
+                    let first = m.value() as usize;
+                    let end = ends.get(first).copied().unwrap_or(first);
+                    self.hits_of(folded, first..end, m.start(), m.end(), &mut out);
+                }
             }
         }
         out
+    }
+
+    /// The hits of the phrase entries `entries` matched at `start..end`, where their bounds
+    /// allow.
+    fn hits_of(
+        &self,
+        folded: &str,
+        entries: std::ops::Range<usize>,
+        start: usize,
+        end: usize,
+        out: &mut Vec<Hit<T>>,
+    ) {
+        let bytes = folded.as_bytes();
+        for (bounds, tags) in self.meta.get(entries).unwrap_or_default() {
+            let start_ok = (!bounds.start || start == 0 || bytes[start - 1] == b' ')
+                && (!bounds.clitic_start || after_clitics(folded, start));
+            let end_ok = !bounds.end || end == bytes.len() || bytes[end] == b' ';
+            if start_ok && end_ok {
+                out.extend(tags.iter().map(|&tag| Hit { tag, start, end }));
+            }
+        }
     }
 
     /// Whether any phrase occurs in `folded`.

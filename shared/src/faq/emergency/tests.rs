@@ -632,3 +632,34 @@ fn batch_d_kinds_fire_on_now_and_stay_quiet_on_the_past_and_staging() {
         "W zeszłym roku ktoś wyważył mi drzwi, jak dostać numer sprawy?",
     );
 }
+
+#[test]
+fn the_automaton_compiled_at_build_time_finds_what_one_compiled_now_finds() {
+    let loaded = EmergencyDetector::new().unwrap();
+    let compiled = EmergencyDetector::from_toml(DEFAULT_LEXICON).unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut questions = Vec::new();
+    for file in [
+        "../tests/faq-heldout.jsonl",
+        "../../shared/faq-eval/dev.jsonl",
+    ] {
+        let Ok(text) = std::fs::read_to_string(root.join(file)) else {
+            continue;
+        };
+        for line in text.lines().filter(|l| !l.trim().is_empty()) {
+            let case: serde_json::Value = serde_json::from_str(line).unwrap();
+            questions.push(case["q"].as_str().unwrap_or_default().to_owned());
+        }
+    }
+    assert!(questions.len() > 800, "{}", questions.len());
+    for q in &questions {
+        let folded = fold(q);
+        let mut a = loaded.latin.hits(&folded);
+        let mut b = compiled.latin.hits(&folded);
+        let key = |h: &Hit<Tag>| (h.start, h.end, h.tag);
+        a.sort_by_key(key);
+        b.sort_by_key(key);
+        assert!(a == b, "different phrases found in {q:?}");
+        assert_eq!(loaded.detect(q), compiled.detect(q), "{q:?}");
+    }
+}
