@@ -192,27 +192,14 @@ impl EmergencyDetector {
     /// The detector with the lexicon shipped in `shared/kb/emergency.toml`, as `build.rs`
     /// prepared it (expanded and folded): only the automaton is compiled here.
     pub fn new() -> Result<Self, LexiconError> {
-        let tags = prepared_tags()?;
-        let tags_of = |indexes: &[u16]| -> Result<Vec<Tag>, LexiconError> {
-            let mut out = indexes
-                .iter()
-                .map(|&i| {
-                    tags.get(usize::from(i))
-                        .copied()
-                        .ok_or_else(|| LexiconError::Prepared(format!("tag {i}")))
-                })
-                .collect::<Result<Vec<Tag>, _>>()?;
-            out.sort();
-            Ok(out)
-        };
         let mut latin = Vec::new();
         let mut other_patterns = PhraseSet::builder();
-        for (text, bits, indexes) in prepared::PHRASES {
+        for (text, bounds, tags) in prepared_phrases()? {
             if text.is_ascii() {
-                latin.push((*text, Bounds::from_bits(*bits), tags_of(indexes)?));
+                latin.push((text, bounds, tags));
             } else {
-                for tag in tags_of(indexes)? {
-                    other_patterns.push(*text, Bounds::from_bits(*bits), tag);
+                for tag in tags {
+                    other_patterns.push(text, bounds, tag);
                 }
             }
         }
@@ -381,26 +368,41 @@ mod prepared {
         include_bytes!(concat!(env!("OUT_DIR"), "/emergency_latin.daac"));
 }
 
-/// The tags of the shipped lexicon, as `build.rs` listed them.
-fn prepared_tags() -> Result<Vec<Tag>, LexiconError> {
-    prepared::TAGS
+/// A phrase as `build.rs` prepared it: folded text, bounds, tags.
+type PreparedPhrase = (&'static str, Bounds, Vec<Tag>);
+
+/// The shipped lexicon's phrases as `build.rs` prepared them: each with its bounds and its
+/// tags, in their natural order.
+fn prepared_phrases() -> Result<Vec<PreparedPhrase>, LexiconError> {
+    let tags = prepared::TAGS
         .iter()
         .map(|(language, kind, reason)| tag_from_names(language, kind, reason))
+        .collect::<Result<Vec<Tag>, _>>()?;
+    prepared::PHRASES
+        .iter()
+        .map(|(text, bits, indexes)| {
+            let mut of_phrase = indexes
+                .iter()
+                .map(|&i| {
+                    tags.get(usize::from(i))
+                        .copied()
+                        .ok_or_else(|| LexiconError::Prepared(format!("tag {i}")))
+                })
+                .collect::<Result<Vec<Tag>, _>>()?;
+            of_phrase.sort();
+            Ok((*text, Bounds::from_bits(*bits), of_phrase))
+        })
         .collect()
 }
 
-/// The phrases of the shipped lexicon, from the tables `build.rs` wrote (what the compiled
-/// automaton holds, for the tests to compare with the file).
+/// The same phrases in a builder (what the compiled automaton holds, for the tests to compare
+/// with the file).
 #[cfg(test)]
 fn prepared_builder() -> Result<PhraseSetBuilder<Tag>, LexiconError> {
-    let tags = prepared_tags()?;
     let mut builder = PhraseSet::builder();
-    for (text, bits, indexes) in prepared::PHRASES {
-        for &i in *indexes {
-            let tag = tags
-                .get(usize::from(i))
-                .ok_or_else(|| LexiconError::Prepared(format!("tag {i}")))?;
-            builder.push(*text, Bounds::from_bits(*bits), *tag);
+    for (text, bounds, tags) in prepared_phrases()? {
+        for tag in tags {
+            builder.push(text, bounds, tag);
         }
     }
     Ok(builder)
