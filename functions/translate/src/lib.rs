@@ -410,6 +410,9 @@ async fn retry_message(
         })
         .collect();
     let translator = deps.translators.for_sender(&message.sender);
+    // The message with the translations this retry made, and the readers to send it to again.
+    let mut updated = message.clone();
+    let mut update_for: Vec<LanguageCode> = Vec::new();
     for (lang, since_ms, attempts) in due {
         let Ok(reader) = LanguageCode::parse(&lang) else {
             continue;
@@ -454,13 +457,10 @@ async fn retry_message(
                 // Only the retry that replaced the mark delivers the update (two retries at
                 // once deliver it once).
                 if previous.is_some_and(|p| !p.is_translated()) {
-                    if let Some(chat) = store.get_chat(&message.chat_id).await? {
-                        let mut updated = message.clone();
-                        if let MessageBody::Text { translations, .. } = &mut updated.body {
-                            translations.insert(reader.as_str().to_owned(), translation);
-                        }
-                        deliver_update(&deps.chat, &chat, &updated, Some(&reader)).await;
+                    if let MessageBody::Text { translations, .. } = &mut updated.body {
+                        translations.insert(reader.as_str().to_owned(), translation);
                     }
+                    update_for.push(reader);
                 }
             }
             MessageTranslation::Unavailable { retry: true, .. } => report.failed += 1,
@@ -471,6 +471,14 @@ async fn retry_message(
                 );
                 report.given_up += 1;
             }
+        }
+    }
+    if update_for.is_empty() {
+        return Ok(());
+    }
+    if let Some(chat) = store.get_chat(&message.chat_id).await? {
+        for reader in &update_for {
+            deliver_update(&deps.chat, &chat, &updated, Some(reader)).await;
         }
     }
     Ok(())
