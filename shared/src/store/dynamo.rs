@@ -99,6 +99,23 @@ fn built<T, E: std::error::Error + Send + Sync + 'static>(
     r.map_err(|e| StoreError::unavailable("building a request", e))
 }
 
+/// Whether a conditional `UpdateItem` was written: false when its condition did not hold.
+fn condition_held(
+    result: Result<
+        aws_sdk_dynamodb::operation::update_item::UpdateItemOutput,
+        SdkError<aws_sdk_dynamodb::operation::update_item::UpdateItemError>,
+    >,
+    context: &'static str,
+) -> Result<bool, StoreError> {
+    match result {
+        Ok(_) => Ok(true),
+        Err(SdkError::ServiceError(se)) if se.err().is_conditional_check_failed_exception() => {
+            Ok(false)
+        }
+        Err(err) => Err(StoreError::unavailable(context, err)),
+    }
+}
+
 /// The item an `UpdateItem` with `ALL_NEW` returned, or `None` when its condition failed.
 fn updated<T: DeserializeOwned>(
     result: Result<
@@ -349,14 +366,12 @@ impl DynamoStore {
             .expression_attribute_values(":text", s("text"))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(SdkError::ServiceError(se)) if se.err().is_conditional_check_failed_exception() => {
-                Err(StoreError::Corrupt(format!(
-                    "message {seq} in chat {chat} is not a text message"
-                )))
-            }
-            Err(err) => Err(StoreError::unavailable("adding a translations map", err)),
+        if condition_held(result, "adding a translations map")? {
+            Ok(())
+        } else {
+            Err(StoreError::Corrupt(format!(
+                "message {seq} in chat {chat} is not a text message"
+            )))
         }
     }
 
@@ -706,16 +721,7 @@ impl ChatStore for DynamoStore {
             .expression_attribute_values(":none", AttributeValue::M(HashMap::new()))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(SdkError::ServiceError(se)) if se.err().is_conditional_check_failed_exception() => {
-                Ok(false)
-            }
-            Err(err) => Err(StoreError::unavailable(
-                "correcting a message's language",
-                err,
-            )),
-        }
+        condition_held(result, "correcting a message's language")
     }
 
     async fn messages_awaiting_translation(
@@ -757,13 +763,7 @@ impl ChatStore for DynamoStore {
             .expression_attribute_values(":t", AttributeValue::Bool(true))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(SdkError::ServiceError(se)) if se.err().is_conditional_check_failed_exception() => {
-                Ok(false)
-            }
-            Err(err) => Err(StoreError::unavailable("marking a delivery", err)),
-        }
+        condition_held(result, "marking a delivery")
     }
 
     async fn unmark_delivered(
@@ -873,14 +873,8 @@ impl ConnectionStore for DynamoStore {
             .expression_attribute_values(":c", s(chat.as_str()))
             .send()
             .await;
-        match result {
-            // The socket closed meanwhile: nothing to bind.
-            Err(SdkError::ServiceError(se)) if se.err().is_conditional_check_failed_exception() => {
-                Ok(())
-            }
-            Err(err) => Err(StoreError::unavailable("binding a connection", err)),
-            Ok(_) => Ok(()),
-        }
+        // Not written when the socket closed meanwhile: nothing to bind.
+        condition_held(result, "binding a connection").map(|_| ())
     }
 
     async fn operator_connections(
