@@ -22,6 +22,17 @@ pub async fn serve_jwks(State(gw): State<Arc<Gateway>>) -> Response {
 #[serde(deny_unknown_fields)]
 pub struct TokenRequest {
     operator: String,
+    /// Groups besides `operators`, as Cognito's would be: `supervisors` for the supervisor view.
+    #[serde(default)]
+    groups: Vec<String>,
+}
+
+/// A group name as Cognito allows them, kept short.
+fn plain_group(name: &str) -> bool {
+    (1..=64).contains(&name.len())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 /// Eight hours: one shift.
@@ -31,6 +42,13 @@ pub async fn serve_token(
     State(gw): State<Arc<Gateway>>,
     Json(req): Json<TokenRequest>,
 ) -> Response {
+    if !req.groups.iter().all(|g| plain_group(g)) || req.groups.len() > 8 {
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(serde_json::json!({"error": "groups are up to 8 names of letters, digits, '-' or '_'"})),
+        )
+            .into_response();
+    }
     if bluelamp::domain::OperatorId::parse(req.operator.as_str()).is_err() {
         return (
             StatusCode::BAD_REQUEST,
@@ -38,7 +56,10 @@ pub async fn serve_token(
         )
             .into_response();
     }
-    match gw.identity.issue_access_token(&req.operator, TOKEN_TTL) {
+    match gw
+        .identity
+        .issue_access_token_in(&req.operator, &req.groups, TOKEN_TTL)
+    {
         Ok(token) => Json(serde_json::json!({
             "accessToken": token,
             "tokenType": "Bearer",

@@ -7,6 +7,7 @@ pub mod reports;
 pub mod signin;
 pub mod sockets;
 pub mod stream;
+pub mod web;
 pub mod ws;
 
 use anyhow::Context;
@@ -49,6 +50,10 @@ pub struct GatewayConfig {
     /// The reports API's limits, retention and the origins allowed to call it from a browser
     /// (the gateway's own are always added: `reports::own_origins`).
     pub reports: report_intake::IntakeConfig,
+    /// The web pages' folder (`web/` of this workspace by default).
+    pub web_dir: std::path::PathBuf,
+    /// Origins of the force's sites that may frame the widget, besides the gateway's own.
+    pub widget_frame_ancestors: Vec<String>,
 }
 
 impl Default for GatewayConfig {
@@ -61,6 +66,8 @@ impl Default for GatewayConfig {
             translator: Arc::new(OfflineTranslator::new()),
             translation_retry_every: Duration::from_secs(3),
             reports: report_intake::IntakeConfig::default(),
+            web_dir: web::default_dir(),
+            widget_frame_ancestors: Vec::new(),
         }
     }
 }
@@ -83,6 +90,10 @@ pub struct Gateway {
     pub verifier: bluelamp::auth::TokenVerifier,
     pub identity: Arc<LocalIdentityProvider>,
     pub sockets: Sockets,
+    /// The web pages and their policies.
+    pub web: web::Web,
+    /// The service's own texts' translator (cached), for the widget's strings.
+    pub fixed_texts: Arc<dyn Translator>,
 }
 
 /// A running gateway (the binary, and each test's own).
@@ -236,8 +247,6 @@ pub async fn start(config: GatewayConfig) -> anyhow::Result<Running> {
         signin::LOCAL_CLIENT_ID,
     )?);
     let verifier = identity.verifier()?;
-    let reports = reports::deps(&config, verifier.clone(), addr.port()).await?;
-    let report_store = reports.store.clone();
 
     let consumers: Arc<OnceLock<Vec<Arc<dyn StreamConsumer>>>> = Arc::new(OnceLock::new());
     let stream = Stream::start(consumers.clone());
@@ -256,15 +265,19 @@ pub async fn start(config: GatewayConfig) -> anyhow::Result<Running> {
         deliver: Arc::new(deliver),
         config: config.chat.clone(),
     };
+    let reports = reports::deps(&config, verifier.clone(), addr.port(), deps.clone()).await?;
+    let report_store = reports.store.clone();
     // One translator in both providers' places, behind the real routing (so a same-language
     // pair makes no call and an unknown language is refused as in AWS).
     let provider = Arc::new(RoutingTranslator::new(
         config.translator.clone(),
         config.translator.clone(),
     ));
+    let translators = Translators::new(provider.clone(), cache, 1);
+    let fixed_texts = translators.fixed_texts.clone();
     let translate = TranslateDeps {
         chat: deps.clone(),
-        translators: Translators::new(provider.clone(), cache, 1),
+        translators,
     };
     let faq = faq_reply::FaqDeps {
         chat: deps.clone(),
@@ -286,6 +299,11 @@ pub async fn start(config: GatewayConfig) -> anyhow::Result<Running> {
         verifier,
         identity: identity.clone(),
         sockets: sockets.clone(),
+        web: web::Web {
+            dir: config.web_dir.clone(),
+            origins: web::Origins::new(addr.port(), &config.widget_frame_ancestors),
+        },
+        fixed_texts,
     });
     let app = Router::new()
         .route("/public", get(ws::public_upgrade))
@@ -300,7 +318,8 @@ pub async fn start(config: GatewayConfig) -> anyhow::Result<Running> {
         )
         .route("/languages", get(languages))
         .route("/", get(index))
-        .with_state(gw)
+        .with_state(gw.clone())
+        .merge(web::routes(gw))
         .merge(sockets::management_routes(sockets.clone()))
         .merge(reports::routes(reports));
 

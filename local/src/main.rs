@@ -36,6 +36,21 @@ struct Args {
     /// gateway's own (CONSOLE_ALLOWED_ORIGINS in a deployment).
     #[arg(long, env = "BLUELAMP_CONSOLE_ALLOWED_ORIGINS")]
     console_allowed_origins: Option<AllowedOrigins>,
+    /// The web pages' folder (the workspace's `web/` by default).
+    #[arg(long, env = "BLUELAMP_WEB_DIR")]
+    web_dir: Option<std::path::PathBuf>,
+    /// Origins of the force's sites that may embed the widget (comma-separated), besides the
+    /// gateway's own.
+    #[arg(long, env = "BLUELAMP_WIDGET_FRAME_ANCESTORS", value_delimiter = ',')]
+    widget_frame_ancestors: Vec<String>,
+    /// The hours the room answers chats, HH:MM-HH:MM in UTC (always, when not given);
+    /// outside them the widget says nobody is there instead of estimating a wait.
+    #[arg(long, env = "BLUELAMP_STAFFED_HOURS", value_parser = parse_staffed_hours)]
+    staffed_hours: Option<bluelamp::domain::StaffedHours>,
+}
+
+fn parse_staffed_hours(text: &str) -> Result<bluelamp::domain::StaffedHours, String> {
+    bluelamp::domain::StaffedHours::parse(text).map_err(|e| e.to_string())
 }
 
 #[tokio::main]
@@ -62,6 +77,11 @@ async fn main() -> anyhow::Result<()> {
         translator: std::sync::Arc::new(translator),
         ..GatewayConfig::default()
     };
+    if let Some(dir) = args.web_dir {
+        config.web_dir = dir;
+    }
+    config.widget_frame_ancestors = args.widget_frame_ancestors;
+    config.chat.staffed_hours = args.staffed_hours;
     if let Some(limit) = args.report_rate_limit {
         config.reports.rate_limit = limit;
     }
@@ -82,6 +102,12 @@ async fn main() -> anyhow::Result<()> {
     let base = running.http_url();
     println!("Bluelamp local gateway ({store}) is running:");
     println!("  overview                  {base}/");
+    println!(
+        "  demo force page (widget)  http://localhost:{}/demo/",
+        running.addr.port()
+    );
+    println!("  online report forms       {base}/report/");
+    println!("  operator console          {base}/console/");
     println!("  public WebSocket API      {}", running.public_ws_url());
     println!(
         "  operator WebSocket API    ws://{}/operator?token=TOKEN",

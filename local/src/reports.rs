@@ -89,6 +89,7 @@ pub async fn deps(
     config: &GatewayConfig,
     verifier: TokenVerifier,
     port: u16,
+    chats: bluelamp::chat::Deps,
 ) -> anyhow::Result<Deps> {
     let mut intake = config.reports.clone();
     for origin in own_origins(port)? {
@@ -105,6 +106,7 @@ pub async fn deps(
         )),
         clock: Arc::new(SystemClock),
         config: intake,
+        chats: Some(chats),
     })
 }
 
@@ -114,6 +116,7 @@ pub fn routes(deps: Deps) -> Router {
     let deps = Arc::new(deps);
     Router::new()
         .route("/reports", any(serve))
+        .route("/chat/quick-exit", any(serve))
         .route("/operator/reports", any(serve))
         .route("/operator/reports/{*rest}", any(serve))
         .with_state(deps)

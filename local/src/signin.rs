@@ -100,6 +100,17 @@ impl LocalIdentityProvider {
 
     /// A Cognito-shaped access token for `operator` (its `sub` and `username`), valid for `ttl`.
     pub fn issue_access_token(&self, operator: &str, ttl: Duration) -> Result<String, SignInError> {
+        self.issue_access_token_in(operator, &[], ttl)
+    }
+
+    /// As [`Self::issue_access_token`], for a member of `groups` besides `operators` (e.g.
+    /// `supervisors`), as Cognito's `cognito:groups` says.
+    pub fn issue_access_token_in(
+        &self,
+        operator: &str,
+        groups: &[String],
+        ttl: Duration,
+    ) -> Result<String, SignInError> {
         let operator_id = OperatorId::parse(operator).map_err(SignInError::InvalidOperator)?;
         if ttl.as_secs() > MAX_TOKEN_LIFETIME_SECS {
             return Err(SignInError::TtlTooLong {
@@ -112,7 +123,9 @@ impl LocalIdentityProvider {
             .as_secs();
         let claims = json!({
             "sub": operator_id.as_str(),
-            "cognito:groups": ["operators"],
+            "cognito:groups": std::iter::once("operators")
+                .chain(groups.iter().map(String::as_str).filter(|g| *g != "operators"))
+                .collect::<Vec<_>>(),
             "iss": self.issuer,
             "version": 2,
             "client_id": self.client_id,

@@ -210,6 +210,24 @@ impl ChatStore for Tapped {
 }
 
 #[async_trait]
+impl bluelamp::store::FeedbackLog for Tapped {
+    async fn record_feedback(
+        &self,
+        chat: &ChatId,
+        force: &ForceId,
+        rating: bluelamp::domain::Rating,
+    ) -> Result<bluelamp::store::FeedbackOutcome, StoreError> {
+        self.inner.record_feedback(chat, force, rating).await
+    }
+    async fn feedback_counts(
+        &self,
+        force: &ForceId,
+    ) -> Result<bluelamp::domain::FeedbackCounts, StoreError> {
+        self.inner.feedback_counts(force).await
+    }
+}
+
+#[async_trait]
 impl UnansweredLog for Tapped {
     async fn record(&self, question: UnansweredQuestion) -> Result<(), UnansweredLogError> {
         self.inner.record(question).await
@@ -240,6 +258,13 @@ impl ConnectionStore for Tapped {
         chat: &ChatId,
     ) -> Result<(), StoreError> {
         self.inner.set_connection_chat(id, chat).await
+    }
+    async fn set_presence(
+        &self,
+        id: &ConnectionId,
+        presence: bluelamp::domain::Presence,
+    ) -> Result<(), StoreError> {
+        self.inner.set_presence(id, presence).await
     }
     async fn operator_connections(
         &self,

@@ -51,6 +51,8 @@ pub struct ChatConfig {
     pub connection_ttl_secs: i64,
     /// The average time an operator spends on a chat, for the honest wait estimate.
     pub average_handling_secs: u64,
+    /// When the room answers chats (UTC); always, when not set.
+    pub staffed_hours: Option<crate::domain::StaffedHours>,
 }
 
 impl Default for ChatConfig {
@@ -65,13 +67,20 @@ impl Default for ChatConfig {
             chat_retention_days: 400,
             connection_ttl_secs: 2 * 60 * 60,
             average_handling_secs: 6 * 60,
+            staffed_hours: None,
         }
     }
 }
 
 impl ChatConfig {
+    /// Whether the room is staffed at `now_ms`.
+    pub fn staffed_at(&self, now_ms: i64) -> bool {
+        self.staffed_hours.is_none_or(|h| h.contains(now_ms))
+    }
+
     /// Reads `FORCE_ID`, `REPORT_URL`, `RATE_LIMIT_FRAMES`, `RATE_LIMIT_WINDOW_SECS`,
-    /// `CHAT_RETENTION_DAYS`, `AVERAGE_HANDLING_SECS`; each has a default.
+    /// `CHAT_RETENTION_DAYS`, `AVERAGE_HANDLING_SECS`, `STAFFED_HOURS` (`HH:MM-HH:MM`, UTC);
+    /// each has a default.
     pub fn from_env() -> Result<Self, ConfigError> {
         let d = Self::default();
         let force: String = optional("FORCE_ID", d.force.to_string())?;
@@ -88,6 +97,17 @@ impl ChatConfig {
             chat_retention_days: optional("CHAT_RETENTION_DAYS", d.chat_retention_days)?,
             connection_ttl_secs: d.connection_ttl_secs,
             average_handling_secs: optional("AVERAGE_HANDLING_SECS", d.average_handling_secs)?,
+            staffed_hours: match std::env::var("STAFFED_HOURS") {
+                Ok(text) if !text.trim().is_empty() => {
+                    Some(crate::domain::StaffedHours::parse(&text).map_err(|e| {
+                        ConfigError::Invalid {
+                            name: "STAFFED_HOURS",
+                            reason: e.to_string(),
+                        }
+                    })?)
+                }
+                _ => None,
+            },
         })
     }
 }

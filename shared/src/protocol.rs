@@ -3,7 +3,8 @@
 
 use crate::domain::{
     BotReply, Chat, ChatEvent, ChatId, ChatMessage, ChatState, ClientMessageId, EndReason,
-    LanguageCode, MessageBody, MessageText, MessageTranslation, OperatorId, Priority, Sender,
+    FeedbackCounts, LanguageCode, MessageBody, MessageText, MessageTranslation, OperatorId,
+    Presence, Priority, Rating, Sender, Side,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -89,6 +90,28 @@ pub enum ClientFrame {
         chat_id: ChatId,
         language: LanguageCode,
     },
+    /// Both: this side is typing (or stopped). Transient: passed on, never stored.
+    Typing {
+        #[serde(rename = "chatId", default)]
+        chat_id: Option<ChatId>,
+        typing: bool,
+    },
+    /// Both: this side has seen the chat's messages up to `seq`. Transient.
+    Seen {
+        #[serde(rename = "chatId", default)]
+        chat_id: Option<ChatId>,
+        seq: u64,
+    },
+    /// Citizen, after the chat ended: "Did this help?", 1 to 5.
+    Feedback {
+        rating: Rating,
+    },
+    /// Operator: available for new chats, or away.
+    SetPresence {
+        presence: Presence,
+    },
+    /// Supervisor: the room's figures now.
+    Stats {},
     Ping {},
 }
 
@@ -106,6 +129,11 @@ pub const ACTIONS: &[&str] = &[
     "end",
     "unanswered",
     "set_language",
+    "typing",
+    "seen",
+    "feedback",
+    "set_presence",
+    "stats",
     "ping",
 ];
 
@@ -117,9 +145,11 @@ pub const OPERATOR_ACTIONS: &[&str] = &[
     "end",
     "set_language",
     "unanswered",
+    "set_presence",
+    "stats",
 ];
 /// Actions only a citizen may take.
-pub const CITIZEN_ACTIONS: &[&str] = &["start", "resume", "request_operator", "leave"];
+pub const CITIZEN_ACTIONS: &[&str] = &["start", "resume", "request_operator", "leave", "feedback"];
 
 /// Stable error codes: clients switch on these, never on the message text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -151,6 +181,13 @@ pub struct ClientError {
     pub message: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// On `already_claimed`: the operator who holds the chat.
+    #[serde(
+        rename = "operatorId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub operator_id: Option<OperatorId>,
 }
 
 impl ClientError {
@@ -159,6 +196,7 @@ impl ClientError {
             code,
             message: message.into(),
             field: None,
+            operator_id: None,
         }
     }
 }
@@ -194,6 +232,7 @@ pub fn parse_client_frame(body: &str) -> Result<ClientFrame, ClientError> {
                 code,
                 message: e.to_string(),
                 field: Some("text".into()),
+                operator_id: None,
             });
         }
     }
@@ -202,6 +241,7 @@ pub fn parse_client_frame(body: &str) -> Result<ClientFrame, ClientError> {
         // serde's message names the field and the rule, never echoes the value.
         message: e.to_string(),
         field: None,
+        operator_id: None,
     })
 }
 
@@ -220,6 +260,11 @@ impl ClientFrame {
             ClientFrame::End { .. } => "end",
             ClientFrame::Unanswered { .. } => "unanswered",
             ClientFrame::SetLanguage { .. } => "set_language",
+            ClientFrame::Typing { .. } => "typing",
+            ClientFrame::Seen { .. } => "seen",
+            ClientFrame::Feedback { .. } => "feedback",
+            ClientFrame::SetPresence { .. } => "set_presence",
+            ClientFrame::Stats {} => "stats",
             ClientFrame::Ping {} => "ping",
         }
     }
@@ -385,6 +430,10 @@ pub enum ServerFrame {
         resume_token: String,
         state: ChatState,
         language: LanguageCode,
+        /// Operators online and available now (0: nobody would answer a request yet).
+        operators_available: usize,
+        /// Inside the force's staffed hours (always, when it has set none).
+        staffed: bool,
     },
     #[serde(rename_all = "camelCase")]
     Resumed {
@@ -417,9 +466,14 @@ pub enum ServerFrame {
     Queued {
         chat_id: ChatId,
         position: usize,
-        estimated_wait_seconds: u64,
+        /// Only when someone can answer (`operators_available > 0` and `staffed`): an honest
+        /// estimate assumes an operator.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        estimated_wait_seconds: Option<u64>,
         /// Where to report online meanwhile.
         report_url: String,
+        operators_available: usize,
+        staffed: bool,
     },
     /// To operators: the whole queue, whenever it changes.
     Queue {
@@ -430,6 +484,9 @@ pub enum ServerFrame {
         operator_id: OperatorId,
         queue: Vec<QueueEntry>,
         chats: Vec<ChatSummary>,
+        presence: Presence,
+        /// In the supervisors group: may ask for `stats`.
+        supervisor: bool,
     },
     /// To the operator who won a claim: the chat and its transcript so far.
     #[serde(rename_all = "camelCase")]
@@ -459,8 +516,51 @@ pub enum ServerFrame {
         chat_id: ChatId,
         language: LanguageCode,
     },
+    /// To the other side of a chat: typing started or stopped. Never stored.
+    #[serde(rename_all = "camelCase")]
+    Typing {
+        chat_id: ChatId,
+        from: Side,
+        typing: bool,
+    },
+    /// To the other side of a chat: seen up to `seq`. Never stored.
+    #[serde(rename_all = "camelCase")]
+    Seen {
+        chat_id: ChatId,
+        from: Side,
+        seq: u64,
+    },
+    #[serde(rename_all = "camelCase")]
+    FeedbackReceived {
+        chat_id: ChatId,
+    },
+    PresenceSet {
+        presence: Presence,
+    },
+    /// To a supervisor: the room now.
+    Stats(Box<RoomStats>),
     Error(ClientError),
     Pong {},
+}
+
+/// The supervisor view's figures.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RoomStats {
+    pub waiting: usize,
+    /// How long the longest-waiting chat has waited (0 with none waiting).
+    pub longest_wait_seconds: u64,
+    pub operators_online: usize,
+    pub operators_available: usize,
+    pub chats_per_operator: Vec<OperatorLoad>,
+    pub feedback: FeedbackCounts,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OperatorLoad {
+    pub operator_id: OperatorId,
+    pub chats: usize,
 }
 
 /// What goes on the wire: the frame with the protocol version.

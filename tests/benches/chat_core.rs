@@ -67,6 +67,8 @@ async fn populate(store: &dyn Store, n: usize) -> Vec<(ChatId, String)> {
                 chat: None,
                 connected_ms: 0,
                 expires_at: 2_000_000_000,
+                presence: Default::default(),
+                supervisor: false,
             })
             .await
             .expect("put");
@@ -103,6 +105,8 @@ async fn populate(store: &dyn Store, n: usize) -> Vec<(ChatId, String)> {
                 chat: Some(id.clone()),
                 connected_ms: 0,
                 expires_at: 2_000_000_000,
+                presence: Default::default(),
+                supervisor: false,
             })
             .await
             .expect("put");

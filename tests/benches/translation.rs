@@ -56,6 +56,8 @@ async fn bench(language: &str) -> Bench {
             chat: None,
             connected_ms: 0,
             expires_at: 2_000_000_000,
+            presence: Default::default(),
+            supervisor: false,
         })
         .await
         .expect("put");

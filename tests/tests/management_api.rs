@@ -140,6 +140,8 @@ async fn the_sdk_reads_a_410_as_gone_and_the_connection_is_forgotten() -> anyhow
             chat: None,
             connected_ms: 0,
             expires_at: 2_000_000_000,
+            presence: Default::default(),
+            supervisor: false,
         })
         .await?;
     let posted =

@@ -652,6 +652,8 @@ fn conn(id: &str, role: Role) -> Connection {
         chat: None,
         connected_ms: 1,
         expires_at: 2_000_000_000,
+        presence: Default::default(),
+        supervisor: false,
     }
 }
 

@@ -159,6 +159,12 @@ fn allow(identity: &OperatorIdentity, method_arn: &str) -> ApiGatewayCustomAutho
     if let Some(username) = &identity.username {
         context[CONTEXT_USERNAME] = json!(username);
     }
+    // A string: API Gateway hands context values on as strings.
+    let supervisor = identity
+        .groups
+        .iter()
+        .any(|g| g == bluelamp::auth::SUPERVISORS_GROUP);
+    context[bluelamp::auth::CONTEXT_SUPERVISOR] = json!(supervisor.to_string());
     response(
         identity.operator_id.as_str(),
         IamPolicyEffect::Allow,

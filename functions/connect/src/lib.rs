@@ -6,7 +6,7 @@ use aws_lambda_events::apigw::{ApiGatewayProxyResponse, ApiGatewayWebsocketProxy
 use bluelamp::chat::{gateway_response, Deps};
 use bluelamp::domain::{
     now_ms, ChatEvent, ChatPatch, ChatState, Connection, ConnectionId, Guard, NewMessage,
-    OperatorId, Role,
+    OperatorId, Presence, Role,
 };
 use bluelamp::store::StoreError;
 
@@ -41,6 +41,21 @@ pub async fn handle(deps: &Deps, req: ApiGatewayWebsocketProxyRequest) -> ApiGat
     }
 }
 
+/// The authorizer said the operator is in the supervisors group (a string in the context, as
+/// API Gateway passes it on; a boolean is read too).
+fn is_supervisor(req: &ApiGatewayWebsocketProxyRequest) -> bool {
+    match req
+        .request_context
+        .authorizer
+        .fields
+        .get(bluelamp::auth::CONTEXT_SUPERVISOR)
+    {
+        Some(serde_json::Value::Bool(b)) => *b,
+        Some(serde_json::Value::String(s)) => s == "true",
+        _ => false,
+    }
+}
+
 /// Identity comes only from the request context: the operator API's authorizer puts the
 /// operator id there; the public API has no authorizer, so its sockets are citizens.
 fn role_of(req: &ApiGatewayWebsocketProxyRequest) -> Result<Role, ()> {
@@ -64,12 +79,15 @@ async fn connect(
         return Ok(403);
     };
     let now = now_ms();
+    let supervisor = matches!(role, Role::Operator { .. }) && is_supervisor(req);
     let conn = Connection {
         id,
         role,
         chat: None,
         connected_ms: now,
         expires_at: now / 1000 + deps.config.connection_ttl_secs,
+        presence: Presence::Available,
+        supervisor,
     };
     deps.store.put_connection(&conn).await?;
     match &conn.role {

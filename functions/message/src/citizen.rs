@@ -2,7 +2,7 @@
 
 use crate::Failure;
 use bluelamp::chat::{
-    end_chat, enter_queue, fit_transcript, Deps, ResumeToken, TRANSCRIPT_BUDGET_BYTES,
+    availability, end_chat, enter_queue, fit_transcript, Deps, ResumeToken, TRANSCRIPT_BUDGET_BYTES,
 };
 use bluelamp::domain::{
     now_ms, Actor, Chat, ChatEvent, ChatId, ChatPatch, ChatState, ClientMessageId, Connection,
@@ -47,6 +47,33 @@ pub(crate) async fn dispatch(
                 .await
                 .map(Some)
         }
+        ClientFrame::Typing { chat_id, typing } => {
+            let chat = own_chat(deps, conn, chat_id.as_ref()).await?;
+            tell_operator(
+                deps,
+                &chat,
+                ServerFrame::Typing {
+                    chat_id: chat.id.clone(),
+                    from: Side::Citizen,
+                    typing,
+                },
+            )
+            .await
+        }
+        ClientFrame::Seen { chat_id, seq } => {
+            let chat = own_chat(deps, conn, chat_id.as_ref()).await?;
+            tell_operator(
+                deps,
+                &chat,
+                ServerFrame::Seen {
+                    chat_id: chat.id.clone(),
+                    from: Side::Citizen,
+                    seq: seq.min(chat.last_seq),
+                },
+            )
+            .await
+        }
+        ClientFrame::Feedback { rating } => feedback(deps, conn, rating).await.map(Some),
         ClientFrame::Ping {} => Ok(Some(ServerFrame::Pong {})),
         // Operator actions are refused before dispatch.
         _ => Err(Failure::client(
@@ -81,6 +108,46 @@ async fn own_chat(deps: &Deps, conn: &Connection, named: Option<&ChatId>) -> Res
         ));
     }
     Ok(chat)
+}
+
+/// Passes a transient frame (typing, seen) to the operator holding the chat, on each of
+/// their sockets; nothing is stored, and nobody is told while no operator holds the chat.
+async fn tell_operator(
+    deps: &Deps,
+    chat: &Chat,
+    frame: ServerFrame,
+) -> Result<Option<ServerFrame>, Failure> {
+    if let (ChatState::Active, Some(operator)) = (chat.state, &chat.operator) {
+        for socket in deps.store.operator_connections(Some(operator)).await? {
+            let _ = deps
+                .post(bluelamp::delivery::Api::Operator, &socket.id, &frame)
+                .await;
+        }
+    }
+    Ok(None)
+}
+
+/// "Did this help?": counted once per ended chat, without anything else about it.
+async fn feedback(
+    deps: &Deps,
+    conn: &Connection,
+    rating: bluelamp::domain::Rating,
+) -> Result<ServerFrame, Failure> {
+    use bluelamp::store::FeedbackOutcome;
+    let chat = own_chat(deps, conn, None).await?;
+    match deps
+        .store
+        .record_feedback(&chat.id, &chat.force, rating)
+        .await?
+    {
+        FeedbackOutcome::Counted | FeedbackOutcome::AlreadyRated => {
+            Ok(ServerFrame::FeedbackReceived { chat_id: chat.id })
+        }
+        FeedbackOutcome::NotEnded => Err(Failure::client(
+            ErrorCode::Forbidden,
+            "feedback is asked for once the chat has ended",
+        )),
+    }
 }
 
 /// Whether a chat exists and has not ended.
@@ -138,11 +205,14 @@ async fn start(
     deps.store.create_chat(&chat).await?;
     deps.store.set_connection_chat(&conn.id, &id).await?;
     tracing::info!(chat_id = %id, connection_id = %conn.id, "chat started");
+    let now_available = availability(deps).await?;
     Ok(ServerFrame::ChatStarted {
         chat_id: id,
         resume_token: token.reveal(),
         state: chat.state,
         language: chat.language,
+        operators_available: now_available.operators_available,
+        staffed: now_available.staffed,
     })
 }
 

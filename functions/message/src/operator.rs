@@ -7,7 +7,7 @@ use bluelamp::chat::{
 };
 use bluelamp::domain::{
     now_ms, Actor, Chat, ChatEvent, ChatId, ChatPatch, ChatState, Connection, EndReason, Guard,
-    LanguageCode, NewMessage, OperatorId, QueueSlot, Sender, Side, Transition,
+    LanguageCode, NewMessage, OperatorId, Presence, QueueSlot, Sender, Side, Transition,
 };
 use bluelamp::protocol::{ChatSummary, ClientFrame, ErrorCode, ServerFrame};
 use bluelamp::store::UpdateError;
@@ -15,13 +15,33 @@ use bluelamp::translation::{LanguageDecision, LanguageSource};
 
 pub(crate) async fn dispatch(
     deps: &Deps,
-    _conn: &Connection,
+    conn: &Connection,
     me: &OperatorId,
     frame: ClientFrame,
 ) -> Result<Option<ServerFrame>, Failure> {
     let english = LanguageCode::english();
     match frame {
-        ClientFrame::Hello {} => hello(deps, me).await.map(Some),
+        ClientFrame::Hello {} => hello(deps, conn, me).await.map(Some),
+        ClientFrame::Typing { chat_id, typing } => {
+            let chat = held_chat(deps, me, chat_id.as_ref()).await?;
+            let frame = ServerFrame::Typing {
+                chat_id: chat.id.clone(),
+                from: Side::Operator,
+                typing,
+            };
+            tell_citizen(deps, &chat, frame).await.map(|_| None)
+        }
+        ClientFrame::Seen { chat_id, seq } => {
+            let chat = held_chat(deps, me, chat_id.as_ref()).await?;
+            let frame = ServerFrame::Seen {
+                chat_id: chat.id.clone(),
+                from: Side::Operator,
+                seq: seq.min(chat.last_seq),
+            };
+            tell_citizen(deps, &chat, frame).await.map(|_| None)
+        }
+        ClientFrame::SetPresence { presence } => set_presence(deps, me, presence).await.map(Some),
+        ClientFrame::Stats {} => stats(deps, conn).await.map(Some),
         ClientFrame::Claim { chat_id } => claim(deps, me, &chat_id).await.map(Some),
         ClientFrame::Send {
             chat_id,
@@ -95,14 +115,89 @@ async fn held_chat(deps: &Deps, me: &OperatorId, id: Option<&ChatId>) -> Result<
     }
 }
 
-async fn hello(deps: &Deps, me: &OperatorId) -> Result<ServerFrame, Failure> {
+async fn hello(deps: &Deps, conn: &Connection, me: &OperatorId) -> Result<ServerFrame, Failure> {
     let queue = queue_entries(deps, &deps.config.force).await?;
     let chats = deps.store.chats_held_by(me).await?;
     Ok(ServerFrame::OperatorReady {
         operator_id: me.clone(),
         queue,
         chats: chats.iter().map(ChatSummary::from).collect(),
+        presence: conn.presence,
+        supervisor: conn.supervisor,
     })
+}
+
+/// Passes a transient frame (typing, seen) to the citizen of a chat this operator holds.
+async fn tell_citizen(deps: &Deps, chat: &Chat, frame: ServerFrame) -> Result<(), Failure> {
+    if let Some(socket) = &chat.citizen_connection {
+        let _ = deps
+            .post(bluelamp::delivery::Api::Public, socket, &frame)
+            .await;
+    }
+    Ok(())
+}
+
+/// Available or away, on every socket of this operator; waiting citizens hear the new count.
+async fn set_presence(
+    deps: &Deps,
+    me: &OperatorId,
+    presence: Presence,
+) -> Result<ServerFrame, Failure> {
+    for socket in deps.store.operator_connections(Some(me)).await? {
+        deps.store.set_presence(&socket.id, presence).await?;
+    }
+    tracing::info!(operator_id = %me, ?presence, "presence set");
+    announce_queue(deps, &deps.config.force).await?;
+    Ok(ServerFrame::PresenceSet { presence })
+}
+
+/// The supervisor view: the queue, who is on, how many chats each holds, the ratings.
+async fn stats(deps: &Deps, conn: &Connection) -> Result<ServerFrame, Failure> {
+    if !conn.supervisor {
+        return Err(Failure::client(
+            ErrorCode::Forbidden,
+            "the room's figures are for supervisors",
+        ));
+    }
+    let force = &deps.config.force;
+    let waiting = deps.store.waiting_chats(force, 200).await?;
+    let now = now_ms();
+    let longest_wait_seconds = waiting
+        .iter()
+        .filter_map(|c| c.queue.map(|q| q.since_ms))
+        .min()
+        .map(|since| u64::try_from((now - since).max(0) / 1000).unwrap_or(0))
+        .unwrap_or(0);
+    let sockets = deps.store.operator_connections(None).await?;
+    let room = bluelamp::chat::Availability::of(&sockets, deps.config.staffed_at(now));
+    let mut operators: Vec<&OperatorId> = sockets
+        .iter()
+        .filter_map(|c| match &c.role {
+            bluelamp::domain::Role::Operator { operator_id } => Some(operator_id),
+            bluelamp::domain::Role::Citizen => None,
+        })
+        .collect();
+    operators.sort();
+    operators.dedup();
+    let mut chats_per_operator = Vec::with_capacity(operators.len());
+    for operator in operators {
+        let held = deps.store.chats_held_by(operator).await?;
+        chats_per_operator.push(bluelamp::protocol::OperatorLoad {
+            operator_id: operator.clone(),
+            chats: held.iter().filter(|c| c.state == ChatState::Active).count(),
+        });
+    }
+    let feedback = deps.store.feedback_counts(force).await?;
+    Ok(ServerFrame::Stats(Box::new(
+        bluelamp::protocol::RoomStats {
+            waiting: waiting.len(),
+            longest_wait_seconds,
+            operators_online: room.operators_online,
+            operators_available: room.operators_available,
+            chats_per_operator,
+            feedback,
+        },
+    )))
 }
 
 async fn claim(deps: &Deps, me: &OperatorId, id: &ChatId) -> Result<ServerFrame, Failure> {
@@ -115,7 +210,7 @@ async fn claim(deps: &Deps, me: &OperatorId, id: &ChatId) -> Result<ServerFrame,
     let guard = chat
         .check(&actor, &Transition::Claim)
         .map_err(|e| match chat.state {
-            ChatState::Active => already_claimed(),
+            ChatState::Active => already_claimed(chat.operator.clone()),
             _ => transition(e),
         })?;
     let patch = ChatPatch {
@@ -127,7 +222,11 @@ async fn claim(deps: &Deps, me: &OperatorId, id: &ChatId) -> Result<ServerFrame,
     // The conditional write decides: of many operators claiming at once, one wins.
     let chat = match deps.store.update_chat(id, &guard, &patch).await {
         Ok(chat) => chat,
-        Err(UpdateError::Conflict) => return Err(already_claimed()),
+        Err(UpdateError::Conflict) => {
+            // Lost the race: say who won (or nobody, if the chat ended meanwhile).
+            let holder = deps.store.get_chat(id).await?.and_then(|c| c.operator);
+            return Err(already_claimed(holder));
+        }
         Err(e) => return Err(e.into()),
     };
     tracing::info!(chat_id = %id, operator_id = %me, "chat claimed");
@@ -207,11 +306,13 @@ async fn set_language(
 /// Messages shown to an operator who claims a chat (then cut to fit a frame).
 const CLAIM_PAGE: usize = 200;
 
-fn already_claimed() -> Failure {
-    Failure::client(
+fn already_claimed(holder: Option<OperatorId>) -> Failure {
+    let mut e = bluelamp::protocol::ClientError::new(
         ErrorCode::AlreadyClaimed,
         "another operator has taken that chat",
-    )
+    );
+    e.operator_id = holder;
+    Failure::Client(e)
 }
 
 async fn hand_back(deps: &Deps, me: &OperatorId, id: &ChatId) -> Result<ServerFrame, Failure> {

@@ -25,6 +25,8 @@ async fn setup() -> (Deps, Arc<MemoryStore>, Arc<RecordingDelivery>) {
             chat: None,
             connected_ms: 1,
             expires_at: 2_000_000_000,
+            presence: Default::default(),
+            supervisor: false,
         })
         .await
         .unwrap();
@@ -50,6 +52,7 @@ async fn a_start_frame_creates_a_chat_in_the_citizens_language() {
         resume_token,
         language,
         state,
+        ..
     } = frame
     else {
         panic!("expected chat_started, got {frame:?}");

@@ -11,6 +11,7 @@ mod limit;
 mod operator;
 mod problem;
 mod public;
+mod quick_exit;
 
 pub use auth::{
     AuthError, DenyAllOperators, JwtOperatorAuth, OperatorAuth, SignInConfig, ENV_CLIENT_ID,
@@ -69,6 +70,9 @@ pub struct Deps {
     pub rate_limit: Arc<dyn SourceRateLimit>,
     pub clock: Arc<dyn Clock>,
     pub config: IntakeConfig,
+    /// The chat service, for "Leave the site" without a socket (`POST /chat/quick-exit`);
+    /// `None` where the function is not given the chats' tables (the path is then 404).
+    pub chats: Option<bluelamp::chat::Deps>,
 }
 
 /// What a request's path names.
@@ -76,6 +80,8 @@ pub struct Deps {
 enum Endpoint<'p> {
     /// `/reports`
     Submit,
+    /// `/chat/quick-exit`
+    QuickExit,
     /// `/operator/reports`
     Queue,
     /// `/operator/reports/{reference}`
@@ -92,6 +98,7 @@ impl<'p> Endpoint<'p> {
     fn of(segments: &[&'p str]) -> Self {
         match segments {
             ["reports"] => Self::Submit,
+            ["chat", "quick-exit"] => Self::QuickExit,
             ["operator", "reports"] => Self::Queue,
             ["operator", "reports", reference] => Self::Report(reference),
             ["operator", "reports", reference, "assessment"] => Self::Assessment(reference),
@@ -103,7 +110,7 @@ impl<'p> Endpoint<'p> {
     /// The one method each has (besides a browser's preflight).
     fn method(self) -> Option<Method> {
         match self {
-            Self::Submit | Self::Assessment(_) => Some(Method::POST),
+            Self::Submit | Self::QuickExit | Self::Assessment(_) => Some(Method::POST),
             Self::Queue | Self::Report(_) => Some(Method::GET),
             Self::OtherOperator | Self::Unknown => None,
         }
@@ -112,7 +119,7 @@ impl<'p> Endpoint<'p> {
     /// Whose pages may call it from a browser.
     fn audience(self) -> Option<Audience> {
         match self {
-            Self::Submit => Some(Audience::Public),
+            Self::Submit | Self::QuickExit => Some(Audience::Public),
             Self::Unknown => None,
             _ => Some(Audience::Console),
         }
@@ -146,6 +153,12 @@ async fn serve(deps: &Deps, req: &Request, endpoint: Endpoint<'_>) -> Response<B
     if endpoint == Endpoint::Submit {
         return match method {
             &Method::POST => public::submit(deps, req).await,
+            _ => not_allowed(Method::POST),
+        };
+    }
+    if endpoint == Endpoint::QuickExit {
+        return match method {
+            &Method::POST => quick_exit::serve(deps, req).await,
             _ => not_allowed(Method::POST),
         };
     }

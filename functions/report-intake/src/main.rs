@@ -23,6 +23,15 @@ async fn main() -> Result<(), lambda_http::Error> {
     let verifier = TokenVerifier::fetch(sign_in.auth, sign_in.jwks_url.as_deref())
         .await
         .unwrap_or_else(|e| fatal("signing keys", e));
+    // "Leave the site" without a socket needs the chat service: on when its tables are given.
+    let chats = match std::env::var(bluelamp::store::tables::CHATS.env_var) {
+        Ok(_) => Some(
+            bluelamp::bootstrap::chat_deps_from_env()
+                .await
+                .unwrap_or_else(|e| fatal("configuration", e)),
+        ),
+        Err(_) => None,
+    };
     let deps = Deps {
         store: Arc::new(store),
         auth: Arc::new(JwtOperatorAuth::new(verifier).requiring_group(sign_in.required_group)),
@@ -34,6 +43,7 @@ async fn main() -> Result<(), lambda_http::Error> {
         )),
         clock: Arc::new(SystemClock),
         config,
+        chats,
     };
     tracing::info!("report-intake ready");
     lambda_http::run(service_fn(|req: Request| {

@@ -63,6 +63,8 @@ async fn setup() -> (TranslateDeps, Arc<MemoryStore>, Arc<RecordingDelivery>) {
             chat: None,
             connected_ms: 1,
             expires_at: 2_000_000_000,
+            presence: Default::default(),
+            supervisor: false,
         })
         .await
         .unwrap();

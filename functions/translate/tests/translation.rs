@@ -60,6 +60,8 @@ async fn world(language: &str) -> World {
             chat: None,
             connected_ms: 1,
             expires_at: 2_000_000_000,
+            presence: Default::default(),
+            supervisor: false,
         })
         .await
         .unwrap();

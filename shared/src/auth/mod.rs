@@ -9,6 +9,11 @@ mod verifier;
 pub mod test_tokens;
 
 pub use config::{AuthConfig, TokenUse};
+
+/// The Cognito group whose members see the supervisor view (`stats`).
+pub const SUPERVISORS_GROUP: &str = "supervisors";
+/// The authorizer context key saying the operator is a supervisor (`"true"` or `"false"`).
+pub const CONTEXT_SUPERVISOR: &str = "supervisor";
 #[cfg(feature = "jwks-fetch")]
 pub use jwks::fetch_jwks;
 pub use jwks::{Jwks, JwksError};

@@ -2,13 +2,15 @@
 //! handler takes, queue announcements, transcripts that fit a frame, resume tokens.
 
 mod queue;
+mod quick_exit;
 mod resume;
 mod transcript;
 
 pub use queue::{
-    announce_queue, end_chat, enter_queue, flag_emergency, queue_entries, wait_estimate_secs,
-    MoveError,
+    announce_queue, availability, end_chat, enter_queue, flag_emergency, queue_entries,
+    wait_estimate_secs, Availability, MoveError,
 };
+pub use quick_exit::{quick_exit, QuickExit};
 pub use resume::{ResumeToken, ResumeTokenError};
 pub use transcript::{fit_transcript, TRANSCRIPT_BUDGET_BYTES};
 

@@ -44,6 +44,60 @@ pub fn wait_estimate_secs(position: usize, operators_online: usize, average_secs
     ahead.div_ceil(ops) * average_secs
 }
 
+/// Who could answer a chat now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Availability {
+    /// Operators with a socket open.
+    pub operators_online: usize,
+    /// Of those, the ones taking new chats (not away).
+    pub operators_available: usize,
+    /// Inside the force's staffed hours.
+    pub staffed: bool,
+}
+
+impl Availability {
+    /// Counts operators (not sockets: one operator may have several) from their connections.
+    pub fn of(operators: &[crate::domain::Connection], staffed: bool) -> Self {
+        use crate::domain::{Presence, Role};
+        let mut online = std::collections::HashSet::new();
+        let mut available = std::collections::HashSet::new();
+        for conn in operators {
+            if let Role::Operator { operator_id } = &conn.role {
+                online.insert(operator_id);
+                if conn.presence == Presence::Available {
+                    available.insert(operator_id);
+                }
+            }
+        }
+        Self {
+            operators_online: online.len(),
+            operators_available: available.len(),
+            staffed,
+        }
+    }
+
+    /// Whether anyone would answer a chat that asked now.
+    pub fn can_answer(&self) -> bool {
+        self.staffed && self.operators_available > 0
+    }
+
+    /// The wait estimate for a place in the queue, only when someone can answer: with nobody
+    /// available, any figure would be a promise nobody keeps.
+    pub fn estimate_secs(&self, position: usize, average_secs: u64) -> Option<u64> {
+        self.can_answer()
+            .then(|| wait_estimate_secs(position, self.operators_available, average_secs))
+    }
+}
+
+/// Who could answer now: the operators online and the staffed hours.
+pub async fn availability(deps: &Deps) -> Result<Availability, StoreError> {
+    let operators = deps.store.operator_connections(None).await?;
+    Ok(Availability::of(
+        &operators,
+        deps.config.staffed_at(crate::domain::now_ms()),
+    ))
+}
+
 /// Tells every operator online the queue, and every waiting citizen their place in it.
 pub async fn announce_queue(deps: &Deps, force: &ForceId) -> Result<(), StoreError> {
     announce_queue_to(deps, force, None).await
@@ -66,7 +120,7 @@ async fn announce_queue_to(
     for conn in &operators {
         let _ = deps.post(Api::Operator, &conn.id, &frame).await;
     }
-    let online: std::collections::HashSet<_> = operators.iter().map(|c| &c.role).collect();
+    let available = Availability::of(&operators, deps.config.staffed_at(crate::domain::now_ms()));
     for (entry, chat) in &entries {
         if only.is_some_and(|id| id != &chat.id) {
             continue;
@@ -75,12 +129,11 @@ async fn announce_queue_to(
             let frame = ServerFrame::Queued {
                 chat_id: entry.chat_id.clone(),
                 position: entry.position,
-                estimated_wait_seconds: wait_estimate_secs(
-                    entry.position,
-                    online.len(),
-                    deps.config.average_handling_secs,
-                ),
+                estimated_wait_seconds: available
+                    .estimate_secs(entry.position, deps.config.average_handling_secs),
                 report_url: deps.config.report_url.clone(),
+                operators_available: available.operators_available,
+                staffed: available.staffed,
             };
             let _ = deps.post(Api::Public, conn, &frame).await;
         }
@@ -91,6 +144,36 @@ async fn announce_queue_to(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_estimate_is_given_when_nobody_available_or_outside_staffed_hours() {
+        use crate::domain::{Connection, ConnectionId, OperatorId, Presence, Role};
+        let op = |id: &str, name: &str, presence| Connection {
+            id: ConnectionId::parse(id).unwrap(),
+            role: Role::Operator {
+                operator_id: OperatorId::parse(name).unwrap(),
+            },
+            chat: None,
+            connected_ms: 0,
+            expires_at: 0,
+            presence,
+            supervisor: false,
+        };
+        // alice has two sockets: she counts once.
+        let room = [
+            op("c1", "alice", Presence::Available),
+            op("c2", "alice", Presence::Available),
+            op("c3", "bob", Presence::Away),
+        ];
+        let a = Availability::of(&room, true);
+        assert_eq!((a.operators_online, a.operators_available), (2, 1));
+        assert_eq!(a.estimate_secs(2, 300), Some(600));
+        assert_eq!(Availability::of(&room, false).estimate_secs(2, 300), None);
+        let away = Availability::of(&room[2..], true);
+        assert_eq!((away.operators_online, away.operators_available), (1, 0));
+        assert_eq!(away.estimate_secs(1, 300), None);
+        assert_eq!(Availability::of(&[], true).estimate_secs(1, 300), None);
+    }
 
     #[test]
     fn the_estimate_shares_the_queue_among_operators_and_never_says_zero() {

@@ -314,4 +314,10 @@ pub struct Connection {
     pub chat: Option<ChatId>,
     pub connected_ms: i64,
     pub expires_at: i64,
+    /// An operator's: whether they take new chats (a new socket is available).
+    #[serde(default)]
+    pub presence: super::Presence,
+    /// An operator in the supervisors group (from the authorizer at `$connect`).
+    #[serde(default)]
+    pub supervisor: bool,
 }

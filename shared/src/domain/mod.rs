@@ -5,6 +5,7 @@ mod chat;
 mod ids;
 mod language;
 mod message;
+mod service;
 mod text;
 
 pub use chat::{
@@ -16,6 +17,9 @@ pub use language::{LanguageCode, ParseLanguageError};
 pub use message::{
     BotReply, BotSuggestion, ChatEvent, ChatMessage, Connection, MessageBody, MessageTranslation,
     NewMessage, Role, Sender, Side,
+};
+pub use service::{
+    FeedbackCounts, ParseRatingError, ParseStaffedHoursError, Presence, Rating, StaffedHours,
 };
 pub use text::{MessageText, ParseTextError, MAX_MESSAGE_CHARS};
 

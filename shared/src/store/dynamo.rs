@@ -877,6 +877,25 @@ impl ConnectionStore for DynamoStore {
         condition_held(result, "binding a connection").map(|_| ())
     }
 
+    async fn set_presence(
+        &self,
+        id: &ConnectionId,
+        presence: crate::domain::Presence,
+    ) -> Result<(), StoreError> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.tables.connections)
+            .set_key(Some(Self::connection_key(id)))
+            .update_expression("SET presence = :p")
+            .condition_expression("attribute_exists(pk)")
+            .expression_attribute_values(":p", to_value(&presence)?)
+            .send()
+            .await;
+        // A socket that closed meanwhile has no presence to set.
+        condition_held(result, "setting presence").map(|_| ())
+    }
+
     async fn operator_connections(
         &self,
         operator: Option<&OperatorId>,

@@ -221,6 +221,10 @@ pub struct ConnectionItem {
     pub operator_id: Option<OperatorId>,
     pub connected_ms: i64,
     pub expires_at: i64,
+    #[serde(default)]
+    pub presence: crate::domain::Presence,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub supervisor: bool,
 }
 
 pub const OPERATOR_ROLE: &str = "operator";
@@ -239,6 +243,8 @@ impl From<&Connection> for ConnectionItem {
             operator_id,
             connected_ms: c.connected_ms,
             expires_at: c.expires_at,
+            presence: c.presence,
+            supervisor: c.supervisor,
         }
     }
 }
@@ -251,6 +257,8 @@ impl From<ConnectionItem> for Connection {
             chat: i.chat_id,
             connected_ms: i.connected_ms,
             expires_at: i.expires_at,
+            presence: i.presence,
+            supervisor: i.supervisor,
         }
     }
 }

@@ -35,6 +35,9 @@ struct Inner {
     /// Operators' connections by operator, as DynamoDB's `online` index: finding them does
     /// not scan every citizen's socket.
     operators_online: BTreeMap<OperatorId, BTreeSet<ConnectionId>>,
+    /// Chats rated, and the counts per force (the ratings are not kept with the chats).
+    rated: HashSet<ChatId>,
+    feedback: HashMap<ForceId, crate::domain::FeedbackCounts>,
 }
 
 impl Inner {
@@ -313,6 +316,39 @@ impl ChatStore for MemoryStore {
 }
 
 #[async_trait]
+impl super::FeedbackLog for MemoryStore {
+    async fn record_feedback(
+        &self,
+        chat: &ChatId,
+        force: &ForceId,
+        rating: crate::domain::Rating,
+    ) -> Result<super::FeedbackOutcome, StoreError> {
+        use super::FeedbackOutcome;
+        let mut inner = self.lock();
+        let ended = inner
+            .chats
+            .get(chat)
+            .and_then(|r| r.chat.as_ref())
+            .is_some_and(|c| c.state == ChatState::Ended);
+        if !ended {
+            return Ok(FeedbackOutcome::NotEnded);
+        }
+        if !inner.rated.insert(chat.clone()) {
+            return Ok(FeedbackOutcome::AlreadyRated);
+        }
+        inner.feedback.entry(force.clone()).or_default().add(rating);
+        Ok(FeedbackOutcome::Counted)
+    }
+
+    async fn feedback_counts(
+        &self,
+        force: &ForceId,
+    ) -> Result<crate::domain::FeedbackCounts, StoreError> {
+        Ok(self.lock().feedback.get(force).copied().unwrap_or_default())
+    }
+}
+
+#[async_trait]
 impl crate::faq::UnansweredLog for MemoryStore {
     async fn record(
         &self,
@@ -375,6 +411,17 @@ impl ConnectionStore for MemoryStore {
     ) -> Result<(), StoreError> {
         if let Some(r) = self.lock().connections.get_mut(id) {
             r.conn.chat = Some(chat.clone());
+        }
+        Ok(())
+    }
+
+    async fn set_presence(
+        &self,
+        id: &ConnectionId,
+        presence: crate::domain::Presence,
+    ) -> Result<(), StoreError> {
+        if let Some(r) = self.lock().connections.get_mut(id) {
+            r.conn.presence = presence;
         }
         Ok(())
     }

@@ -3,6 +3,7 @@
 //! suite (tests/tests/store_contract.rs) holds them to the same behaviour.
 
 mod dynamo;
+mod feedback;
 pub mod items;
 mod memory;
 pub mod tables;
@@ -10,6 +11,7 @@ mod translation_cache;
 mod unanswered;
 
 pub use dynamo::{DynamoStore, TableNames};
+pub use feedback::{FeedbackLog, FeedbackOutcome};
 pub use memory::MemoryStore;
 pub use translation_cache::DynamoTranslationCache;
 
@@ -188,6 +190,13 @@ pub trait ConnectionStore: Send + Sync {
     async fn set_connection_chat(&self, id: &ConnectionId, chat: &ChatId)
         -> Result<(), StoreError>;
 
+    /// Sets an operator's connection available or away (nothing if the socket has gone).
+    async fn set_presence(
+        &self,
+        id: &ConnectionId,
+        presence: crate::domain::Presence,
+    ) -> Result<(), StoreError>;
+
     /// Connections of operators online: all of them, or one operator's.
     async fn operator_connections(
         &self,
@@ -204,6 +213,7 @@ pub trait ConnectionStore: Send + Sync {
     ) -> Result<Connection, RateError>;
 }
 
-/// Everything the chat functions store (with the FAQ bot's unanswered questions).
-pub trait Store: ChatStore + ConnectionStore + crate::faq::UnansweredLog {}
-impl<T: ChatStore + ConnectionStore + crate::faq::UnansweredLog> Store for T {}
+/// Everything the chat functions store (with the FAQ bot's unanswered questions and the
+/// citizens' ratings).
+pub trait Store: ChatStore + ConnectionStore + crate::faq::UnansweredLog + FeedbackLog {}
+impl<T: ChatStore + ConnectionStore + crate::faq::UnansweredLog + FeedbackLog> Store for T {}

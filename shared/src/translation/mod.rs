@@ -18,6 +18,7 @@ mod languages;
 mod offline;
 mod request;
 mod routing;
+mod strings;
 
 use std::fmt;
 use std::sync::Arc;
@@ -50,6 +51,7 @@ pub use languages::{language_info, supported_languages, Direction, LanguageInfo}
 pub use offline::{OfflineFailure, OfflineTranslator};
 pub use request::RetryPolicy;
 pub use routing::{Route, RoutingTranslator};
+pub use strings::{translate_strings, StringsError, WidgetStrings};
 
 /// Any error kept as the cause of a [`TranslateError`] or [`CacheError`]: the adapters box
 /// their SDK and HTTP errors so that the cause chain survives without the types leaking.

@@ -65,6 +65,7 @@ pub fn app_with_limit(rate_limit: Arc<dyn SourceRateLimit>) -> App {
         rate_limit,
         clock: Arc::new(FixedClock(now())),
         config: IntakeConfig::default(),
+        chats: None,
     };
     App { deps, store }
 }
