@@ -1,0 +1,97 @@
+// The operator socket: connects with the token, says hello on every (re)connect, reconnects
+// with a growing delay after a drop, and hands every frame to one listener. Frames whose `v`
+// is not 1 come from a protocol this console does not speak: it stops and says so.
+
+const MAX_DELAY_MS = 30_000;
+const PING_EVERY_MS = 4 * 60_000; // API Gateway closes sockets idle for 10 minutes
+
+export class Connection {
+  /**
+   * url: the operator WebSocket API; token: () => the access token;
+   * onFrame(frame), onStatus('connecting' | 'open' | 'reconnecting' | 'closed' | 'incompatible').
+   */
+  constructor(url, token, { onFrame, onStatus }) {
+    this.url = url;
+    this.token = token;
+    this.onFrame = onFrame;
+    this.onStatus = onStatus;
+    this.ws = null;
+    this.attempt = 0;
+    this.stopped = false;
+    this.retryTimer = null;
+    this.pingTimer = null;
+  }
+
+  start() {
+    this.stopped = false;
+    this.open();
+  }
+
+  open() {
+    const token = this.token();
+    if (!token) { this.stop(); return; }
+    const url = new URL(this.url);
+    url.searchParams.set('token', token);
+    this.onStatus(this.attempt === 0 ? 'connecting' : 'reconnecting');
+    const ws = new WebSocket(url.href);
+    this.ws = ws;
+    ws.addEventListener('open', () => {
+      this.attempt = 0;
+      this.onStatus('open');
+      this.send({ action: 'hello' });
+      clearInterval(this.pingTimer);
+      this.pingTimer = setInterval(() => this.send({ action: 'ping' }), PING_EVERY_MS);
+    });
+    ws.addEventListener('message', (event) => {
+      let frame;
+      try { frame = JSON.parse(event.data); } catch { return; }
+      if (frame.v !== 1) {
+        this.stop();
+        this.onStatus('incompatible');
+        return;
+      }
+      this.onFrame(frame);
+    });
+    ws.addEventListener('close', () => {
+      clearInterval(this.pingTimer);
+      if (this.ws !== ws || this.stopped) return;
+      this.scheduleReconnect();
+    });
+  }
+
+  scheduleReconnect() {
+    this.attempt += 1;
+    // 1 s, 2 s, 4 s ... up to 30 s, with jitter so a room's consoles do not all come back at once.
+    const base = Math.min(MAX_DELAY_MS, 1000 * 2 ** (this.attempt - 1));
+    const delay = base / 2 + Math.random() * (base / 2);
+    this.onStatus('reconnecting');
+    this.retryTimer = setTimeout(() => this.open(), delay);
+  }
+
+  /** Sends a frame; answers false when the socket is not open (the caller may retry later). */
+  send(frame) {
+    if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return false;
+    this.ws.send(JSON.stringify(frame));
+    return true;
+  }
+
+  get isOpen() { return Boolean(this.ws && this.ws.readyState === WebSocket.OPEN); }
+
+  /** Closes for good (signing out): no reconnect. */
+  stop() {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    clearInterval(this.pingTimer);
+    if (this.ws) {
+      const ws = this.ws;
+      this.ws = null;
+      ws.close(1000, 'signed out');
+    }
+    this.onStatus('closed');
+  }
+
+  /** For tests and for "reconnect now": drops the socket as a lost network would. */
+  drop() {
+    if (this.ws) this.ws.close(4000, 'dropped');
+  }
+}

@@ -1,0 +1,343 @@
+// The operator console: signs in, keeps one operator socket, and routes its frames to the
+// queue, the chat tabs and the other sections. See docs/web-console.md.
+
+import { initAnnouncer, announce, announceUrgent } from './announce.js';
+import { localSignIn, startCognitoSignIn, completeCognitoSignIn, signOut, accessToken } from './auth.js';
+import { Connection } from './connection.js';
+import { Chats } from './chats.js';
+import { Queue } from './queue.js';
+import { loadLanguages } from './languages.js';
+import { loadQuickResponses } from './quick-responses.js';
+import { setReportsApi } from './api.js';
+import { openReportDialog } from './report-dialog.js';
+import { ReportsView } from './reports.js';
+import { UnansweredView } from './unanswered.js';
+import { SupervisorView } from './supervisor.js';
+import { confirmDialog } from './dialogs.js';
+
+const $ = (id) => document.getElementById(id);
+
+let config;
+let conn = null;
+let chats;
+let queue;
+let reportsView;
+let unansweredView;
+let supervisorView;
+let me = null;
+let supervisor = false;
+let view = 'signin';
+let wantedPresence = 'available';
+let lastClaim = null;         // { chatId, at }: errors carry no chat id, a claim's come soon after
+const claimedFrom = new Map(); // chatId -> its queue entry when claimed (the emergency reason)
+let statsAsked = false;       // a `forbidden` soon after asking for stats is the stats' refusal
+let helloAt = 0;
+
+function fatal(text) {
+  const node = $('fatal');
+  node.textContent = text;
+  node.hidden = false;
+}
+
+async function boot() {
+  initAnnouncer($('announce-polite'), $('announce-assertive'));
+  try {
+    const reply = await fetch('config.json', { cache: 'no-store' });
+    config = await reply.json();
+  } catch {
+    fatal('The console could not load its settings (config.json). Reload the page; if it persists, tell the service desk.');
+    return;
+  }
+  setReportsApi(config.reportsApi);
+  await Promise.all([
+    loadLanguages(config.languagesUrl ?? new URL('/languages', location.href).href),
+    loadQuickResponses(new URL('quick-responses.json', location.href).href),
+  ]);
+  buildViews();
+  wireHeader();
+  const signIn = config.signIn ?? { kind: 'local' };
+  if (signIn.kind === 'cognito') {
+    try {
+      if (await completeCognitoSignIn(signIn)) { startSession(); return; }
+    } catch (err) {
+      $('cognito-error').textContent = err.message;
+      $('cognito-error').hidden = false;
+    }
+    $('signin-cognito').hidden = false;
+    $('cognito-signin').addEventListener('click', () => startCognitoSignIn(signIn));
+  } else {
+    $('signin-local').hidden = false;
+    $('signin-form').addEventListener('submit', onLocalSignIn);
+  }
+  showView('signin');
+}
+
+async function onLocalSignIn(e) {
+  e.preventDefault();
+  const name = $('signin-name');
+  const error = $('signin-error');
+  error.hidden = true;
+  name.removeAttribute('aria-invalid');
+  if (!/^[A-Za-z0-9_=-]{1,128}$/.test(name.value.trim())) {
+    error.textContent = 'Enter your operator name: letters, digits, hyphens and underscores only.';
+    error.hidden = false;
+    name.setAttribute('aria-invalid', 'true');
+    name.focus();
+    return;
+  }
+  try {
+    await localSignIn(config.signIn, name.value.trim(), $('signin-supervisor').checked);
+    startSession();
+  } catch (err) {
+    error.textContent = `Sign-in failed: ${err.message}.`;
+    error.hidden = false;
+  }
+}
+
+function buildViews() {
+  chats = new Chats({
+    tablist: $('chat-tabs'),
+    panels: $('chat-panels'),
+    empty: $('chats-empty'),
+    ctx: {
+      send: (frame) => conn?.send(frame) ?? false,
+      me: () => me,
+      isVisible: () => view === 'chats' && document.visibilityState === 'visible',
+      openReport: (chat, selected) => openReportDialog(chat, selected).then(() => chat.reportButton.focus()),
+      onChange: updateTitle,
+    },
+  });
+  chats.refreshEmpty();
+  queue = new Queue({
+    list: $('queue-list'), empty: $('queue-empty'), count: $('queue-count'), note: $('queue-note'),
+    onClaim: (chatId) => {
+      lastClaim = { chatId, at: Date.now() };
+      const entry = queue.entries.find((e) => e.chatId === chatId);
+      if (entry) claimedFrom.set(chatId, entry);
+      conn.send({ action: 'claim', chatId });
+    },
+  });
+  reportsView = new ReportsView($('view-reports'));
+  unansweredView = new UnansweredView($('view-unanswered'), (f) => conn?.send(f));
+  supervisorView = new SupervisorView($('view-supervisor'), (f) => { statsAsked = true; return conn?.send(f); });
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible' && view === 'chats') chats.viewShown();
+  });
+}
+
+function wireHeader() {
+  for (const button of document.querySelectorAll('.section-button')) {
+    button.addEventListener('click', () => showView(button.dataset.view));
+  }
+  $('presence').addEventListener('change', () => {
+    wantedPresence = $('presence').value;
+    conn?.send({ action: 'set_presence', presence: wantedPresence });
+  });
+  $('sign-out').addEventListener('click', onSignOut);
+}
+
+async function onSignOut() {
+  const held = [...chats.chats.values()].filter((c) => !c.ended).length;
+  if (held > 0) {
+    const ok = await confirmDialog({
+      title: 'Sign out?',
+      body: `You hold ${held} chat${held === 1 ? '' : 's'}. ${held === 1 ? 'It stays' : 'They stay'} assigned to you while you are signed out: hand ${held === 1 ? 'it' : 'them'} back first if you are leaving.`,
+      confirm: 'Sign out',
+      cancel: 'Stay signed in',
+    });
+    if (!ok) { $('sign-out').focus(); return; }
+  }
+  conn?.stop();
+  conn = null;
+  signOut(config.signIn);
+  // Local sign-in: a fresh page is the surest way to forget every chat shown.
+  if (config.signIn?.kind !== 'cognito') location.reload();
+}
+
+function showView(name) {
+  view = name;
+  for (const section of document.querySelectorAll('.view')) section.hidden = section.id !== `view-${name}`;
+  for (const button of document.querySelectorAll('.section-button')) {
+    if (button.dataset.view === name) button.setAttribute('aria-current', 'page');
+    else button.removeAttribute('aria-current');
+  }
+  if (name === 'chats') chats.viewShown();
+  if (name === 'reports') reportsView.load();
+  if (name === 'unanswered') unansweredView.request();
+  if (name === 'supervisor') supervisorView.start(); else supervisorView.stop();
+  updateTitle();
+}
+
+function startSession() {
+  $('view-signin').hidden = true;
+  $('session').hidden = false;
+  $('sections').hidden = false;
+  conn = new Connection(config.operatorWs, accessToken, { onFrame, onStatus });
+  conn.start();
+  showView('chats');
+  $('main').focus();
+}
+
+function onStatus(status) {
+  const text = {
+    connecting: 'Connecting…',
+    open: 'Connected',
+    reconnecting: 'Connection lost: reconnecting…',
+    closed: 'Signed out',
+    incompatible: 'Out of date',
+  }[status] ?? '';
+  $('connection-status').textContent = text;
+  $('connection-status').dataset.status = status;
+  if (status === 'incompatible') fatal('This console no longer matches the server. Reload the page.');
+}
+
+function updateTitle() {
+  const unread = chats.unreadTotal();
+  document.title = `${unread ? `(${unread}) ` : ''}Bluelamp operator console`;
+  const chatsButton = document.querySelector('.section-button[data-view="chats"]');
+  chatsButton.textContent = unread ? `Chats (${unread} unread)` : 'Chats';
+}
+
+function requestHistory(chatId, afterSeq) {
+  conn.send({ action: 'history', chatId, afterSeq });
+}
+
+function onFrame(frame) {
+  switch (frame.type) {
+    case 'operator_ready': return onReady(frame);
+    case 'queue': return queue.set(frame.entries ?? []);
+    case 'claimed': return onClaimed(frame);
+    case 'message': return chats.get(frame.chatId)?.addEntries([frame], true);
+    case 'ack': return chats.get(frame.chatId)?.onAck(frame);
+    case 'history': return onHistory(frame);
+    case 'handed_back': return onHandedBack(frame);
+    case 'chat_ended': return chats.get(frame.chatId)?.markEnded(frame.reason);
+    case 'typing':
+      if (frame.from === 'citizen') chats.get(frame.chatId)?.setCitizenTyping(Boolean(frame.typing));
+      return undefined;
+    case 'seen':
+      if (frame.from === 'citizen') chats.get(frame.chatId)?.citizenSeen(frame.seq);
+      return undefined;
+    case 'presence_set': return showPresence(frame.presence);
+    case 'stats': statsAsked = false; return supervisorView.show(frame);
+    case 'unanswered': return unansweredView.show(frame.entries ?? []);
+    case 'language_set': return chats.get(frame.chatId)?.update({ language: frame.language });
+    case 'error': return onError(frame);
+    default: return undefined; // pong, and frames this console does not know
+  }
+}
+
+function onReady(frame) {
+  me = frame.operatorId;
+  supervisor = Boolean(frame.supervisor);
+  $('operator-name').textContent = me;
+  $('supervisor-badge').hidden = !supervisor;
+  $('supervisor-section').hidden = !supervisor;
+  if (!supervisor && view === 'supervisor') showView('chats');
+  queue.set(frame.queue ?? []);
+  showPresence(frame.presence ?? 'available');
+  if (frame.presence && frame.presence !== wantedPresence) conn.send({ action: 'set_presence', presence: wantedPresence });
+  const held = new Set();
+  for (const info of frame.chats ?? []) {
+    held.add(info.chatId);
+    const known = chats.get(info.chatId);
+    const chat = chats.ensure(info);
+    // A reconnect: read on from the last entry this console has (the first time, from 0).
+    requestHistory(info.chatId, known ? chat.maxSeq : 0);
+  }
+  // Chats shown here but no longer held ended or went elsewhere while the socket was down.
+  for (const chat of chats.chats.values()) {
+    if (!held.has(chat.chatId) && !chat.ended) chat.markEnded('unknown');
+  }
+  chats.resendPending();
+}
+
+function onClaimed(frame) {
+  lastClaim = null;
+  const entry = claimedFrom.get(frame.chat.chatId);
+  claimedFrom.delete(frame.chat.chatId);
+  const chat = chats.ensure({ ...frame.chat, emergencyReason: entry?.emergencyReason });
+  chat.addEntries(frame.transcript ?? [], false);
+  if (frame.more) requestHistory(chat.chatId, chat.maxSeq);
+  chats.activate(chat.chatId, true);
+  announce(`You claimed ${chat.label}.`);
+}
+
+function onHistory(frame) {
+  const chat = chats.get(frame.chatId);
+  if (!chat) return;
+  chat.addEntries(frame.messages ?? [], false);
+  if (frame.more && (frame.messages ?? []).length) requestHistory(chat.chatId, chat.maxSeq);
+}
+
+function onHandedBack(frame) {
+  const chat = chats.get(frame.chatId);
+  if (!chat) return;
+  const label = chat.label;
+  chats.remove(frame.chatId);
+  announce(`${label} was handed back to the queue.`);
+  if (chats.size === 0) $('queue-heading').focus?.();
+}
+
+function showPresence(presence) {
+  $('presence').value = presence;
+  document.body.dataset.presence = presence;
+}
+
+function refresh() {
+  // Something changed under us (a chat ended, or was not ours): ask again, at most every 5 s.
+  if (Date.now() - helloAt < 5000) return;
+  helloAt = Date.now();
+  conn.send({ action: 'hello' });
+}
+
+const MESSAGES = {
+  not_your_chat: 'That chat is no longer yours.',
+  chat_ended: 'That chat has ended.',
+  not_waiting: 'That chat is no longer waiting.',
+  text_too_long: 'The reply is too long: at most 2000 characters.',
+  empty_text: 'The reply was empty.',
+  rate_limited: 'Too many actions at once: the console will try again in a few seconds.',
+  internal: 'The server failed: the console will try again.',
+};
+
+function onError(frame) {
+  const recentClaim = lastClaim && Date.now() - lastClaim.at < 10_000 ? lastClaim : null;
+  switch (frame.code) {
+    case 'already_claimed':
+      lastClaim = null;
+      if (frame.operatorId && frame.operatorId === me) return undefined; // we hold it already
+      queue.takenByOther(frame.chatId ?? recentClaim?.chatId, frame.operatorId);
+      return announce(`That chat was taken by ${frame.operatorId ?? 'another operator'}.`);
+    case 'not_waiting':
+    case 'chat_ended':
+      if (recentClaim) {
+        lastClaim = null;
+        queue.claimFailed(recentClaim.chatId, MESSAGES[frame.code]);
+        return announce(MESSAGES[frame.code]);
+      }
+      refresh();
+      return announceUrgent(MESSAGES[frame.code]);
+    case 'not_your_chat':
+      refresh();
+      return announceUrgent(MESSAGES.not_your_chat);
+    case 'forbidden':
+      if (statsAsked) { statsAsked = false; return supervisorView.forbidden(); }
+      return announceUrgent('The server refused that action.');
+    case 'rate_limited':
+    case 'internal':
+      setTimeout(() => chats.resendPending(), 3000);
+      return announceUrgent(MESSAGES[frame.code]);
+    default: {
+      const text = MESSAGES[frame.code] ?? `The server refused that (${frame.code}).`;
+      const chat = chats.get(chats.activeId);
+      if (chat && (frame.code === 'text_too_long' || frame.code === 'empty_text')) {
+        chat.failPending(text);
+        chat.showReplyError(text);
+      }
+      return announceUrgent(text);
+    }
+  }
+}
+
+boot();
