@@ -39,6 +39,27 @@
     }
   }
 
+  var TAB_KEY = 'bluelamp.widget.tab';
+
+  /**
+   * A random id for this tab, kept in the host page's sessionStorage: the frame names the
+   * chat it keeps after it (when its own storage is refused), so a chat belongs to one tab.
+   * It is not a secret: it opens nothing on its own.
+   */
+  function tabId() {
+    try {
+      var id = sessionStorage.getItem(TAB_KEY);
+      if (!id) {
+        var bytes = crypto.getRandomValues(new Uint8Array(16));
+        id = Array.prototype.map.call(bytes, function (b) { return ('0' + b.toString(16)).slice(-2); }).join('');
+        sessionStorage.setItem(TAB_KEY, id);
+      }
+      return id;
+    } catch (e) {
+      return null;
+    }
+  }
+
   var widgetOrigin = new URL(script.src).origin;
   var data = script.dataset;
   var exitUrl = validUrl(data.exitUrl, ['https:', 'http:']) || DEFAULT_EXIT;
@@ -52,6 +73,8 @@
   params.set('exitUrl', exitUrl);
   if (data.forceName) params.set('forceName', data.forceName.slice(0, 100));
   params.set('host', location.origin);
+  var tab = tabId();
+  if (tab) params.set('tab', tab);
 
   var frame = document.createElement('iframe');
   frame.src = widgetOrigin + '/widget/index.html?' + params.toString();
@@ -121,6 +144,7 @@
   }
 
   function leave() {
+    try { sessionStorage.removeItem(TAB_KEY); } catch (e) { /* nothing stored */ }
     window.location.replace(exitUrl);
   }
 

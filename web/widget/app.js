@@ -32,6 +32,7 @@ const ui = {
 };
 
 const settings = readSettings(location.search, location.origin);
+store.configure({ tab: settings.tab });
 const embedded = window.parent !== window;
 
 // The state of the widget. Message text lives only here and in the page, never in storage.

@@ -36,6 +36,8 @@ export function readSettings(search, ownOrigin) {
     // The page that embeds us, for postMessage. Chromium tells us itself
     // (location.ancestorOrigins); the embed script's word is the fallback.
     hostOrigin: hostOrigin(q.get('host')),
+    // A random id of the host page's tab, so a chat kept in a cookie belongs to one tab.
+    tab: q.get('tab'),
   };
 }
 

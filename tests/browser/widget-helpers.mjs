@@ -1,0 +1,96 @@
+// Helpers for the widget's browser tests: the demo force page with the widget, the frame,
+// and an operator who claims the citizen's chat. Everything a test asserts goes through what
+// a person sees (roles, names, text); the frame's own storage is read only where a test must
+// prove something was forgotten.
+
+import { DESKTOP } from './lib/harness.mjs';
+
+export const FRAME = 'iframe[title="Live chat"]';
+
+/** The exit page the tests point the widget at: the neutral page on the widget's origin. */
+export function neutralUrl(gw) {
+  return `${gw.url}/demo/neutral.html`;
+}
+
+/** A new context and page on the demo force page (the widget's exit set to the neutral page). */
+export async function openDemo(browser, gw, { locale = 'en-GB', viewport = DESKTOP } = {}) {
+  const context = await browser.newContext({ locale, viewport });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${gw.demoUrl}?exit=${encodeURIComponent(neutralUrl(gw))}`);
+  const frame = page.frameLocator(FRAME);
+  return { context, page, frame, errors };
+}
+
+/** The widget's frame as a Playwright Frame (for evaluate), once it has loaded. */
+export async function widgetFrame(page) {
+  await page.locator(FRAME).waitFor();
+  const handle = await page.locator(FRAME).elementHandle();
+  const frame = await handle.contentFrame();
+  await frame.waitForLoadState();
+  return frame;
+}
+
+/** Opens the launcher and starts a chat in the language the picker shows. */
+export async function startChat(frame, { launcher = 'Live chat', start = 'Start chat', message = 'Your message' } = {}) {
+  await frame.getByRole('button', { name: launcher }).click();
+  await frame.getByRole('button', { name: start }).click();
+  await frame.getByLabel(message).waitFor();
+}
+
+/** Sends `text` as the citizen and waits for it to be stored (no "Sending…" left). */
+export async function citizenSays(frame, text, { label = 'Your message', send = 'Send' } = {}) {
+  await frame.getByLabel(label).fill(text);
+  await frame.getByRole('button', { name: send, exact: true }).click();
+  await frame.locator('.msg--pending').first().waitFor({ state: 'detached' });
+}
+
+/** The operator claims the first chat to appear in the queue; answers its chatId. */
+export async function claimNext(op) {
+  const q = await op.next((f) => f.type === 'queue' && f.entries.length > 0, 15_000);
+  const chatId = q.entries[0].chatId;
+  op.send({ action: 'claim', chatId });
+  await op.next((f) => f.type === 'claimed' && f.chat.chatId === chatId);
+  return chatId;
+}
+
+let counter = 0;
+/** The operator writes in the chat; answers the message's seq. */
+export async function operatorSays(op, chatId, text) {
+  counter += 1;
+  const clientMessageId = `o${counter}-${Date.now()}`;
+  op.send({ action: 'send', chatId, clientMessageId, text });
+  const ack = await op.next((f) => f.type === 'ack' && f.clientMessageId === clientMessageId);
+  return ack.seq;
+}
+
+/** The texts of the message bubbles the citizen sees, in order. */
+export async function bubbles(frame) {
+  return frame.getByRole('log').locator('ol > li').allInnerTexts();
+}
+
+/**
+ * What the widget's origin keeps in this tab, read inside its frame: sessionStorage and
+ * localStorage (or "refused" where the browser blocks third-party storage) and cookies.
+ */
+export async function widgetStorage(page) {
+  const frame = await widgetFrame(page);
+  return frame.evaluate(() => {
+    const dump = (get) => {
+      try {
+        const s = get();
+        return Object.fromEntries(Object.keys(s).map((k) => [k, s.getItem(k)]));
+      } catch {
+        return 'refused';
+      }
+    };
+    return { session: dump(() => sessionStorage), local: dump(() => localStorage), cookie: document.cookie };
+  });
+}
+
+/** True when `storage` (from widgetStorage) holds nothing at all. */
+export function isEmpty(storage) {
+  const none = (s) => s === 'refused' || Object.keys(s).length === 0;
+  return none(storage.session) && none(storage.local) && storage.cookie === '';
+}
