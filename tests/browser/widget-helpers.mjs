@@ -94,3 +94,56 @@ export function isEmpty(storage) {
   const none = (s) => s === 'refused' || Object.keys(s).length === 0;
   return none(storage.session) && none(storage.local) && storage.cookie === '';
 }
+
+/**
+ * Puts the widget's WebSocket under the test's control (Playwright routes it through itself):
+ * `cut()` drops every open socket, `block()` makes new ones fail until `unblock()`,
+ * `dropNext(pred)` swallows the next server frame matching `pred` and cuts the socket, as a
+ * connection lost between the server storing a message and its ack arriving.
+ */
+export async function controlSockets(context, gw) {
+  const open = new Set();
+  let blocked = false;
+  let dropper = null;
+  const connects = [];
+  await context.routeWebSocket(`${gw.wsPublic}`, (ws) => {
+    if (blocked) {
+      ws.close({ code: 4000, reason: 'test: network down' });
+      return;
+    }
+    const server = ws.connectToServer();
+    const pair = { ws, server };
+    open.add(pair);
+    connects.push(Date.now());
+    server.onMessage((message) => {
+      if (dropper) {
+        let frame;
+        try { frame = JSON.parse(message); } catch { frame = null; }
+        if (frame && dropper(frame)) {
+          dropper = null;
+          cut();
+          return;
+        }
+      }
+      ws.send(message);
+    });
+    ws.onClose(() => { open.delete(pair); server.close(); });
+    server.onClose(() => { open.delete(pair); ws.close(); });
+  });
+  function cut() {
+    for (const { ws, server } of [...open]) {
+      open.delete({ ws, server });
+      server.close();
+      ws.close({ code: 4001, reason: 'test: cut' });
+    }
+    open.clear();
+  }
+  return {
+    cut,
+    block() { blocked = true; cut(); },
+    unblock() { blocked = false; },
+    dropNext(pred) { dropper = pred; },
+    get connects() { return connects.length; },
+    get openCount() { return open.size; },
+  };
+}
