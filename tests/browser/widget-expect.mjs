@@ -24,41 +24,42 @@ async function poll(describe, check, timeout = TIMEOUT_MS) {
 
 const matches = (text, want) => (want instanceof RegExp ? want.test(text) : text.includes(want));
 
+/** Each check takes an optional last argument `{ timeout }` (ms). */
 export function expect(locator, { timeout = TIMEOUT_MS } = {}) {
   const checks = (negate) => {
     const is = (ok) => (negate ? !ok : ok);
     const not = negate ? 'not ' : '';
     return {
-      toBeVisible: () => poll(`${locator} ${not}visible`, async () => {
+      toBeVisible: (o) => poll(`${locator} ${not}visible`, async () => {
         const n = await locator.count();
         const v = n > 0 && await locator.first().isVisible();
         return { ok: is(v), seen: { count: n, visible: v } };
-      }, timeout),
-      toBeHidden: () => poll(`${locator} ${not}hidden`, async () => {
+      }, o?.timeout ?? timeout),
+      toBeHidden: (o) => poll(`${locator} ${not}hidden`, async () => {
         const n = await locator.count();
         const v = n > 0 && await locator.first().isVisible();
         return { ok: is(!v), seen: { count: n, visible: v } };
-      }, timeout),
-      toBeFocused: () => poll(`${locator} ${not}focused`, async () => {
+      }, o?.timeout ?? timeout),
+      toBeFocused: (o) => poll(`${locator} ${not}focused`, async () => {
         const f = await locator.evaluate((el) => el.ownerDocument.activeElement === el, null, { timeout: 1000 });
         return { ok: is(f), seen: f };
-      }, timeout),
-      toContainText: (want) => poll(`${locator} ${not}containing ${want}`, async () => {
+      }, o?.timeout ?? timeout),
+      toContainText: (want, o) => poll(`${locator} ${not}containing ${want}`, async () => {
         const text = await locator.innerText({ timeout: 1000 });
         return { ok: is(matches(text, want)), seen: text };
-      }, timeout),
-      toHaveText: (want) => poll(`${locator} ${not}having text ${want}`, async () => {
+      }, o?.timeout ?? timeout),
+      toHaveText: (want, o) => poll(`${locator} ${not}having text ${want}`, async () => {
         const text = (await locator.innerText({ timeout: 1000 })).trim();
         return { ok: is(want instanceof RegExp ? want.test(text) : text === want), seen: text };
-      }, timeout),
-      toHaveAttribute: (name, want) => poll(`${locator} ${not}having ${name}=${want}`, async () => {
+      }, o?.timeout ?? timeout),
+      toHaveAttribute: (name, want, o) => poll(`${locator} ${not}having ${name}=${want}`, async () => {
         const v = await locator.getAttribute(name, { timeout: 1000 });
         return { ok: is(want instanceof RegExp ? want.test(v ?? '') : v === want), seen: v };
-      }, timeout),
-      toHaveCount: (want) => poll(`${locator} ${not}counting ${want}`, async () => {
+      }, o?.timeout ?? timeout),
+      toHaveCount: (want, o) => poll(`${locator} ${not}counting ${want}`, async () => {
         const n = await locator.count();
         return { ok: is(n === want), seen: n };
-      }, timeout),
+      }, o?.timeout ?? timeout),
     };
   };
   return { ...checks(false), not: checks(true) };
