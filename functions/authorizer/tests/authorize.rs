@@ -102,8 +102,20 @@ async fn the_allow_response_has_the_shape_api_gateway_reads() {
     );
     assert_eq!(
         response["context"],
-        json!({ "operatorId": OPERATOR_SUB, "username": "pc.jones" })
+        json!({ "operatorId": OPERATOR_SUB, "username": "pc.jones", "supervisor": "true" })
     );
+}
+
+#[tokio::test]
+async fn an_operator_outside_the_supervisors_group_is_not_a_supervisor_in_the_context() {
+    let mut claims = access_claims();
+    claims["cognito:groups"] = json!(["operators"]);
+    let token = TestKey::primary().sign(&claims);
+
+    let response = serde_json::to_value(response_to_token(&token).await).expect("serializable");
+
+    assert_eq!(response["context"]["supervisor"], json!("false"));
+    assert_eq!(response["context"]["operatorId"], json!(OPERATOR_SUB));
 }
 
 #[tokio::test]

@@ -35,6 +35,15 @@ pub struct ReportBody {
     pub antisocial_behaviour: Option<AsbBody>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub declaration: Option<bool>,
+    /// The chat an operator turned into this report, when they filed it from the console.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chat_id: Option<String>,
+}
+
+impl FieldRule for crate::domain::ParseIdError {
+    fn code(&self) -> &'static str {
+        "invalid_chat_id"
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -361,6 +370,9 @@ impl Report {
         };
 
         let details = kind_details(&mut c, kind, b);
+        let chat = optional(&mut c, "chatId", &b.chat_id, |s: &str| {
+            crate::domain::ChatId::parse(s)
+        });
 
         let report = (|| {
             Some(Report {
@@ -370,6 +382,7 @@ impl Report {
                 what_happened: what_happened?,
                 reporter: reporter?,
                 declaration: declaration?,
+                chat: chat.clone(),
             })
         })();
         c.into_result(report)
@@ -412,6 +425,7 @@ impl Report {
                 preferred_contact: s(reporter.contact.preferred()),
             }),
             declaration: Some(true),
+            chat_id: self.chat.as_ref().map(ToString::to_string),
             ..ReportBody::default()
         };
         let t = |v: &Option<ShortText>| v.as_ref().map(ToString::to_string);

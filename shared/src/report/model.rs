@@ -321,6 +321,8 @@ pub struct Report {
     pub(crate) what_happened: Narrative,
     pub(crate) reporter: Reporter,
     pub(crate) declaration: Declaration,
+    /// The chat it came from, when an operator filed it from one.
+    pub(crate) chat: Option<crate::domain::ChatId>,
 }
 
 impl Report {
