@@ -286,12 +286,10 @@ test('a crime report: every page\'s own errors, the API\'s postcode and registra
 
   // The API refuses the postcode and the registration: the first page with an error is shown.
   await expectHeading(page, 'Where did it happen?');
-  const postcodeError = 'Enter a real postcode, like EX1 1AA';
   const apiMessages = await page.getByRole('alert').getByRole('listitem').allTextContents();
   assert.equal(apiMessages.length, 1, `one error on this page: ${apiMessages}`);
   await expectErrors(page, apiMessages);
   assert.match(apiMessages[0], /postcode/i);
-  void postcodeError;
   await checkAxe(page, 'where, with the API\'s error');
   await page.getByLabel('Postcode').fill('ex1 1aa');
   await cont(page);
@@ -509,5 +507,49 @@ test('anti-social behaviour: the API\'s phone and date errors on their fields, a
   assert.equal(view.report.reporter.phone, '+441392123456');
   assert.equal(view.report.crime, undefined, 'only the kind\'s own block is sent');
   assert.ok((await reportsInQueue()).some((r) => r.reference === reference));
+  await done(page);
+});
+
+test('every field path the API can name in an error has its field on the form', async () => {
+  // The paths of shared/src/report/body.rs's field errors (docs/reports.md, "Rules").
+  const paths = [
+    'kind', 'when', 'when.from', 'when.to', 'where', 'where.address', 'where.postcode', 'where.description',
+    'whatHappened', 'reporter', 'reporter.name', 'reporter.role', 'reporter.onBehalfOf', 'reporter.onBehalfOf.name',
+    'reporter.onBehalfOf.relationship', 'reporter.phone', 'reporter.email', 'reporter.preferredContact',
+    'crime.category', 'crime.property', 'crime.suspect', 'crime.suspectVehicle',
+    'collision.vehicles', 'collision.vehicles[0].registration', 'collision.vehicles[1].make',
+    'collision.vehicles[1].model', 'collision.vehicles[1].colour', 'collision.anyoneInjured', 'collision.detailsExchanged',
+    'collision.otherParty.name', 'collision.otherParty.phone', 'collision.otherParty.address',
+    'collision.otherParty.insurer', 'collision.otherParty.policyNumber', 'collision.insurance',
+    'collision.insurance.insurer', 'collision.insurance.policyNumber',
+    'antisocialBehaviour.category', 'antisocialBehaviour.frequency', 'antisocialBehaviour.pattern', 'declaration',
+  ];
+  const page = await openForm();
+  const missing = await page.evaluate(async (list) => {
+    const { fieldOf } = await import('./fields.js');
+    const { PAGES } = await import('./pages.js');
+    const { freshAnswers } = await import('./answers.js');
+    const out = [];
+    for (const path of list) {
+      const { page: pageId, id } = fieldOf(path);
+      if (pageId === 'check-answers') { if (id !== 'declaration') out.push(`${path}: no field`); continue; }
+      const spec = PAGES.find((p) => p.id === pageId);
+      const a = freshAnswers();
+      const top = path.split('.')[0];
+      a.kind = ['crime', 'collision', 'antisocialBehaviour'].includes(top) ? top : 'crime';
+      a.collision.anyoneInjured = 'no';
+      a.collision.vehicles = [{}, {}].map(() => ({ registration: '', make: '', model: '', colour: '' }));
+      if (!spec || !spec.inFlow(a)) { out.push(`${path}: page ${pageId} not in the ${a.kind} flow`); continue; }
+      const holder = document.createElement('div');
+      holder.append(...spec.render(a, new Map([[id, 'An error']])).flat(Infinity));
+      document.body.append(holder);
+      const field = document.getElementById(id);
+      const error = document.getElementById(`${id}-error`);
+      if (!field || !error) out.push(`${path}: #${id} ${field ? 'has no error shown' : 'is not on ' + pageId}`);
+      holder.remove();
+    }
+    return out;
+  }, paths);
+  assert.deepEqual(missing, []);
   await done(page);
 });
