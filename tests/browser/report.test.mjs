@@ -553,3 +553,51 @@ test('every field path the API can name in an error has its field on the form', 
   assert.deepEqual(missing, []);
   await done(page);
 });
+
+/** Nothing sticks out sideways: the page reflows instead of scrolling horizontally. */
+async function assertReflows(page, label) {
+  const [scroll, width] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+  assert.ok(scroll <= width, `${label}: ${scroll} px wide in a ${width} px window`);
+}
+
+test('by keyboard alone, at 320 px, and with text twice as large', async () => {
+  const page = await openForm(PHONE);
+  await assertReflows(page, 'start at 320 px');
+  const tabTo = async (predicate, what) => {
+    for (let i = 0; i < 15; i += 1) {
+      await page.keyboard.press('Tab');
+      if (await page.evaluate(predicate)) return;
+    }
+    assert.fail(`Tab never reached ${what}`);
+  };
+  await tabTo(() => document.activeElement?.textContent?.startsWith('Start now'), 'Start now');
+  await page.keyboard.press('Enter');
+  await expectHeading(page, 'What do you want to report?');
+  await tabTo(() => document.activeElement?.type === 'radio', 'the first choice');
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await page.getByRole('radio', { name: 'A road traffic collision in which nobody was hurt' }).isChecked(), true);
+  await page.keyboard.press('Enter');
+  await expectHeading(page, 'Was anyone hurt in the collision?');
+  await tabTo(() => document.activeElement?.tagName === 'BUTTON', 'Continue');
+  await page.keyboard.press('Enter');
+  await page.getByRole('alert').waitFor();
+  // Enter on the summary's link puts the keyboard on the field.
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Select yes if anyone was hurt');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'collision-injured');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('Enter');
+  await expectHeading(page, 'When did it happen?');
+  await assertReflows(page, 'when at 320 px');
+
+  // Text at 200 % (the browser's text size setting scales the root's rem).
+  await page.setViewportSize(DESKTOP);
+  await page.evaluate(() => { document.documentElement.style.fontSize = '200%'; });
+  await assertReflows(page, 'when, text at 200 %');
+  await page.getByRole('link', { name: 'Back' }).click();
+  await page.getByRole('link', { name: 'Back' }).click();
+  await expectHeading(page, 'What do you want to report?');
+  await assertReflows(page, 'kind, text at 200 %');
+  await done(page);
+});

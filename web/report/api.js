@@ -16,8 +16,12 @@ function isReceipt(r) {
  * {outcome: 'conflict'} | {outcome: 'rateLimited', retryAfterSeconds} | {outcome: 'tooLarge'} |
  * {outcome: 'unavailable'} (any other reply).
  */
-export async function submitReport(apiBase, body, idempotencyKey) {
+export async function submitReport(apiBase, body, idempotencyKey, { timeoutMs = 30_000 } = {}) {
+  // A request that hangs is given up like a failed one: the person can try again with the same
+  // key, which cannot file the report twice.
+  const signal = AbortSignal.timeout(timeoutMs);
   let response;
+  let data = null;
   try {
     response = await fetch(new URL('/reports', apiBase), {
       method: 'POST',
@@ -26,12 +30,12 @@ export async function submitReport(apiBase, body, idempotencyKey) {
       cache: 'no-store',
       credentials: 'omit',
       referrerPolicy: 'no-referrer',
+      signal,
     });
+    try { data = await response.json(); } catch (e) { if (signal.aborted) throw e; /* not JSON: see the status */ }
   } catch {
     return { outcome: 'network' };
   }
-  let data = null;
-  try { data = await response.json(); } catch { /* not JSON: handled by status below */ }
   if (response.status === 201 && isReceipt(data)) return { outcome: 'sent', receipt: data };
   if (response.status === 400 && data?.code === 'validation_failed' && Array.isArray(data.errors)) {
     return { outcome: 'invalid', errors: data.errors.filter((e) => typeof e?.field === 'string' && typeof e?.message === 'string') };

@@ -104,7 +104,7 @@ function show(route) {
 function mount(title, nodes, { errors = false } = {}) {
   const el = main();
   el.replaceChildren(...nodes.flat(Infinity).filter(Boolean));
-  document.title = `${errors ? 'Error: ' : ''}${title} - ${SERVICE}`;
+  document.title = `${errors ? 'Error: ' : ''}${title ? `${title} - ` : ''}${SERVICE}`;
   if (state.firstRender && !errors) { state.firstRender = false; return; }
   state.firstRender = false;
   window.scrollTo(0, 0);
@@ -155,7 +155,7 @@ function vehicleAction(page, change, action) {
 
 function renderStart() {
   state.pending.clear();
-  mount('Start', [
+  mount(null, [
     h('h1', { class: 'heading-xl', tabindex: '-1' }, 'Report a crime, a road collision or anti-social behaviour'),
     h('p', { class: 'body' }, 'Use this service to report:'),
     h('ul', { class: 'list list--bullet' },
@@ -309,6 +309,14 @@ async function send(form, sendButton, status) {
   const result = await submitReport(state.config.reportsApi, toSubmission(a), state.idempotencyKey);
   state.sending = false;
   state.pending.delete('check-answers');
+  // The person may have followed a link while it was sending: a taken report is always shown;
+  // a problem is kept for Check your answers, and shown now only if they are still on it.
+  const onCheckAnswers = parseRoute()?.page === 'check-answers';
+  const problem = (message) => {
+    const list = [{ id: null, message }];
+    state.pending.set('check-answers', list);
+    if (onCheckAnswers) renderCheckAnswers(list);
+  };
   switch (result.outcome) {
     case 'sent':
       // The report is with the police: forget every answer, keep only the receipt to show.
@@ -319,29 +327,29 @@ async function send(form, sendButton, status) {
       go('confirmation');
       return;
     case 'invalid':
-      showApiErrors(result.errors);
+      showApiErrors(result.errors, onCheckAnswers);
       return;
     case 'network':
-      return renderCheckAnswers([{ id: null, message: `We could not send your report: the connection failed. ${NOTHING_LOST} Check your connection, then select \u2018Send report\u2019 again.` }]);
+      return problem(`We could not send your report: the connection failed. ${NOTHING_LOST} Check your connection, then select \u2018Send report\u2019 again.`);
     case 'conflict':
       // The key was used for a report with other answers (sent before a lost reply, then the
       // answers were changed): that one was taken. Another send files the changed answers.
       state.idempotencyKey = crypto.randomUUID();
-      return renderCheckAnswers([{ id: null, message: 'An earlier try reached us, before you changed your answers, but we could not show you its reference. To send your changed answers as well, select \u2018Send report\u2019 again, or call 101.' }]);
+      return problem('An earlier try reached us, before you changed your answers, but we could not show you its reference. To send your changed answers as well, select \u2018Send report\u2019 again, or call 101.');
     case 'rateLimited': {
       const minutes = result.retryAfterSeconds ? Math.max(1, Math.ceil(result.retryAfterSeconds / 60)) : null;
       const when = minutes ? `in ${minutes} minute${minutes === 1 ? '' : 's'}` : 'later';
-      return renderCheckAnswers([{ id: null, message: `Too many reports have been sent from this connection. ${NOTHING_LOST} Try again ${when}, or call 101.` }]);
+      return problem(`Too many reports have been sent from this connection. ${NOTHING_LOST} Try again ${when}, or call 101.`);
     }
     case 'tooLarge':
-      return renderCheckAnswers([{ id: null, message: `Your report is too long to send. ${NOTHING_LOST} Shorten what you wrote, or call 101.` }]);
+      return problem(`Your report is too long to send. ${NOTHING_LOST} Shorten what you wrote, or call 101.`);
     default:
-      return renderCheckAnswers([{ id: null, message: `Sorry, the service is not working right now. ${NOTHING_LOST} Try again in a few minutes, or call 101.` }]);
+      return problem(`Sorry, the service is not working right now. ${NOTHING_LOST} Try again in a few minutes, or call 101.`);
   }
 }
 
 /** The API's field errors, each put on its page; then the first of those pages is shown. */
-function showApiErrors(errors) {
+function showApiErrors(errors, move) {
   state.pending.clear();
   for (const e of errors) {
     const { page, id } = fieldOf(e.field);
@@ -349,6 +357,7 @@ function showApiErrors(errors) {
     if (!state.pending.has(where)) state.pending.set(where, []);
     state.pending.get(where).push({ id: where === page ? id : null, message: e.message });
   }
+  if (!move) return;
   const first = flowOf(state.answers).find((p) => state.pending.has(p.id));
   if (first) go(first.id, { change: true });
   else renderCheckAnswers();
@@ -420,7 +429,8 @@ async function loadConfig() {
   if (api.protocol !== 'https:' && api.protocol !== 'http:') throw new Error('reportsApi is not http(s)');
   const consoleOrigins = Array.isArray(config.consoleOrigins)
     ? config.consoleOrigins.filter((o) => typeof o === 'string' && /^https?:\/\/[^/]+$/.test(o)) : [];
-  return { reportsApi: api.href, consoleOrigins };
+  const forceName = typeof config.forceName === 'string' && given(config.forceName) ? config.forceName.slice(0, 80) : null;
+  return { reportsApi: api.href, consoleOrigins, forceName };
 }
 
 async function start() {
@@ -431,6 +441,7 @@ async function start() {
     unavailable();
     return;
   }
+  if (state.config.forceName) document.querySelector('.header__force').textContent = state.config.forceName;
   window.addEventListener('hashchange', () => { const route = parseRoute(); if (route) show(route); });
   listenForPrefill({
     consoleOrigins: state.config.consoleOrigins,
