@@ -5,7 +5,7 @@
 
 import { el, clear, uid, formatTime } from './dom.js';
 import { renderEntry, endedReasonText } from './transcript.js';
-import { languageName, englishName } from './languages.js';
+import { languageNodes, englishName } from './languages.js';
 import { announce, announceUrgent } from './announce.js';
 import { attachQuickResponses } from './quick-responses.js';
 import { confirmDialog } from './dialogs.js';
@@ -242,7 +242,7 @@ class Chat {
     this.tabUnread.hidden = this.unread === 0;
     this.tabUnread.textContent = `${this.unread} unread`;
 
-    this.heading.textContent = `Chat ${this.number}: ${languageName(this.language)}`;
+    clear(this.heading).append(`Chat ${this.number}: `, ...languageNodes(this.language));
     let citizen;
     if (this.ended) citizen = 'Citizen: gone (the chat has ended)';
     else citizen = this.citizenOnline ? 'Citizen: connected' : "Citizen: connection dropped, may come back";

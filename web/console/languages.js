@@ -42,3 +42,18 @@ export function nativeName(code) {
 export function direction(code) {
   return find(code)?.direction ?? 'auto';
 }
+
+/**
+ * The name as nodes: "Polish (" <span lang="pl">Polski</span> ")", so that a screen reader
+ * reads the native name in its own language.
+ */
+export function languageNodes(code) {
+  const lang = find(code);
+  if (!lang) return [code ?? 'unknown language'];
+  if (!lang.nativeName || lang.nativeName === lang.englishName) return [lang.englishName];
+  const native = document.createElement('span');
+  native.lang = lang.code;
+  native.dir = lang.direction === 'rtl' ? 'rtl' : 'ltr';
+  native.textContent = lang.nativeName;
+  return [`${lang.englishName} (`, native, ')'];
+}

@@ -3,7 +3,7 @@
 // times tick every second; the emergency reason is written out, not shown by colour alone.
 
 import { el, clear, formatDuration } from './dom.js';
-import { languageName } from './languages.js';
+import { languageName, languageNodes } from './languages.js';
 import { reasonText } from './chats.js';
 import { announce, announceUrgent } from './announce.js';
 
@@ -75,12 +75,12 @@ export class Queue {
     });
     return el('li', { class: `queue-entry${emergency ? ' queue-emergency' : ''}`, 'data-chat-id': entry.chatId },
       emergency
-        ? el('p', { class: 'queue-reason' }, el('span', { class: 'flag flag-emergency' }, 'Emergency'), ' ',
+        ? el('p', { class: 'queue-reason' }, el('span', { class: 'flag flag-emergency' }, 'Emergency'), ' Reason: ',
           reasonText(entry.emergencyReason))
         : null,
       el('p', { class: 'queue-line' },
         el('span', { class: 'queue-position' }, `Position ${entry.position}`), ' · ',
-        el('span', { class: 'queue-language' }, languageName(entry.language))),
+        el('span', { class: 'queue-language' }, languageNodes(entry.language))),
       el('p', { class: 'queue-line' }, 'Waiting ', wait),
       taken ? el('p', { class: 'queue-taken' }, `Taken by ${taken}`) : null,
       claim);

@@ -54,11 +54,11 @@ export function openReportDialog(chat, selectedText) {
   });
   fields['reporter.onBehalfOf.name'] = field('Name of the person they report for', { attrs: { maxlength: '100' } });
   fields['reporter.onBehalfOf'] = fields['reporter.onBehalfOf.name'];
-  fields['reporter.phone'] = field('Phone', { type: 'tel', attrs: { maxlength: '32', autocomplete: 'off' } });
-  fields['reporter.email'] = field('Email', { type: 'email', attrs: { maxlength: '254', autocomplete: 'off' } });
+  fields['reporter.phone'] = field('Phone number', { type: 'tel', attrs: { maxlength: '32', autocomplete: 'off' } });
+  fields['reporter.email'] = field('Email address', { type: 'email', attrs: { maxlength: '254', autocomplete: 'off' } });
   fields['reporter.preferredContact'] = radios('How should we contact them?', 'contact',
     [['phone', 'Phone'], ['email', 'Email']], { value: 'phone' });
-  fields['crime.category'] = field('Crime', {
+  fields['crime.category'] = field('Kind of crime', {
     kind: 'select', required: true,
     options: [['theft', 'Theft'], ['criminalDamage', 'Criminal damage'], ['burglary', 'Burglary (after the event)'],
       ['assault', 'Assault (after the event)'], ['fraud', 'Fraud'], ['other', 'Other']],

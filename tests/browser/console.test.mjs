@@ -1,0 +1,363 @@
+// The operator console (web/console/) in a real browser against a gateway of its own: the
+// citizens are protocol clients (socketClient), the operators are the console in pages, and
+// a second operator is a protocol client too. What is asserted is what a person sees.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  startGateway, launch, checkAxe, screenshot, socketClient, operatorClient, operatorToken, PHONE, DESKTOP,
+} from './lib/harness.mjs';
+
+let gw;
+let browser;
+let alice;        // the console page of operator alice (a supervisor)
+const pageErrors = [];
+
+before(async () => {
+  gw = await startGateway();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await gw?.stop();
+});
+
+/** Polls fn until it answers something truthy (Playwright-core has no expect()). */
+async function until(fn, what, ms = 10_000) {
+  const end = Date.now() + ms;
+  let last;
+  for (;;) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what} (last: ${last})`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function textOf(locator) {
+  return (await locator.innerText()).replace(/\s+/g, ' ').trim();
+}
+
+/** A new page signed in to the console. */
+async function signedIn(name, { supervisor = false, viewport = DESKTOP, context } = {}) {
+  const ctx = context ?? await browser.newContext({ viewport });
+  const page = await ctx.newPage();
+  page.setDefaultTimeout(10_000);
+  page.on('pageerror', (err) => pageErrors.push(`${name}: ${err.message}`));
+  page.on('console', (msg) => { if (msg.type() === 'error') pageErrors.push(`${name}: ${msg.text()}`); });
+  await page.goto(`${gw.url}/console/`);
+  await page.getByLabel('Operator name').fill(name);
+  if (supervisor) await page.getByRole('checkbox', { name: /Supervisor/ }).check();
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await until(async () => (await textOf(page.getByRole('status').filter({ hasText: /Connected/ }))) === 'Connected', 'connected');
+  await until(async () => (await page.locator('#operator-name').textContent()) === name, 'operator name shown');
+  return page;
+}
+
+/** A citizen who started a chat, wrote `text`, and asked for a person. */
+async function citizen(text, language = 'en') {
+  const c = await socketClient(gw.wsPublic);
+  c.send({ action: 'start', language, languageChosen: true });
+  const started = await c.next('chat_started');
+  c.send({ action: 'send', clientMessageId: 'c1', text });
+  await c.next('ack');
+  c.send({ action: 'request_operator' });
+  await c.next('queued');
+  return Object.assign(c, { chatId: started.chatId });
+}
+
+const queueEntries = (page) => page.locator('#queue-list > li');
+
+test('the sign-in screen says it is the development stand-in, and passes axe at both widths', async () => {
+  for (const [label, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
+    const ctx = await browser.newContext({ viewport });
+    const page = await ctx.newPage();
+    await page.goto(`${gw.url}/console/`);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    assert.match(await textOf(page.locator('#signin-local')), /Development sign-in/);
+    assert.match(await textOf(page.locator('#signin-local')), /stand-in/);
+    await checkAxe(page, `sign-in (${label})`);
+    await screenshot(page, `console-signin-${label}`);
+    // A name the sign-in would refuse is caught before it is sent.
+    await page.getByLabel('Operator name').fill('not a name!');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    assert.match(await textOf(page.getByRole('alert').filter({ hasText: /operator name/ })), /letters, digits/);
+    await ctx.close();
+  }
+});
+
+let polish;   // a Polish citizen, waiting first
+let knife;    // an English citizen in danger: the bot flags the chat as an emergency
+
+test('the queue shows the waiting citizens live, the emergency first with its reason', async () => {
+  alice = await signedIn('alice', { supervisor: true });
+  polish = await citizen('Ktoś ukradł mój rower spod domu wczoraj wieczorem', 'pl');
+  knife = await citizen('he is outside with a knife right now');
+  await until(async () => (await queueEntries(alice).count()) === 2, 'two chats in the queue');
+  // The bot flags the emergency as it reads the message: the chat then jumps the queue.
+  await until(async () => /Emergency/.test(await textOf(queueEntries(alice).nth(0))), 'the emergency first');
+  const first = await textOf(queueEntries(alice).nth(0));
+  const second = await textOf(queueEntries(alice).nth(1));
+  assert.match(first, /Emergency/);
+  assert.match(first, /Position 1/);
+  assert.match(first, /English/);
+  assert.match(second, /Position 2/);
+  assert.match(second, /Polish \(Polski\)/i);
+  assert.doesNotMatch(second, /Emergency/);
+  // The waiting time ticks.
+  const wait = queueEntries(alice).nth(1).locator('.queue-wait');
+  const before = await wait.textContent();
+  await until(async () => (await wait.textContent()) !== before, 'the waiting time to tick', 3000);
+  await checkAxe(alice, 'queue');
+  await screenshot(alice, 'console-queue-desktop');
+  await alice.setViewportSize(PHONE);
+  await checkAxe(alice, 'queue (phone)');
+  await screenshot(alice, 'console-queue-phone');
+  await alice.setViewportSize(DESKTOP);
+});
+
+
+
+const tab = (page, name) => page.getByRole('tab', { name });
+const panel = (page) => page.getByRole('tabpanel');
+
+test('claiming two chats opens two tabs; a message in the background tab is counted as unread', async () => {
+  await alice.getByRole('button', { name: 'Claim chat 1' }).click();
+  await until(async () => (await alice.getByRole('tab').count()) === 1, 'the first tab');
+  await until(async () => (await queueEntries(alice).count()) === 1, 'one chat left waiting');
+  await alice.getByRole('button', { name: 'Claim chat 1' }).click();
+  await until(async () => (await alice.getByRole('tab').count()) === 2, 'the second tab');
+  assert.match(await textOf(alice.locator('#queue-empty')), /Nobody is waiting/);
+
+  // The chat claimed last is shown; the emergency one is in the background.
+  const first = tab(alice, /Chat 1/);
+  await until(async () => (await tab(alice, /Chat 2/).getAttribute('aria-selected')) === 'true', 'chat 2 selected');
+  assert.match(await textOf(first), /Emergency/);
+  knife.send({ action: 'send', clientMessageId: 'c2', text: 'please hurry' });
+  await knife.next('ack');
+  await until(async () => /1 unread/.test(await textOf(first)), 'one unread on chat 1');
+  assert.match(await textOf(alice.getByRole('button', { name: /Chats/ })), /1 unread/);
+
+  // The tabs work from the keyboard: ArrowLeft selects chat 1, which is then read.
+  await tab(alice, /Chat 2/).focus();
+  await alice.keyboard.press('ArrowLeft');
+  await until(async () => (await first.getAttribute('aria-selected')) === 'true', 'chat 1 selected by keyboard');
+  assert.equal(await alice.evaluate(() => document.activeElement.getAttribute('role')), 'tab');
+  await until(async () => !/unread/.test(await textOf(first)), 'the unread count cleared');
+
+  // What the citizen and the bot said before the operator came.
+  const transcript = await textOf(panel(alice));
+  assert.match(transcript, /Emergency: a weapon/);
+  assert.match(transcript, /Citizen.*he is outside with a knife right now/);
+  assert.match(transcript, /Bot.*999/);
+  assert.match(transcript, /please hurry/);
+  await checkAxe(alice, 'chat tab');
+  await screenshot(alice, 'console-chat-desktop');
+});
+
+test("a Polish citizen's words are shown in English, the original one click away", async () => {
+  await tab(alice, /Chat 2/).click();
+  const p = panel(alice);
+  assert.match(await textOf(p.getByRole('heading', { level: 3 })), /Chat 2: Polish \(Polski\)/i);
+  // The local gateway's stand-in translator marks what it did not translate.
+  const words = p.locator('.entry-citizen').first();
+  assert.match(await textOf(words), /\[en ← pl, not translated\] Ktoś ukradł mój rower/);
+  assert.match(await textOf(words), /Written in Polish, not machine translated/);
+  const original = words.getByText('Ktoś ukradł mój rower spod domu wczoraj wieczorem', { exact: true });
+  assert.equal(await original.isVisible(), false);
+  await words.getByText('Show original (Polish)').click();
+  assert.equal(await original.isVisible(), true);
+  assert.equal(await original.getAttribute('lang'), 'pl');
+});
+
+const quick = JSON.parse(await (await import('node:fs/promises')).readFile(
+  new URL('../../web/console/quick-responses.json', import.meta.url), 'utf8')).responses;
+
+test('a quick response goes in with Alt+1, is sent, and the citizen gets it; typing and seen both ways', async () => {
+  const p = panel(alice);
+  const reply = p.getByRole('textbox', { name: /Your reply/ });
+  await reply.focus();
+  await alice.keyboard.press('Alt+1');
+  assert.equal(await reply.inputValue(), quick[0].text);
+  await alice.keyboard.press('Enter');
+  const got = await polish.next((f) => f.type === 'message' && f.sender?.role === 'operator');
+  assert.equal(got.original?.text ?? got.text, quick[0].text);
+  await until(async () => (await p.getByText('Sending…').count()) === 0, 'the ack');
+  assert.equal(await reply.inputValue(), '');
+
+  // The same from the menu.
+  await p.getByRole('button', { name: 'Quick responses' }).click();
+  await p.getByRole('button', { name: /^Where\?/ }).click();
+  assert.equal(await reply.inputValue(), quick.find((q) => q.label === 'Where?').text);
+  assert.equal(await alice.evaluate(() => document.activeElement.tagName), 'TEXTAREA');
+
+  // The operator typing reaches the citizen.
+  await reply.fill('');
+  await reply.pressSequentially('When');
+  await polish.next((f) => f.type === 'typing' && f.from === 'operator' && f.typing === true);
+
+  // The citizen typing, and having seen the operator's message.
+  polish.send({ action: 'typing', typing: true });
+  await until(async () => /Citizen is typing…/.test(await textOf(p)), 'citizen typing shown');
+  polish.send({ action: 'seen', seq: got.seq });
+  await until(async () => (await p.locator('.entry-operator').filter({ hasText: 'Seen' }).count()) === 1, 'Seen on the reply');
+
+  // A citizen message read in the open tab is reported seen to the citizen.
+  polish.send({ action: 'send', clientMessageId: 'c2', text: 'Wczoraj o 21' });
+  const ack = await polish.next('ack');
+  await polish.next((f) => f.type === 'seen' && f.from === 'operator' && f.seq === ack.seq);
+  await until(async () => !/Citizen is typing…/.test(await textOf(p)), 'typing cleared by the message');
+});
+
+test('hand back puts the chat back in the queue and closes its tab', async () => {
+  await panel(alice).getByRole('button', { name: 'Hand back' }).click();
+  await until(async () => (await alice.getByRole('tab').count()) === 1, 'one tab left');
+  await until(async () => (await queueEntries(alice).count()) === 1, 'the chat waiting again');
+  assert.match(await textOf(queueEntries(alice).first()), /Polish/);
+  await polish.next((f) => f.type === 'queued');
+  assert.equal(await tab(alice, /Chat 1/).getAttribute('aria-selected'), 'true');
+});
+
+let reference;
+
+test('a report made from the chat: the selected words prefill it, it is filed with the chat id', async () => {
+  const p = panel(alice);
+  await p.getByText('he is outside with a knife right now', { exact: true }).click({ clickCount: 3 });
+  await p.getByRole('button', { name: 'Create report' }).click();
+  const dialog = alice.getByRole('dialog', { name: /Create a report from Chat 1/ });
+  await dialog.waitFor();
+  assert.equal((await dialog.getByLabel('What happened').inputValue()).trim(), 'he is outside with a knife right now');
+  await checkAxe(alice, 'report dialog');
+
+  // Sent as it is, the server's field errors are listed and shown beside their fields.
+  await dialog.getByRole('button', { name: 'File report' }).click();
+  const summary = dialog.getByRole('alert').filter({ hasText: 'There is a problem' });
+  await summary.waitFor();
+  assert.match(await textOf(summary), /name/i);
+  assert.equal(await dialog.getByLabel("Citizen's name").getAttribute('aria-invalid'), 'true');
+
+  await dialog.getByRole('radio', { name: 'Crime' }).check();
+  await dialog.getByLabel('Kind of crime').selectOption('other');
+  await dialog.getByLabel("Citizen's name").fill('Ann Example');
+  await dialog.getByRole('textbox', { name: /Phone number/ }).fill('07700 900123');
+  await dialog.getByLabel('Postcode').fill('EX1 1AA');
+  await dialog.getByRole('checkbox', { name: /confirmed the information is true/ }).check();
+  await dialog.getByRole('button', { name: 'File report' }).click();
+  const receipt = dialog.getByRole('status').filter({ hasText: 'Report filed' });
+  await receipt.waitFor();
+  reference = (await receipt.locator('.reference').textContent()).trim();
+  assert.match(reference, /^BL-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]$/);
+  await screenshot(alice, 'console-report-filed-desktop');
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  await until(async () => (await alice.getByRole('dialog').count()) === 0, 'the dialog closed');
+  assert.match(await textOf(panel(alice)), new RegExp(`Reports filed from this chat: ${reference}`));
+
+  const token = await operatorToken(gw, 'alice');
+  const r = await fetch(`${gw.url}/operator/reports/${reference}`, { headers: { authorization: `Bearer ${token}` } });
+  assert.equal(r.status, 200);
+  const view = await r.json();
+  assert.equal(view.report.chatId, knife.chatId);
+  assert.equal(view.report.whatHappened, 'he is outside with a knife right now');
+});
+
+test('the reports tab lists the new report, opens it and records the assessment', async () => {
+  await alice.getByRole('button', { name: 'Reports' }).click();
+  await alice.getByRole('heading', { name: 'Reports to assess' }).waitFor();
+  const open = alice.getByRole('button', { name: `Open ${reference}` });
+  await open.waitFor();
+  await checkAxe(alice, 'reports tab');
+  await open.click();
+  const detail = alice.getByRole('region', { name: `Report ${reference}` });
+  await detail.waitFor();
+  const text = await textOf(detail);
+  assert.match(text, /New: to assess/);
+  assert.match(text, new RegExp(`From chat ${knife.chatId}`));
+  assert.match(text, /What happened he is outside with a knife right now/);
+  assert.match(text, /Reads like an emergency/);
+  await checkAxe(alice, 'a report');
+  await detail.getByRole('radio', { name: 'Needs a call back' }).check();
+  await detail.getByLabel('Notes').fill('Called back: officer attending.');
+  await detail.getByRole('button', { name: 'Record assessment' }).click();
+  await until(async () => /Assessed/.test(await textOf(alice.getByRole('region', { name: `Report ${reference}` }))), 'assessed');
+  const after = await textOf(alice.getByRole('region', { name: `Report ${reference}` }));
+  assert.match(after, /Outcome Needs a call back/);
+  assert.match(after, /Assessor alice/);
+  await screenshot(alice, 'console-reports-desktop');
+  await alice.getByRole('button', { name: /^Chats/ }).click();
+});
+
+test('a quick exit is a safeguarding alert that must be acknowledged before the chat can be closed', async () => {
+  knife.send({ action: 'leave', quick: true });
+  const alert = alice.getByRole('alert').filter({ hasText: 'Safeguarding' });
+  await alert.waitFor();
+  assert.match(await textOf(alert), /quick exit/);
+  assert.match(await textOf(tab(alice, /Chat 1/)), /Quick exit/);
+  const close = panel(alice).getByRole('button', { name: 'Close chat' });
+  assert.equal(await close.isDisabled(), true);
+  assert.equal(await panel(alice).getByRole('textbox', { name: /Your reply/ }).isDisabled(), true);
+  await checkAxe(alice, 'safeguarding alert');
+  await screenshot(alice, 'console-safeguarding-desktop');
+  await alert.getByRole('button', { name: 'Acknowledge' }).click();
+  assert.match(await textOf(panel(alice)), /Safeguarding alert acknowledged/);
+  assert.equal(await close.isDisabled(), false);
+  await close.click();
+  await until(async () => (await alice.getByRole('tab').count()) === 0, 'no tab left');
+});
+
+test('the questions the bot could not answer are a table', async () => {
+  const c = await socketClient(gw.wsPublic);
+  c.send({ action: 'start', language: 'en' });
+  await c.next('chat_started');
+  c.send({ action: 'send', clientMessageId: 'c1', text: 'llama quantum thing' });
+  await c.next((f) => f.type === 'message' && f.sender?.role === 'bot');
+  await alice.getByRole('button', { name: 'Unanswered questions' }).click();
+  const table = alice.getByRole('table', { name: 'Unanswered questions' });
+  await until(async () => /llama/.test(await textOf(table)), 'the row');
+  assert.match(await textOf(table), /No topic matched llama, quantum/);
+  await checkAxe(alice, 'unanswered');
+  c.close();
+  await alice.getByRole('button', { name: /^Chats/ }).click();
+});
+
+test('the supervisor view is shown to a supervisor only; the server refuses the figures to others', async () => {
+  await alice.getByRole('button', { name: 'Supervisor' }).click();
+  const figures = alice.locator('.stats');
+  await until(async () => /Chats waiting 1/.test(await textOf(figures)), 'the figures');
+  assert.match(await textOf(figures), /Operators online \d/);
+  assert.match(await textOf(alice.getByRole('table', { name: 'Chats per operator' })), /Operator Chats/);
+  await checkAxe(alice, 'supervisor');
+  await screenshot(alice, 'console-supervisor-desktop');
+  await alice.getByRole('button', { name: /^Chats/ }).click();
+
+  const carol = await signedIn('carol');
+  assert.equal(await carol.getByRole('button', { name: 'Supervisor' }).count(), 0);
+  await carol.context().close();
+  const plain = await operatorClient(gw, 'carol');
+  plain.send({ action: 'stats' });
+  const refused = await plain.next('error');
+  assert.equal(refused.code, 'forbidden');
+  plain.close();
+});
+
+test('a chat another operator won is shown as taken by them', async () => {
+  const c = await citizen('my car was scratched in the car park');
+  const ctx = await browser.newContext({ viewport: DESKTOP });
+  // Hold back the queue updates for this console, as a slow network would, so that it
+  // still shows the chat when bob claims it.
+  let holdQueue = false;
+  const page = await ctx.newPage();
+  await page.routeWebSocket(/\/operator/, (ws) => {
+    const server = ws.connectToServer();
+    server.onMessage((m) => {
+      if (holdQueue && JSON.parse(String(m)).type === 'queue') return;
+      ws.send(m);
+    });
+  });
+  await ctx.close().catch(() => {});
+  void page; void holdQueue; void c;
+});
