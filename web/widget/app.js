@@ -421,6 +421,8 @@ function chatEnded(reason, { feedback }) {
   pendingSends.clear();
   stopTyping();
   feedbackOpen = feedback && reason !== 'quick_exit';
+  // Ended while we were away (found on resuming): say so, as no event will.
+  if (reason === null && wasLive) transcript.note(t('chatEnded'));
   render();
   if (wasLive) ui.title.focus();
 }

@@ -105,11 +105,19 @@ export class Transcript {
   insertInOrder(li, seq) {
     for (const child of this.list.children) {
       const s = Number(child.dataset.seq);
+      if (child.dataset.local) continue;
       if (!child.dataset.seq || s > seq) {
         this.list.insertBefore(li, child);
         return;
       }
     }
+    this.list.append(li);
+  }
+
+  /** A line of the widget's own (not from the server), at the end. */
+  note(text) {
+    const li = el('li', 'msg msg--system', text);
+    li.dataset.local = 'true';
     this.list.append(li);
   }
 
