@@ -258,8 +258,8 @@ class Chat {
     this.replyHint.textContent = (english ? '' : `The citizen reads it in ${englishName(this.language)}, machine translated. `)
       + 'Enter sends; Shift+Enter starts a new line; Alt+1 to Alt+9 insert a quick response.';
     const live = !this.ended;
-    this.reply.disabled = !live;
-    this.sendButton.disabled = !live;
+    // An ended chat takes no reply: the box goes, rather than sitting there disabled.
+    this.form.hidden = !live;
     this.handBackButton.hidden = !live;
     this.endButton.hidden = !live;
     this.closeButton.hidden = live;
