@@ -65,8 +65,8 @@ async function readBack(reference) {
 }
 
 /** An anti-social behaviour report answered up to Check your answers, declaration ticked. */
-async function answerUpToCheck(page, whatHappened = 'Loud music every night from the empty flat.') {
-  await page.goto(`${gw.url}/report/`);
+async function answerUpToCheck(page, whatHappened = 'Loud music every night from the empty flat.', gateway = gw) {
+  await page.goto(`${gateway.url}/report/`);
   await page.getByRole('link', { name: 'Start now' }).click();
   await page.getByRole('radio', { name: 'Anti-social behaviour' }).check();
   await cont(page);
@@ -270,4 +270,22 @@ test('a prefill from a page on another origin, or a malformed one, is ignored', 
   await expectHeading(same.popup, 'Report a crime, a road collision or anti-social behaviour');
   await done(same.popup);
   await done(same.opener);
+});
+
+test('the API\'s own rate limit: the person is told when to try again', async () => {
+  const limited = await startGateway({ args: ['--report-rate-limit', '1'] });
+  try {
+    const page = await newPage();
+    await answerUpToCheck(page, 'First.', limited);
+    await page.getByRole('button', { name: 'Send report' }).click();
+    await referenceShown(page);
+    await answerUpToCheck(page, 'Second, over the limit.', limited);
+    await page.getByRole('button', { name: 'Send report' }).click();
+    const item = page.getByRole('alert').getByRole('listitem');
+    await item.waitFor();
+    assert.match(await item.textContent(), /^Too many reports have been sent from this connection\. Nothing you entered has been lost\. Try again in \d+ minutes?, or call 101\.$/);
+    await done(page);
+  } finally {
+    await limited.stop();
+  }
 });
