@@ -176,6 +176,16 @@ test("a Polish citizen's words are shown in English, the original one click away
   await words.getByText('Show original (Polish)').click();
   assert.equal(await original.isVisible(), true);
   assert.equal(await original.getAttribute('lang'), 'pl');
+
+  // The operator can correct the chat's language (and here puts it back).
+  await p.getByText("Change the chat's language").click();
+  await p.getByLabel("The citizen's language").selectOption({ label: 'Ukrainian' });
+  await p.getByRole('button', { name: 'Change language' }).click();
+  await until(async () => /Chat 2: Ukrainian/.test(await textOf(p.getByRole('heading', { level: 3 }))), 'Ukrainian');
+  await until(async () => /changed from Polish to Ukrainian \(set by an operator\)/.test(await textOf(p)), 'the event');
+  await p.getByLabel("The citizen's language").selectOption({ label: 'Polish' });
+  await p.getByRole('button', { name: 'Change language' }).click();
+  await until(async () => /Chat 2: Polish/.test(await textOf(p.getByRole('heading', { level: 3 }))), 'Polish again');
 });
 
 const quick = JSON.parse(await (await import('node:fs/promises')).readFile(
@@ -335,6 +345,16 @@ test('the supervisor view is shown to a supervisor only; the server refuses the 
   assert.match(await textOf(alice.getByRole('table', { name: 'Chats per operator' })), /Operator Chats/);
   await checkAxe(alice, 'supervisor');
   await screenshot(alice, 'console-supervisor-desktop');
+
+  // Going away shows in the header and in the room's figures.
+  const available = Number(/Operators available (\d+)/.exec(await textOf(figures))[1]);
+  await alice.getByLabel('Status').selectOption('away');
+  await until(async () => (await alice.locator('body').getAttribute('data-presence')) === 'away', 'away');
+  await alice.getByRole('button', { name: /^Chats/ }).click();
+  await alice.getByRole('button', { name: 'Supervisor' }).click();
+  await until(async () => new RegExp(`Operators available ${available - 1}`).test(await textOf(figures)), 'one fewer available');
+  await alice.getByLabel('Status').selectOption('available');
+  await until(async () => (await alice.locator('body').getAttribute('data-presence')) === 'available', 'available again');
   await alice.getByRole('button', { name: /^Chats/ }).click();
 
   const carol = await signedIn('carol');

@@ -5,7 +5,7 @@
 
 import { el, clear, uid, formatTime } from './dom.js';
 import { renderEntry, endedReasonText } from './transcript.js';
-import { languageNodes, englishName } from './languages.js';
+import { languageNodes, englishName, allLanguages } from './languages.js';
 import { announce, announceUrgent } from './announce.js';
 import { attachQuickResponses } from './quick-responses.js';
 import { confirmDialog } from './dialogs.js';
@@ -215,13 +215,35 @@ class Chat {
     this.reply.addEventListener('blur', () => this.stopTyping());
     attachQuickResponses(quick, this.reply, () => this.typed());
 
+    this.languageForm = this.buildLanguageForm();
+
     this.panel = el('div', {
       role: 'tabpanel', id: panelId, 'aria-labelledby': tabId, class: 'chat-panel', hidden: true,
     },
     el('div', { class: 'chat-head' }, this.heading, this.status),
     this.emergency, this.safeguarding, this.endedNote, actions, this.closeHint, this.reportsNote,
-    this.transcript, this.typing, this.form);
+    this.transcript, this.typing, this.form, this.languageForm);
     this.panel.dataset.chatId = this.chatId;
+  }
+
+  /** Correcting the chat's language (set_language), folded away: it is rarely needed. */
+  buildLanguageForm() {
+    const languages = allLanguages();
+    if (languages.length === 0) return null;
+    const id = uid('chat-language');
+    this.languageSelect = el('select', { id }, languages.map((l) => el('option', { value: l.code }, l.englishName)));
+    const form = el('form', { class: 'language-form' },
+      el('label', { for: id }, "The citizen's language"), ' ', this.languageSelect, ' ',
+      el('button', { type: 'submit', class: 'button button-secondary' }, 'Change language'));
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      this.ctx.send({ action: 'set_language', chatId: this.chatId, language: this.languageSelect.value });
+    });
+    return el('details', { class: 'language-details' },
+      el('summary', {}, "Change the chat's language"),
+      el('p', { class: 'hint' }, 'If the citizen writes in another language than the one shown, choose theirs: '
+        + 'they read and write it from their next message on.'),
+      form);
   }
 
   update(info) {
@@ -260,6 +282,11 @@ class Chat {
     const live = !this.ended;
     // An ended chat takes no reply: the box goes, rather than sitting there disabled.
     this.form.hidden = !live;
+    if (this.languageForm) this.languageForm.hidden = !live;
+    if (this.languageSelect && this.language) {
+      const code = [...this.languageSelect.options].find((o) => o.value.toLowerCase() === this.language.toLowerCase());
+      if (code && document.activeElement !== this.languageSelect) this.languageSelect.value = code.value;
+    }
     this.handBackButton.hidden = !live;
     this.endButton.hidden = !live;
     this.closeButton.hidden = live;

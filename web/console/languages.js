@@ -57,3 +57,8 @@ export function languageNodes(code) {
   native.textContent = lang.nativeName;
   return [`${lang.englishName} (`, native, ')'];
 }
+
+/** Every language in the list, by English name. */
+export function allLanguages() {
+  return [...known.values()].sort((a, b) => a.englishName.localeCompare(b.englishName, 'en'));
+}

@@ -6,7 +6,7 @@ import { localSignIn, startCognitoSignIn, completeCognitoSignIn, signOut, access
 import { Connection } from './connection.js';
 import { Chats } from './chats.js';
 import { Queue } from './queue.js';
-import { loadLanguages } from './languages.js';
+import { loadLanguages, englishName } from './languages.js';
 import { loadQuickResponses } from './quick-responses.js';
 import { setReportsApi } from './api.js';
 import { openReportDialog } from './report-dialog.js';
@@ -221,7 +221,7 @@ function onFrame(frame) {
     case 'presence_set': return showPresence(frame.presence);
     case 'stats': statsAsked = false; return supervisorView.show(frame);
     case 'unanswered': return unansweredView.show(frame.entries ?? []);
-    case 'language_set': return chats.get(frame.chatId)?.update({ language: frame.language });
+    case 'language_set': return onLanguageSet(frame);
     case 'error': return onError(frame);
     default: return undefined; // pong, and frames this console does not know
   }
@@ -279,9 +279,19 @@ function onHandedBack(frame) {
   if (chats.size === 0) $('queue-heading').focus?.();
 }
 
+function onLanguageSet(frame) {
+  const chat = chats.get(frame.chatId);
+  if (!chat) return;
+  chat.update({ language: frame.language });
+  announce(`${chat.label}: the citizen now reads and writes ${englishName(frame.language)}.`);
+}
+
 function showPresence(presence) {
+  const changed = $('presence').value !== presence;
   $('presence').value = presence;
   document.body.dataset.presence = presence;
+  if (changed || presence !== wantedPresence) return;
+  announce(presence === 'away' ? 'You are away: citizens are told nobody is available.' : 'You are available.');
 }
 
 function refresh() {
@@ -297,6 +307,7 @@ const MESSAGES = {
   not_waiting: 'That chat is no longer waiting.',
   text_too_long: 'The reply is too long: at most 2000 characters.',
   empty_text: 'The reply was empty.',
+  unsupported_language: 'That language is not one the service translates.',
   rate_limited: 'Too many actions at once: the console will try again in a few seconds.',
   internal: 'The server failed: the console will try again.',
 };
