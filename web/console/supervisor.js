@@ -28,7 +28,7 @@ export class SupervisorView {
       el('h2', {}, 'Feedback from citizens'),
       el('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Feedback from citizens' },
         el('table', { class: 'table' },
-          el('caption', { class: 'visually-hidden' }, 'Feedback ratings'),
+          el('caption', { class: 'visually-hidden' }, 'Feedback from citizens'),
           el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Rating'), el('th', { scope: 'col' }, 'Chats'))),
           this.feedback)));
   }
