@@ -493,10 +493,18 @@ test('anti-social behaviour: the API\'s phone and date errors on their fields, a
   await expectHeading(page, 'What kind of crime was it?');
   await page.getByRole('radio', { name: 'Criminal damage or vandalism' }).check();
   await cont(page);
+  // Its optional page too: it was never shown.
+  await expectHeading(page, 'What was taken or damaged, and who did it?');
+  assert.equal(await page.getByRole('link', { name: 'Back' }).getAttribute('href'), '#/check-answers');
+  await cont(page);
   await expectHeading(page, 'Check your answers before sending your report');
+  await page.getByText('Criminal damage or vandalism', { exact: true }).waitFor();
   await page.getByRole('link', { name: 'Change what you are reporting' }).click();
   await page.getByRole('radio', { name: 'Anti-social behaviour' }).check();
   await cont(page);
+  // Back to the answers given before: nothing to ask again.
+  await expectHeading(page, 'Check your answers before sending your report');
+  await page.getByText('Every day', { exact: true }).waitFor();
 
   await send(page);
   const reference = await confirmation(page);
@@ -599,5 +607,30 @@ test('by keyboard alone, at 320 px, and with text twice as large', async () => {
   await page.getByRole('link', { name: 'Back' }).click();
   await expectHeading(page, 'What do you want to report?');
   await assertReflows(page, 'kind, text at 200 %');
+  await done(page);
+});
+
+test('pages reached out of order lead to the start, or to the first question still to answer', async () => {
+  const page = await openForm();
+  await page.evaluate(() => { window.location.hash = '#/check-answers'; });
+  await expectHeading(page, 'Report a crime, a road collision or anti-social behaviour');
+  await page.evaluate(() => { window.location.hash = '#/vehicles'; });
+  await expectHeading(page, 'Report a crime, a road collision or anti-social behaviour');
+  await page.getByRole('link', { name: 'Start now' }).click();
+  await page.getByRole('radio', { name: 'A crime' }).check();
+  await cont(page);
+  await page.getByRole('radio', { name: 'Theft' }).check();
+  await cont(page);
+  await expectHeading(page, 'When did it happen?');
+  // A page of another kind's questions, then Check your answers before the questions are done.
+  await page.evaluate(() => { window.location.hash = '#/vehicles'; });
+  await expectHeading(page, 'What do you want to report?');
+  await page.evaluate(() => { window.location.hash = '#/check-answers'; });
+  await expectHeading(page, 'When did it happen?');
+  // The service name in the header goes to the start without losing the answers.
+  await page.getByRole('link', { name: 'Report a crime or incident online' }).click();
+  await expectHeading(page, 'Report a crime, a road collision or anti-social behaviour');
+  await page.getByRole('link', { name: 'Start now' }).click();
+  assert.equal(await page.getByRole('radio', { name: 'A crime' }).isChecked(), true);
   await done(page);
 });

@@ -22,6 +22,9 @@ const state = {
   answers: freshAnswers(),
   // Errors waiting to be shown, by page id: the API's, until the page is next answered.
   pending: new Map(),
+  // The pages answered (Continue) at least once: a page not yet seen, even an optional one,
+  // is still to be shown, also after a change of kind from Check your answers.
+  answered: new Set(),
   // One key per report attempt, kept across retries and double clicks until a report is taken.
   idempotencyKey: null,
   sending: false,
@@ -48,11 +51,11 @@ function go(page, { change = false, replace = false } = {}) {
   else window.location.hash = href;
 }
 
-/** The first page of this report whose answers are missing or wrong, or null. */
+/** The first page of this report not yet answered, or whose answers are missing or wrong. */
 function firstIncomplete() {
   const a = state.answers;
   for (const page of flowOf(a)) {
-    if (state.pending.get(page.id)?.length || page.check(a).length) return page.id;
+    if (!state.answered.has(page.id) || state.pending.get(page.id)?.length || page.check(a).length) return page.id;
   }
   if (a.kind === 'collision' && a.collision.anyoneInjured === 'yes') return 'injured';
   return null;
@@ -61,7 +64,7 @@ function firstIncomplete() {
 function nextAfter(page, change) {
   const a = state.answers;
   if (page.id === 'collision-injured' && a.collision.anyoneInjured === 'yes') return { page: 'injured' };
-  if (change || [...state.pending.keys()].some((id) => id !== 'check-answers')) {
+  if (change || flowOf(a).some((p) => state.pending.has(p.id))) {
     const next = firstIncomplete();
     return next ? { page: next, change: true } : { page: 'check-answers' };
   }
@@ -130,6 +133,7 @@ function renderQuestion(page, change, clientErrors) {
     const errors = page.check(state.answers);
     if (errors.length) { renderQuestion(page, change, errors); return; }
     state.pending.delete(page.id);
+    state.answered.add(page.id);
     const next = nextAfter(page, change);
     go(next.page, { change: next.change });
   });
@@ -322,6 +326,7 @@ async function send(form, sendButton, status) {
       // The report is with the police: forget every answer, keep only the receipt to show.
       state.receipt = result.receipt;
       state.answers = freshAnswers();
+      state.answered.clear();
       state.pending.clear();
       state.idempotencyKey = null;
       go('confirmation');
