@@ -63,9 +63,12 @@ export function languagePicker({ select, search, list, selected, onCount, onChan
       const option = document.createElement('option');
       option.value = l.code;
       // The native name first (what a speaker looks for), the English name for everyone else.
-      option.textContent = l.nativeName === l.englishName ? l.nativeName : `${l.nativeName} (${l.englishName})`;
+      // Each name is a bidi isolate (FSI ... PDI), so "العربية (Arabic)" reads right in a
+      // left-to-right list and "Polski (Polish)" in a right-to-left one.
+      option.textContent = l.nativeName === l.englishName
+        ? l.nativeName
+        : `\u2068${l.nativeName}\u2069 (\u2068${l.englishName}\u2069)`;
       option.lang = l.code;
-      if (l.direction === 'rtl') option.dir = 'rtl';
       option.selected = l.code === value;
       select.append(option);
     }
