@@ -426,6 +426,7 @@ test('a collision: injuries stop at 999 and 101, vehicles are added and removed,
   // Prominent: above the reference.
   const [bannerBox, panelBox] = [await banner.boundingBox(), await page.locator('.panel').boundingBox()];
   assert.ok(bannerBox.y < panelBox.y, 'the 999 advice comes first');
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'If you or someone else is in danger now, call 999', 'and is read first');
   await checkAxe(page, 'confirmation with the 999 advice');
   await screenshot(page, 'report-confirmation-emergency-phone');
 

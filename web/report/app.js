@@ -103,15 +103,18 @@ function show(route) {
 
 // ---- Rendering ---------------------------------------------------------------------------
 
-/** Puts a page in place, names the tab after it, and moves focus to its error summary or h1. */
-function mount(title, nodes, { errors = false } = {}) {
+/**
+ * Puts a page in place, names the tab after it, and moves focus to its error summary, or to
+ * `focus` (a selector), or to its h1.
+ */
+function mount(title, nodes, { errors = false, focus = null } = {}) {
   const el = main();
   el.replaceChildren(...nodes.flat(Infinity).filter(Boolean));
   document.title = `${errors ? 'Error: ' : ''}${title ? `${title} - ` : ''}${SERVICE}`;
   if (state.firstRender && !errors) { state.firstRender = false; return; }
   state.firstRender = false;
   window.scrollTo(0, 0);
-  (el.querySelector('.error-summary') ?? el.querySelector('h1'))?.focus();
+  (el.querySelector('.error-summary') ?? (focus && el.querySelector(focus)) ?? el.querySelector('h1'))?.focus();
 }
 
 const errorMap = (list) => {
@@ -382,7 +385,7 @@ function renderConfirmation() {
   const assessBy = new Date(r.assessBy);
   mount('Report sent', [
     emergency.length ? h('div', { class: 'emergency-banner', role: 'region', 'aria-labelledby': 'emergency-title' },
-      h('h2', { class: 'heading-m emergency-banner__title', id: 'emergency-title' }, 'If you or someone else is in danger now, call 999'),
+      h('h2', { class: 'heading-m emergency-banner__title', id: 'emergency-title', tabindex: '-1' }, 'If you or someone else is in danger now, call 999'),
       emergency.map((s) => h('p', { class: 'body' }, s.message))) : null,
     h('div', { class: 'panel' },
       h('h1', { class: 'panel__title', tabindex: '-1' }, 'Report sent'),
@@ -399,7 +402,8 @@ function renderConfirmation() {
     ]),
     h('p', { class: 'body' }, 'If you are using a shared or public computer, close this tab when you have finished.'),
     h('p', { class: 'body' }, h('a', { class: 'link', href: hrefOf('start') }, 'Make another report')),
-  ]);
+  // The 999 advice is read first, before the reference, as it is shown first.
+  ], { focus: emergency.length ? '#emergency-title' : null });
 }
 
 // ---- Start -------------------------------------------------------------------------------
