@@ -14,6 +14,7 @@ let alice;        // the console page of operator alice (a supervisor)
 let dave;         // a second console, whose socket a test drops
 let carChat;
 let routesOfDave = [];
+let hostileChat;
 const pageErrors = [];
 
 before(async () => {
@@ -442,7 +443,32 @@ test('hostile citizen text is shown as text, and nothing in it runs', async () =
   const bidi = p.locator('.entry-citizen').filter({ hasText: 'gpj.exe' });
   assert.equal(await bidi.locator('.entry-sender').textContent(), 'Citizen');
   assert.match(await bidi.locator('.entry-text').evaluate((n) => getComputedStyle(n).unicodeBidi), /plaintext|isolate/);
-  c.close();
+  hostileChat = c;
+});
+
+test('at 320 px with text at 200 % the console still fits the screen', async () => {
+  await alice.setViewportSize(PHONE);
+  await alice.evaluate(() => { document.documentElement.style.fontSize = '200%'; });
+  const overflow = await alice.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `no sideways scrolling (${overflow} px too wide)`);
+  await screenshot(alice, 'console-chat-phone-200');
+  await alice.evaluate(() => { document.documentElement.style.fontSize = ''; });
+  await alice.setViewportSize(DESKTOP);
+});
+
+test('a quick exit in a chat not on screen raises a banner everywhere until acknowledged', async () => {
+  await alice.getByRole('button', { name: 'Reports' }).click();
+  hostileChat.send({ action: 'leave', quick: true });
+  const go = alice.getByRole('button', { name: /^Go to Chat \d/ });
+  await go.waitFor();
+  assert.match(await textOf(alice.locator('#safeguarding-banner')), /Safeguarding: quick exit to acknowledge/);
+  await checkAxe(alice, 'safeguarding banner');
+  await go.click();
+  const alert = panel(alice).getByRole('alert').filter({ hasText: 'Safeguarding' });
+  await alert.getByRole('button', { name: 'Acknowledge' }).click();
+  await until(async () => (await alice.locator('#safeguarding-banner').isHidden()), 'the banner gone');
+  await panel(alice).getByRole('button', { name: 'Close chat' }).click();
+  hostileChat.close();
 });
 
 test('no page ever threw or logged an error (a CSP violation would)', () => {

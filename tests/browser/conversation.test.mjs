@@ -66,7 +66,10 @@ test('a Polish citizen in the widget and an operator in the console: bot, queue,
   await expect(asked).toContainText('Written in Polish, not machine translated');
   await asked.getByText('Show original (Polish)').click();
   await expect(asked.getByText('Jak zgłosić kradzież roweru?', { exact: true })).toBeVisible();
-  await expect(panel.locator('.entry-bot').first()).toContainText('Bot');
+  const bot = panel.locator('.entry-bot').first();
+  await expect(bot).toContainText('Bot');
+  await expect(bot).toContainText(/Topics offered: \S/);
+  await expect(bot).not.toContainText('[object');
 
   // Operator typing, shown to the citizen; then the operator's English reaches the citizen.
   const reply = panel.getByRole('textbox', { name: /Your reply/ });

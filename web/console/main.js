@@ -191,7 +191,35 @@ function onStatus(status) {
   if (status === 'incompatible') fatal('This console no longer matches the server. Reload the page.');
 }
 
+/**
+ * A quick exit in a chat that is not on screen (another tab, another section) must not go
+ * unnoticed: a banner above everything names it until it is acknowledged.
+ */
+function updateSafeguardingBanner() {
+  const banner = $('safeguarding-banner');
+  const flagged = [...chats.chats.values()].filter((c) => c.needsAck);
+  const shown = flagged.filter((c) => !(view === 'chats' && chats.activeId === c.chatId));
+  while (banner.firstChild) banner.firstChild.remove();
+  banner.hidden = shown.length === 0;
+  if (banner.hidden) return;
+  const heading = document.createElement('h2');
+  heading.textContent = 'Safeguarding: quick exit to acknowledge';
+  banner.append(heading);
+  for (const chat of shown) {
+    const go = document.createElement('button');
+    go.type = 'button';
+    go.className = 'button button-warning';
+    go.textContent = `Go to ${chat.label}`;
+    go.addEventListener('click', () => {
+      showView('chats');
+      chats.activate(chat.chatId, true);
+    });
+    banner.append(go);
+  }
+}
+
 function updateTitle() {
+  updateSafeguardingBanner();
   const unread = chats.unreadTotal();
   document.title = `${unread ? `(${unread}) ` : ''}Bluelamp operator console`;
   const chatsButton = document.querySelector('.section-button[data-view="chats"]');
