@@ -3,9 +3,10 @@
 // kept in tests/browser/artifacts/ (widget-<language>-<width>-<screen>.png).
 
 import { test, before, after } from 'node:test';
-import { startGateway, launch, operatorClient, checkAxe, screenshot, PHONE, DESKTOP } from './lib/harness.mjs';
-import { openDemo, widgetFrame, claimNext, operatorSays, citizenSays } from './widget-helpers.mjs';
-import { expect } from './widget-expect.mjs';
+import assert from 'node:assert/strict';
+import { startGateway, launch, operatorClient, checkAxe, screenshot, artifacts, PHONE, DESKTOP } from './lib/harness.mjs';
+import { openDemo, widgetFrame, claimNext, operatorSays, citizenSays, FRAME } from './widget-helpers.mjs';
+import { expect, eventually } from './widget-expect.mjs';
 
 let gw;
 let browser;
@@ -96,3 +97,34 @@ test('English, desktop', () => walk('en', DESKTOP));
 test('English, 320 px', () => walk('en', PHONE));
 test('Arabic, desktop', () => walk('ar', DESKTOP));
 test('Arabic, 320 px', () => walk('ar', PHONE));
+
+test('text at 200 % on a 320 px phone: nothing is cut off or needs sideways scrolling', async () => {
+  const { context, page, frame } = await openDemo(browser, gw, { viewport: PHONE });
+  const wf = await widgetFrame(page);
+  await frame.getByRole('button', { name: 'Live chat' }).click();
+  await eventually('the chat fills the phone', async () => (await page.locator(FRAME).boundingBox()).width === PHONE.width);
+  await wf.evaluate(() => { document.documentElement.style.fontSize = '200%'; });
+  const overflow = () => wf.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const out = [];
+    for (const el of document.querySelectorAll('#panel *')) {
+      const r = el.getBoundingClientRect();
+      if (r.width && (r.right > width + 1 || r.left < -1)) out.push(`${el.tagName}.${el.className}: ${Math.round(r.left)}..${Math.round(r.right)}`);
+    }
+    return { width, scroll: document.scrollingElement.scrollWidth, out: out.slice(0, 5) };
+  });
+  let o = await overflow();
+  assert.deepEqual(o.out, [], JSON.stringify(o));
+  await page.screenshot({ path: `${artifacts}/widget-en-320-text-200-language.png` });
+  await frame.getByRole('button', { name: 'Start chat' }).click();
+  await citizenSays(frame, 'How do I report a stolen bike?');
+  await expect(frame.getByText('Online assistant', { exact: true }).first()).toBeVisible();
+  o = await overflow();
+  assert.deepEqual(o.out, [], JSON.stringify(o));
+  // "Leave the site" is still on screen with the conversation scrolled to its end.
+  await expect(frame.getByRole('button', { name: 'Leave the site' })).toBeVisible();
+  const leave = await frame.getByRole('button', { name: 'Leave the site' }).boundingBox();
+  assert.ok(leave.y >= 0 && leave.y + leave.height <= PHONE.height, JSON.stringify(leave));
+  await page.screenshot({ path: `${artifacts}/widget-en-320-text-200-bot.png` });
+  await context.close();
+});

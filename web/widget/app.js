@@ -427,9 +427,22 @@ function chatEnded(reason, { feedback }) {
   if (wasLive) ui.title.focus();
 }
 
+/**
+ * Fixed header and composer with a scrolling conversation between them, unless they would
+ * take more than half the panel (large text on a phone): then the panel scrolls as a whole.
+ */
+function fitPanel() {
+  if (ui.panel.hidden) return;
+  let fixed = 0;
+  for (const child of ui.panel.children) if (child.id !== 'body') fixed += child.offsetHeight;
+  ui.panel.classList.toggle('panel--flow', fixed > ui.panel.clientHeight / 2);
+}
+new ResizeObserver(fitPanel).observe(ui.panel);
+new ResizeObserver(fitPanel).observe(document.querySelector('.panel__footer'));
+
 /** Keeps the newest message in view (unless the citizen has scrolled up to read). */
 function scrollToEnd(force = false) {
-  const body = $('body');
+  const body = ui.panel.classList.contains('panel--flow') ? ui.panel : $('body');
   const nearEnd = body.scrollHeight - body.scrollTop - body.clientHeight < 120;
   if (force || nearEnd) requestAnimationFrame(() => { body.scrollTop = body.scrollHeight; });
 }
