@@ -342,6 +342,12 @@ class Chat {
     this.maxSeq = Math.max(this.maxSeq, entry.seq);
     if (entry.sender?.role === 'operator' && entry.clientMessageId) this.dropPending(entry.clientMessageId);
     this.onEvent(entry, live);
+    if (entry.sender?.role === 'bot' && entry.bot?.emergency && this.priority !== 'emergency') {
+      // The bot read present danger in a message written after the claim: flag the chat now.
+      this.priority = 'emergency';
+      this.render();
+      if (live) announceUrgent(`${this.label}: the citizen described an emergency. The bot gave the 999 advice.`);
+    }
     if (live && entry.sender?.role === 'citizen') {
       if (!this.isActive) {
         this.unread += 1;

@@ -20,6 +20,7 @@ export class Connection {
     this.stopped = false;
     this.retryTimer = null;
     this.pingTimer = null;
+    this.failures = 0; // closes before the socket ever opened: a refused token looks like this
   }
 
   start() {
@@ -35,7 +36,10 @@ export class Connection {
     this.onStatus(this.attempt === 0 ? 'connecting' : 'reconnecting');
     const ws = new WebSocket(url.href);
     this.ws = ws;
+    let opened = false;
     ws.addEventListener('open', () => {
+      opened = true;
+      this.failures = 0;
       this.attempt = 0;
       this.onStatus('open');
       this.send({ action: 'hello' });
@@ -55,7 +59,11 @@ export class Connection {
     ws.addEventListener('close', () => {
       clearInterval(this.pingTimer);
       if (this.ws !== ws || this.stopped) return;
+      if (!opened) this.failures += 1;
       this.scheduleReconnect();
+      // A browser is not told why an upgrade was refused (401 and a dead network look alike):
+      // after a few refusals in a row, an expired sign-in is the likely cause.
+      if (this.failures >= 4) this.onStatus('failing');
     });
   }
 

@@ -185,10 +185,36 @@ function onStatus(status) {
     reconnecting: 'Connection lost: reconnecting…',
     closed: 'Signed out',
     incompatible: 'Out of date',
+    failing: 'Cannot reconnect',
   }[status] ?? '';
   $('connection-status').textContent = text;
   $('connection-status').dataset.status = status;
   if (status === 'incompatible') fatal('This console no longer matches the server. Reload the page.');
+  if (status === 'failing') offerSignInAgain();
+  if (status === 'open') $('signin-again')?.remove();
+}
+
+/** The socket keeps being refused: most likely the sign-in expired. Still retrying meanwhile. */
+function offerSignInAgain() {
+  if ($('signin-again')) return;
+  const box = document.createElement('div');
+  box.id = 'signin-again';
+  box.className = 'error-banner';
+  box.setAttribute('role', 'alert');
+  const p = document.createElement('p');
+  p.textContent = 'The console cannot reconnect. Your sign-in may have expired, or the network is down. '
+    + 'It keeps trying; your chats stay yours meanwhile.';
+  const again = document.createElement('button');
+  again.type = 'button';
+  again.className = 'button';
+  again.textContent = 'Sign in again';
+  again.addEventListener('click', () => {
+    conn?.stop();
+    signOut(config.signIn);
+    if (config.signIn?.kind !== 'cognito') location.reload();
+  });
+  box.append(p, again);
+  $('main').prepend(box);
 }
 
 /**
