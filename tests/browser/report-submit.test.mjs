@@ -289,3 +289,31 @@ test('the API\'s own rate limit: the person is told when to try again', async ()
     await limited.stop();
   }
 });
+
+test('a lost reply, then a changed answer: the form says the first try arrived, and files the changed report on request', async () => {
+  const page = await newPage();
+  await answerUpToCheck(page, 'Before the change.');
+  const before = await queue();
+  await page.route(`${gw.url}/reports`, async (route) => {
+    await route.fetch();
+    await route.abort('failed');
+  });
+  await page.getByRole('button', { name: 'Send report' }).click();
+  await page.getByRole('alert').getByText(/the connection failed/).waitFor();
+  await page.unroute(`${gw.url}/reports`);
+  await page.getByRole('link', { name: 'Change what happened' }).click();
+  await page.getByLabel('What happened?').fill('After the change.');
+  await cont(page);
+  await expectHeading(page, 'Check your answers before sending your report');
+  await page.getByRole('button', { name: 'Send report' }).click();
+  await page.getByRole('alert').getByText(/An earlier try reached us, before you changed your answers/).waitFor();
+  await page.getByRole('button', { name: 'Send report' }).click();
+  const reference = await referenceShown(page);
+  const added = (await queue()).filter((r) => !before.includes(r));
+  assert.equal(added.length, 2, 'the first try and the changed report');
+  assert.equal((await readBack(reference)).report.whatHappened, 'After the change.');
+  assert.equal(page.posts.length, 3);
+  assert.equal(page.posts[0], page.posts[1], 'the retry kept the key');
+  assert.notEqual(page.posts[1], page.posts[2], 'the changed report got a key of its own');
+  await done(page);
+});

@@ -2,6 +2,15 @@
 // Idempotency-Key of an attempt is passed in by the caller, so that a retry after a lost reply
 // or a second click files the same report, never two.
 
+/**
+ * A fresh Idempotency-Key: a random UUID (crypto.randomUUID needs a secure context, which a
+ * deployment on https and a local http://127.0.0.1 are; 128 random bits in hex otherwise).
+ */
+export function newIdempotencyKey() {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 const REFERENCE = /^BL-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]$/;
 
 function isReceipt(r) {

@@ -11,7 +11,7 @@ import {
   flowOf, injuredAdvice, labelOf, pageById,
 } from './pages.js';
 import { fieldOf } from './fields.js';
-import { submitReport } from './api.js';
+import { newIdempotencyKey, submitReport } from './api.js';
 import { listenForPrefill } from './prefill.js';
 
 const SERVICE = 'Report a crime or incident online';
@@ -312,7 +312,7 @@ async function send(form, sendButton, status) {
   sendButton.disabled = true;
   sendButton.setAttribute('aria-disabled', 'true');
   status.textContent = 'Sending your report\u2026';
-  state.idempotencyKey ??= crypto.randomUUID();
+  state.idempotencyKey ??= newIdempotencyKey();
   const result = await submitReport(state.config.reportsApi, toSubmission(a), state.idempotencyKey);
   state.sending = false;
   state.pending.delete('check-answers');
@@ -342,7 +342,7 @@ async function send(form, sendButton, status) {
     case 'conflict':
       // The key was used for a report with other answers (sent before a lost reply, then the
       // answers were changed): that one was taken. Another send files the changed answers.
-      state.idempotencyKey = crypto.randomUUID();
+      state.idempotencyKey = newIdempotencyKey();
       return problem('An earlier try reached us, before you changed your answers, but we could not show you its reference. To send your changed answers as well, select \u2018Send report\u2019 again, or call 101.');
     case 'rateLimited': {
       const minutes = result.retryAfterSeconds ? Math.max(1, Math.ceil(result.retryAfterSeconds / 60)) : null;
