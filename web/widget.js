@@ -24,8 +24,8 @@
   var PHONE_MAX_WIDTH = 640;
 
   var script = document.currentScript;
-  if (!script || window.__bluelampWidget) return;
-  window.__bluelampWidget = true;
+  // One widget per page, even if the tag is included twice.
+  if (!script || document.querySelector('iframe[data-bluelamp-widget]')) return;
 
   /** `value` as an absolute URL if it parses with one of the `schemes`, else null. */
   function validUrl(value, schemes) {
@@ -79,6 +79,7 @@
   var frame = document.createElement('iframe');
   frame.src = widgetOrigin + '/widget/index.html?' + params.toString();
   frame.title = 'Live chat';
+  frame.setAttribute('data-bluelamp-widget', '');
   frame.setAttribute('allow', '');
   frame.setAttribute('referrerpolicy', 'no-referrer');
 

@@ -177,3 +177,17 @@ test('no operator online: the widget says so honestly and offers the report form
   await expect(frame.getByRole('link', { name: 'Call 101' })).toBeVisible();
   await context.close();
 });
+
+test('an emergency described to the bot: the 999 advice stands out, an operator is offered', async () => {
+  const { context, frame } = await openDemo(browser, gw);
+  await startChat(frame);
+  await citizenSays(frame, 'someone is breaking into my house right now');
+  const advice = frame.getByRole('log').getByRole('listitem').filter({ hasText: 'Emergency advice' });
+  await expect(advice).toBeVisible();
+  await expect(advice).toContainText('call 999');
+  await expect(advice.getByRole('button', { name: 'Talk to an operator' })).toBeVisible();
+  // Prominent: a thick red frame, unlike an ordinary answer.
+  const border = await advice.evaluate((el) => getComputedStyle(el).borderTopWidth);
+  assert.ok(parseFloat(border) >= 3, `border ${border}`);
+  await context.close();
+});
