@@ -212,8 +212,13 @@ test('a quick response goes in with Alt+1, is sent, and the citizen gets it; typ
 
   // The operator typing reaches the citizen.
   await reply.fill('');
-  await reply.pressSequentially('When');
+  const typingOn = () => polish.frames.filter((f) => f.type === 'typing' && f.from === 'operator' && f.typing).length;
+  const before = typingOn();
+  await reply.pressSequentially('When did', { delay: 30 });
   await polish.next((f) => f.type === 'typing' && f.from === 'operator' && f.typing === true);
+  await reply.pressSequentially(' it happen', { delay: 30 });
+  // At most one typing: true every 3 seconds (typing shares the socket's rate limit).
+  assert.equal(typingOn() - before, 1);
 
   // The citizen typing, and having seen the operator's message.
   polish.send({ action: 'typing', typing: true });
@@ -412,6 +417,28 @@ test('after a dropped socket the console reconnects, says hello again and reads 
   await until(async () => (await status.textContent()) === 'Connected', 'connected again', 15_000);
   assert.equal(await dave.getByRole('tab').count(), 1);
   await until(async () => /Czy ktoś tam jest\?/.test(await textOf(panel(dave))), 'the message sent meanwhile');
+});
+
+test('a message whose translation failed is marked, and replaced in place when the translation comes', async () => {
+  // The local gateway's translator never fails and never machine translates: the server's
+  // frames for both cases are put on dave's socket as the real service would send them.
+  const route = routesOfDave.at(-1);
+  const base = {
+    v: 1, type: 'message', chatId: polish.chatId, seq: 900, sender: { role: 'citizen' }, sentMs: Date.now(), clientMessageId: 'late1',
+  };
+  route.send(JSON.stringify({ ...base, text: 'Mój sąsiad krzyczy', language: 'pl', translationUnavailable: true }));
+  const p = panel(dave);
+  const entry = p.locator('.entry-citizen').filter({ has: dave.locator('.entry-text', { hasText: /sąsiad|neighbour/ }) });
+  await until(async () => /Translation unavailable: shown as written, in Polish/.test(await textOf(entry)), 'the unavailable mark');
+  assert.equal(await entry.locator('.entry-text').getAttribute('lang'), 'pl');
+  route.send(JSON.stringify({
+    ...base, text: 'My neighbour is shouting', language: 'en',
+    original: { text: 'Mój sąsiad krzyczy', language: 'pl', machineTranslated: true },
+  }));
+  await until(async () => /Machine translated from Polish/.test(await textOf(entry)), 'the update');
+  assert.equal(await entry.count(), 1, 'the update replaced the entry');
+  assert.match(await textOf(entry), /My neighbour is shouting/);
+  assert.doesNotMatch(await textOf(entry), /Translation unavailable/);
   await dave.context().close();
 });
 
