@@ -666,3 +666,16 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_report_filed_from_a_chat_keeps_the_chat_id_and_refuses_a_malformed_one() {
+    let from_chat = with(crime(), "chatId", json!("04cdbd180eed4024a7f3630809a1ee5a"));
+    let report = parse(&from_chat).expect("a report from a chat");
+    assert_eq!(
+        report.to_body().chat_id.as_deref(),
+        Some("04cdbd180eed4024a7f3630809a1ee5a")
+    );
+    assert_eq!(parse(&crime()).unwrap().to_body().chat_id, None);
+    let bad = with(crime(), "chatId", json!("not a chat id!"));
+    assert_eq!(codes(&bad), pairs(&[("chatId", "invalid_chat_id")]));
+}
