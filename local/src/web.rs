@@ -98,6 +98,7 @@ pub fn routes(gw: Arc<Gateway>) -> Router {
         .route("/widget/strings/{file}", get(widget_strings))
         .route("/report/config.json", get(report_config))
         .route("/console/config.json", get(console_config))
+        .route("/{surface}", get(to_folder))
         .route("/{surface}/", get(index_of))
         .route("/{surface}/{*path}", get(file_of))
         .with_state(gw)
@@ -115,6 +116,14 @@ fn surface_of(name: &str) -> Option<Surface> {
 
 async fn embed_script(State(gw): State<Arc<Gateway>>) -> Response {
     serve(&gw.web, Surface::Embed, "widget.js").await
+}
+
+/// `/report` is `/report/`: the pages' own files are relative to the folder.
+async fn to_folder(Path(surface): Path<String>) -> Response {
+    match surface_of(&surface) {
+        Some(_) => axum::response::Redirect::permanent(&format!("/{surface}/")).into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
 }
 
 async fn index_of(State(gw): State<Arc<Gateway>>, Path(surface): Path<String>) -> Response {

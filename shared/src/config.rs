@@ -59,7 +59,7 @@ impl Default for ChatConfig {
     fn default() -> Self {
         Self {
             force: ForceId::parse("demo").unwrap_or_else(|_| unreachable!("a valid literal")),
-            report_url: "/report".to_owned(),
+            report_url: "/report/".to_owned(),
             rate_limit: RateLimit {
                 max: 20,
                 window_secs: 10,
