@@ -191,3 +191,25 @@ test('an emergency described to the bot: the 999 advice stands out, an operator 
   assert.ok(parseFloat(border) >= 3, `border ${border}`);
   await context.close();
 });
+
+test('handed back: a system line, the queue again, then another operator', async () => {
+  const alice = await operatorClient(gw, 'alice');
+  const { context, frame } = await openDemo(browser, gw);
+  await startChat(frame);
+  await frame.getByRole('button', { name: 'Talk to an operator' }).click();
+  const chatId = await claimNext(alice);
+  const log = frame.getByRole('log');
+  await expect(log.getByText('An operator has joined the chat.')).toBeVisible();
+  alice.send({ action: 'hand_back', chatId });
+  await expect(log.getByText('Your chat has been passed back to the queue. Another operator will join you.')).toBeVisible();
+  await expect(frame.getByRole('status').filter({ hasText: 'in the queue' })).toContainText('You are number 1 in the queue.');
+  const bob = await operatorClient(gw, 'bob');
+  bob.send({ action: 'claim', chatId });
+  await bob.next('claimed');
+  await expect(log.getByText('An operator has joined the chat.')).toHaveCount(2);
+  await operatorSays(bob, chatId, 'Bob here.');
+  await expect(log.getByText('Bob here.')).toBeVisible();
+  alice.close();
+  bob.close();
+  await context.close();
+});

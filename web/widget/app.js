@@ -512,9 +512,11 @@ function handleFrame(f) {
       }
       break;
     case 'queued':
-      if (!chat || chat.state === 'ended' || chat.state === 'active') break;
-      chat.state = 'waiting';
+      if (!chat || chat.state === 'ended') break;
       showQueue(f);
+      // queued frames travel apart from messages: one may come just before the handed_back
+      // event (kept for it) or just after operator_joined (stale): the events set the state.
+      if (chat.state !== 'active') chat.state = 'waiting';
       render();
       break;
     case 'typing':
