@@ -99,7 +99,8 @@ export function isEmpty(storage) {
  * Puts the widget's WebSocket under the test's control (Playwright routes it through itself):
  * `cut()` drops every open socket, `block()` makes new ones fail until `unblock()`,
  * `dropNext(pred)` swallows the next server frame matching `pred` and cuts the socket, as a
- * connection lost between the server storing a message and its ack arriving.
+ * connection lost between the server storing a message and its ack arriving; `inject(frame)`
+ * hands the widget a frame the local gateway cannot produce (a real machine translation).
  */
 export async function controlSockets(context, gw) {
   const open = new Set();
@@ -143,6 +144,8 @@ export async function controlSockets(context, gw) {
     block() { blocked = true; cut(); },
     unblock() { blocked = false; },
     dropNext(pred) { dropper = pred; },
+    /** Delivers `frame` to the widget as if the server had sent it (on every open socket). */
+    inject(frame) { for (const { ws } of open) ws.send(JSON.stringify(frame)); },
     get connects() { return connects.length; },
     get openCount() { return open.size; },
   };

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startGateway, launch, operatorClient } from './lib/harness.mjs';
-import { openDemo, widgetFrame, claimNext, operatorSays } from './widget-helpers.mjs';
+import { openDemo, widgetFrame, claimNext, operatorSays, controlSockets } from './widget-helpers.mjs';
 import { expect } from './widget-expect.mjs';
 
 let gw;
@@ -122,4 +122,38 @@ test('a language without a shipped file: its texts come from the server (English
   await page2.goto(gw.demoUrl);
   await expect(page2.frameLocator('iframe[title="Live chat"]').getByRole('button', { name: 'Live chat' })).toBeVisible();
   await ctx2.close();
+});
+
+test('a translation update (same seq) replaces the message; a frame seen twice is shown once', async () => {
+  const op = await operatorClient(gw, 'alice');
+  const { context, frame } = await openDemo(browser, gw, { locale: 'pl-PL' });
+  const sockets = await controlSockets(context, gw);
+  await frame.getByRole('button', { name: 'Czat na żywo' }).click();
+  await frame.getByRole('button', { name: 'Rozpocznij czat' }).click();
+  await frame.getByRole('button', { name: 'Porozmawiaj z operatorem' }).click();
+  const chatId = await claimNext(op);
+  const seq = await operatorSays(op, chatId, 'When did it happen?');
+  const first = op.frames.find((f) => f.type === 'ack' && f.seq === seq);
+  assert.ok(first);
+  await expect(frame.getByText('[pl ← en, not translated] When did it happen?')).toBeVisible();
+
+  // What Amazon Translate would have sent: the same seq, now translated.
+  const update = {
+    v: 1, type: 'message', chatId, seq, sender: { role: 'operator', operatorId: 'alice' }, sentMs: Date.now(),
+    text: 'Kiedy to się stało?', language: 'pl',
+    original: { text: 'When did it happen?', language: 'en', machineTranslated: true },
+    clientMessageId: 'o-update',
+  };
+  sockets.inject(update);
+  sockets.inject(update);
+  const bubble = frame.locator('.msg--operator');
+  await expect(bubble.getByText('Kiedy to się stało?')).toBeVisible();
+  await expect(bubble).toHaveCount(1);
+  await expect(frame.getByText('[pl ← en, not translated] When did it happen?')).toHaveCount(0);
+  await expect(bubble.getByText('Tłumaczenie maszynowe')).toBeVisible();
+  await bubble.getByRole('button', { name: 'Pokaż oryginał' }).click();
+  await expect(bubble.getByText('When did it happen?', { exact: true })).toBeVisible();
+  assert.equal(await bubble.getByText('When did it happen?', { exact: true }).getAttribute('lang'), 'en');
+  op.close();
+  await context.close();
 });
