@@ -429,13 +429,13 @@ function chatEnded(reason, { feedback }) {
 
 /**
  * Fixed header and composer with a scrolling conversation between them, unless they would
- * take more than half the panel (large text on a phone): then the panel scrolls as a whole.
+ * take most of the panel (large text on a phone): then the panel scrolls as a whole.
  */
 function fitPanel() {
   if (ui.panel.hidden) return;
   let fixed = 0;
   for (const child of ui.panel.children) if (child.id !== 'body') fixed += child.offsetHeight;
-  ui.panel.classList.toggle('panel--flow', fixed > ui.panel.clientHeight / 2);
+  ui.panel.classList.toggle('panel--flow', fixed > ui.panel.clientHeight * 0.65);
 }
 new ResizeObserver(fitPanel).observe(ui.panel);
 new ResizeObserver(fitPanel).observe(document.querySelector('.panel__footer'));
