@@ -86,6 +86,7 @@
   var open = false;
   var leaving = false;
   var size = { width: 0, height: 0 };
+  var fullScreen = false;
 
   function set(prop, value) {
     // !important: the host page's own CSS for iframes must not move or hide the chat.
@@ -119,14 +120,22 @@
   function layout() {
     var w = window.innerWidth;
     var h = window.innerHeight;
+    var full = false;
     if (!open) {
       place('auto', '0', '0', 'auto', size.width + 'px', size.height + 'px');
     } else if (w <= PHONE_MAX_WIDTH || w < size.width + 32 || h < size.height * 0.6) {
       // A phone (or a small window): the chat takes the whole screen.
       place('0', 'auto', 'auto', '0', '100%', '100%');
+      full = true;
     } else {
       place('auto', '16px', '16px', 'auto',
         Math.min(size.width, w - 32) + 'px', Math.min(size.height, h - 32) + 'px');
+    }
+    // Full screen, the page behind cannot be seen: the frame keeps the keyboard focus in the
+    // chat (otherwise Tab would move it to links hidden behind it).
+    if (full !== fullScreen) {
+      fullScreen = full;
+      toFrame({ type: 'layout', fullScreen: full });
     }
   }
 
@@ -170,10 +179,23 @@
 
   window.addEventListener('resize', layout);
 
-  // Shift 3 times within a second on the host page, while the chat is open.
+  // Shift pressed on its own 3 times within a second on the host page, while the chat is
+  // open. Shift with another key (Shift+Tab, a capital letter) does not count and resets.
   var presses = [];
+  var shiftDown = false;
+  var combined = false;
   window.addEventListener('keydown', function (e) {
-    if (!open || leaving || e.key !== 'Shift' || e.repeat) return;
+    if (e.key === 'Shift') {
+      if (!e.repeat) { shiftDown = true; combined = false; }
+      return;
+    }
+    combined = shiftDown;
+    presses = [];
+  }, true);
+  window.addEventListener('keyup', function (e) {
+    if (e.key !== 'Shift') return;
+    shiftDown = false;
+    if (!open || leaving || combined) return;
     var now = e.timeStamp;
     presses = presses.filter(function (t) { return now - t < 1000; });
     presses.push(now);

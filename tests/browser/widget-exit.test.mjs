@@ -118,7 +118,7 @@ test('Shift 3 times on the host page, socket down', async () => {
   await chat.context.close();
 });
 
-test('Shift pressed slowly, or with the chat closed, does not leave', async () => {
+test('Shift pressed slowly, with the chat closed, or with another key (Shift+Tab), does not leave', async () => {
   const { context, page, frame } = await openDemo(browser, gw);
   await frame.getByRole('button', { name: 'Live chat' }).waitFor();
   await page.getByRole('heading', { name: 'Welcome to Demo Constabulary' }).click();
@@ -129,6 +129,13 @@ test('Shift pressed slowly, or with the chat closed, does not leave', async () =
     await page.keyboard.press('Shift');
     await page.waitForTimeout(600); // slower than 3 presses in a second: the person is typing
   }
+  // Shift with another key is not a leave: Shift+Tab back through the chat, capital letters.
+  for (let i = 0; i < 4; i += 1) await page.keyboard.press('Shift+Tab');
+  await frame.getByLabel('Search for a language').focus();
+  await page.keyboard.type('ABC');
+  for (let i = 0; i < 4; i += 1) await page.keyboard.press('Shift+Tab');
+  await page.getByRole('heading', { name: 'Welcome to Demo Constabulary' }).click();
+  for (let i = 0; i < 4; i += 1) await page.keyboard.press('Shift+Tab');
   assert.ok(page.url().startsWith(gw.demoUrl), page.url());
   await expect(frame.getByRole('button', { name: 'Leave the site' })).toBeVisible();
   await context.close();

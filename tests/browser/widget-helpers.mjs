@@ -46,10 +46,14 @@ export async function citizenSays(frame, text, { label = 'Your message', send = 
   await frame.locator('.msg--pending').first().waitFor({ state: 'detached' });
 }
 
-/** The operator claims the first chat to appear in the queue; answers its chatId. */
+/**
+ * The operator claims the chat that joined the queue last (earlier tests' chats may still
+ * wait there, an emergency first); answers its chatId.
+ */
 export async function claimNext(op) {
   const q = await op.next((f) => f.type === 'queue' && f.entries.length > 0, 15_000);
-  const chatId = q.entries[0].chatId;
+  const newest = q.entries.reduce((a, b) => (b.waitingSinceMs > a.waitingSinceMs ? b : a));
+  const chatId = newest.chatId;
   op.send({ action: 'claim', chatId });
   await op.next((f) => f.type === 'claimed' && f.chat.chatId === chatId);
   return chatId;

@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startGateway, launch, operatorClient, PHONE } from './lib/harness.mjs';
 import { openDemo, widgetStorage, startChat, citizenSays, claimNext, operatorSays, bubbles, FRAME } from './widget-helpers.mjs';
-import { expect } from './widget-expect.mjs';
+import { expect, eventually } from './widget-expect.mjs';
 
 let gw;
 let browser;
@@ -66,8 +66,26 @@ test('at 320 px the open chat takes the whole screen', async () => {
   const { context, page, frame } = await openDemo(browser, gw, { viewport: PHONE });
   await frame.getByRole('button', { name: 'Live chat' }).click();
   await expect(frame.getByRole('button', { name: 'Leave the site' })).toBeVisible();
-  const box = await page.locator(FRAME).boundingBox();
-  assert.deepEqual([box.x, box.y, box.width, box.height], [0, 0, PHONE.width, PHONE.height]);
+  await eventually('the chat fills the phone', async () => {
+    const box = await page.locator(FRAME).boundingBox();
+    return box.x === 0 && box.y === 0 && box.width === PHONE.width && box.height === PHONE.height;
+  });
+  // The page behind is hidden: the chat is modal, and Tab and Shift+Tab go round inside it.
+  await expect(frame.getByRole('dialog')).toHaveAttribute('aria-modal', 'true');
+  await expect(frame.getByLabel('Search for a language')).toBeFocused();
+  for (let i = 0; i < 12; i += 1) {
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate((sel) => document.activeElement === document.querySelector(sel), FRAME), true,
+      `after ${i + 1} Tabs the focus is still in the chat`);
+  }
+  for (let i = 0; i < 12; i += 1) {
+    await page.keyboard.press('Shift+Tab');
+    assert.equal(await page.evaluate((sel) => document.activeElement === document.querySelector(sel), FRAME), true);
+  }
+  // Enter in the language list starts the chat.
+  await frame.getByRole('listbox').focus();
+  await page.keyboard.press('Enter');
+  await expect(frame.getByLabel('Your message')).toBeVisible();
   await context.close();
 });
 
@@ -202,7 +220,8 @@ test('handed back: a system line, the queue again, then another operator', async
   await expect(log.getByText('An operator has joined the chat.')).toBeVisible();
   alice.send({ action: 'hand_back', chatId });
   await expect(log.getByText('Your chat has been passed back to the queue. Another operator will join you.')).toBeVisible();
-  await expect(frame.getByRole('status').filter({ hasText: 'in the queue' })).toContainText('You are number 1 in the queue.');
+  // Its place counts from when the chat started (earlier tests' chats still wait ahead of it).
+  await expect(frame.getByRole('status').filter({ hasText: 'in the queue' })).toContainText(/You are number \d+ in the queue\./);
   const bob = await operatorClient(gw, 'bob');
   bob.send({ action: 'claim', chatId });
   await bob.next('claimed');

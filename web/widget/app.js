@@ -45,6 +45,7 @@ const pendingSends = new Map(); // clientMessageId -> { text } until its ack
 let startWanted = false;
 let feedbackOpen = false;
 let open = false;
+let fullScreen = false;       // the embed script made the open chat fill the screen
 let exiting = false;
 let operatorSeq = 0;          // the highest seq of an operator's message shown
 let seenSent = 0;
@@ -97,6 +98,10 @@ window.addEventListener('message', (e) => {
     toHost({ type: 'exit-done' });
   } else if (m.type === 'exit-ack') {
     clearTimeout(exitFallback);
+  } else if (m.type === 'layout') {
+    fullScreen = m.fullScreen === true;
+    if (fullScreen) ui.panel.setAttribute('aria-modal', 'true');
+    else ui.panel.removeAttribute('aria-modal');
   }
 });
 
@@ -132,6 +137,36 @@ document.addEventListener('keydown', (e) => {
   setOpen(false);
 });
 new ResizeObserver(() => { if (!open) reportSize(); }).observe(ui.launcher);
+
+/** The panel's controls a keyboard can reach, in order. */
+function focusables() {
+  return [...ui.panel.querySelectorAll('button, a[href], input, select, textarea, summary, [tabindex="0"]')]
+    .filter((el) => !el.disabled && el.getClientRects().length > 0);
+}
+
+// Full screen, Tab wraps round inside the chat: what is behind it cannot be seen.
+ui.panel.addEventListener('keydown', (e) => {
+  if (e.key !== 'Tab' || !fullScreen) return;
+  const all = focusables();
+  if (!all.length) return;
+  const first = all[0];
+  const last = all[all.length - 1];
+  if (!e.shiftKey && document.activeElement === last) {
+    e.preventDefault();
+    first.focus();
+  } else if (e.shiftKey && (document.activeElement === first || document.activeElement === ui.title)) {
+    e.preventDefault();
+    last.focus();
+  }
+});
+
+// Enter in the language list starts the chat, as the Start button would.
+ui.list.addEventListener('keydown', (e) => {
+  if (e.key === 'Enter') {
+    e.preventDefault();
+    ui.startButton.click();
+  }
+});
 
 // ---- Language --------------------------------------------------------------------------
 

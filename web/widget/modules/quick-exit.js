@@ -6,11 +6,27 @@
 
 import { clearAll } from './store.js';
 
-/** Calls `onTriple()` when Shift is pressed 3 times within `withinMs`. */
+/**
+ * Calls `onTriple()` when Shift is pressed on its own 3 times within `withinMs`. A Shift used
+ * with another key (Shift+Tab to go back, a capital letter) does not count, and resets the
+ * count: a keyboard user moving back through the page must not leave it by accident.
+ */
 export function shiftTriple(target, onTriple, withinMs = 1000) {
   let presses = [];
+  let shiftDown = false;
+  let combined = false;
   target.addEventListener('keydown', (e) => {
-    if (e.key !== 'Shift' || e.repeat) return;
+    if (e.key === 'Shift') {
+      if (!e.repeat) { shiftDown = true; combined = false; }
+      return;
+    }
+    combined = shiftDown;
+    presses = [];
+  }, true);
+  target.addEventListener('keyup', (e) => {
+    if (e.key !== 'Shift') return;
+    shiftDown = false;
+    if (combined) return;
     const now = e.timeStamp;
     presses = presses.filter((t) => now - t < withinMs);
     presses.push(now);
