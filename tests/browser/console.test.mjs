@@ -16,6 +16,7 @@ let carChat;
 let routesOfDave = [];
 let hostileChat;
 const pageErrors = [];
+const socketFrames = new WeakMap(); // page -> the frames its console received
 
 before(async () => {
   gw = await startGateway();
@@ -54,6 +55,16 @@ async function signedIn(name, { supervisor = false, viewport = DESKTOP, context 
   page.setDefaultTimeout(10_000);
   page.on('pageerror', (err) => pageErrors.push(`${name}: ${err.message}`));
   page.on('console', (msg) => { if (msg.type() === 'error') pageErrors.push(`${name}: ${msg.text()}`); });
+  const received = [];
+  socketFrames.set(page, received);
+  page.on('websocket', (ws) => ws.on('framereceived', (f) => received.push(JSON.parse(String(f.payload)))));
+  // CONSOLE_TEST_FRAMES=1 prints every frame each console sends and receives (for debugging).
+  if (process.env.CONSOLE_TEST_FRAMES) {
+    page.on('websocket', (ws) => {
+      ws.on('framesent', (f) => console.log(`${name} > ${f.payload}`));
+      ws.on('framereceived', (f) => console.log(`${name} < ${String(f.payload).slice(0, 200)}`));
+    });
+  }
   await page.goto(`${gw.url}/console/`);
   await page.getByLabel('Operator name').fill(name);
   if (supervisor) await page.getByRole('checkbox', { name: /Supervisor/ }).check();
@@ -496,6 +507,90 @@ test('a quick exit in a chat not on screen raises a banner everywhere until ackn
   await until(async () => (await alice.locator('#safeguarding-banner').isHidden()), 'the banner gone');
   await panel(alice).getByRole('button', { name: 'Close chat' }).click();
   hostileChat.close();
+});
+
+/** Presses Tab until `locator` has the focus (at most `max` times). */
+async function tabTo(page, locator, max = 40) {
+  for (let i = 0; i < max; i += 1) {
+    if (await locator.evaluate((n) => n === document.activeElement).catch(() => false)) return;
+    await page.keyboard.press('Tab');
+  }
+  assert.fail(`Tab never reached ${locator}`);
+}
+
+test('keyboard only: sign in, claim, quick responses, end with the confirmation; the focus is visible', async () => {
+  const ctx = await browser.newContext({ viewport: DESKTOP });
+  const page = await ctx.newPage();
+  page.setDefaultTimeout(10_000);
+  await page.goto(`${gw.url}/console/`);
+  await tabTo(page, page.getByLabel('Operator name'));
+  await page.keyboard.type('erin');
+  await page.keyboard.press('Enter');
+  await until(async () => (await page.locator('#operator-name').textContent()) === 'erin', 'signed in by keyboard');
+
+  const c = await citizen('someone broke my fence last night');
+  const claim = page.getByRole('button', { name: 'Claim chat 1' });
+  await claim.waitFor();
+  await tabTo(page, claim);
+  const ring = await claim.evaluate((n) => { const s = getComputedStyle(n); return [s.outlineStyle, s.outlineWidth, s.outlineColor]; });
+  assert.deepEqual(ring, ['solid', '3px', 'rgb(255, 221, 0)'], 'a thick yellow focus ring');
+  await page.keyboard.press('Enter');
+  await until(async () => (await page.evaluate(() => document.activeElement.getAttribute('role'))) === 'tab', 'focus on the new tab');
+
+  const p = panel(page);
+  const reply = p.getByRole('textbox', { name: /Your reply/ });
+  await tabTo(page, reply);
+  await page.keyboard.press('Alt+2');
+  assert.equal(await reply.inputValue(), quick[1].text);
+  const toggle = p.getByRole('button', { name: 'Quick responses' });
+  await tabTo(page, toggle);
+  await page.keyboard.press('Enter');
+  assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
+  assert.match(await page.evaluate(() => document.activeElement.textContent), new RegExp(`^${quick[0].label}`));
+  await page.keyboard.press('ArrowDown');
+  assert.match(await page.evaluate(() => document.activeElement.textContent), new RegExp(`^${quick[1].label.replace('?', '\\?')}`));
+  await page.keyboard.press('Escape');
+  assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+  assert.equal(await toggle.evaluate((n) => n === document.activeElement), true, 'Escape gives the focus back');
+
+  const end = p.getByRole('button', { name: 'End chat' });
+  await end.focus();
+  await page.keyboard.press('Enter');
+  const dialog = page.getByRole('dialog', { name: /End Chat 1/ });
+  await dialog.waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Keep chatting', 'the safe choice has the focus');
+  await page.keyboard.press('Escape');
+  await until(async () => (await page.getByRole('dialog').count()) === 0, 'Escape closes the dialog');
+  assert.equal(await end.evaluate((n) => n === document.activeElement), true, 'focus back on End chat');
+  await page.keyboard.press('Enter');
+  await dialog.waitFor();
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('Enter');
+  await c.next((f) => f.type === 'message' && f.event?.event === 'ended' && f.event.reason === 'operator_ended');
+  await until(async () => /This chat has ended/.test(await textOf(p)), 'ended');
+  c.close();
+  await ctx.close();
+});
+
+test('a burst of replies stays under the socket rate limit: all are delivered, none refused', async () => {
+  const frank = await signedIn('frank');
+  const c = await citizen('are you there?');
+  await frank.getByRole('button', { name: 'Claim chat 1' }).click();
+  const reply = panel(frank).getByRole('textbox', { name: /Your reply/ });
+  const N = 24; // more than the 20 frames in 10 s the server allows a socket
+  for (let i = 1; i <= N; i += 1) {
+    await reply.fill(`reply ${i}`);
+    await reply.press('Enter');
+  }
+  for (let i = 1; i <= N; i += 1) {
+    await c.next((f) => f.type === 'message' && f.text === `reply ${i}`, 20_000);
+  }
+  await until(async () => (await panel(frank).getByText('Sending…').count()) === 0, 'every ack', 20_000);
+  assert.equal(c.frames.filter((f) => f.type === 'message' && /^reply \d+$/.test(f.text ?? '')).length, N, 'each once');
+  const refused = socketFrames.get(frank).filter((f) => f.type === 'error');
+  assert.deepEqual(refused, [], 'the server refused nothing');
+  c.close();
+  await frank.context().close();
 });
 
 test('no page ever threw or logged an error (a CSP violation would)', () => {

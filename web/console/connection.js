@@ -3,6 +3,12 @@
 // is not 1 come from a protocol this console does not speak: it stops and says so.
 
 const MAX_DELAY_MS = 30_000;
+// The server allows 20 frames a socket in each 10 s window (aligned to its clock). The console
+// keeps under 18 in any 10 s (a sliding window, so whatever the clocks' alignment), queueing
+// the rest for a moment; frames that only matter now (typing, ping, a periodic refresh) are
+// dropped instead. Five chats at once at 3 a.m. must not run into rate_limited.
+const WINDOW_MS = 10_000;
+const BUDGET = 18;
 const PING_EVERY_MS = 4 * 60_000; // API Gateway closes sockets idle for 10 minutes
 
 export class Connection {
@@ -21,6 +27,9 @@ export class Connection {
     this.retryTimer = null;
     this.pingTimer = null;
     this.failures = 0; // closes before the socket ever opened: a refused token looks like this
+    this.sentAt = [];  // when the last frames went, for the budget
+    this.backlog = []; // frames waiting for room in the budget
+    this.flushTimer = null;
   }
 
   start() {
@@ -42,9 +51,10 @@ export class Connection {
       this.failures = 0;
       this.attempt = 0;
       this.onStatus('open');
+      this.sentAt = []; // the server counts per socket
       this.send({ action: 'hello' });
       clearInterval(this.pingTimer);
-      this.pingTimer = setInterval(() => this.send({ action: 'ping' }), PING_EVERY_MS);
+      this.pingTimer = setInterval(() => this.send({ action: 'ping' }, { droppable: true }), PING_EVERY_MS);
     });
     ws.addEventListener('message', (event) => {
       let frame;
@@ -58,6 +68,10 @@ export class Connection {
     });
     ws.addEventListener('close', () => {
       clearInterval(this.pingTimer);
+      // What waited for this socket is not sent on the next: hello (and the chats' own
+      // re-sending of unacknowledged messages) starts afresh.
+      this.backlog = [];
+      clearTimeout(this.flushTimer);
       if (this.ws !== ws || this.stopped) return;
       if (!opened) this.failures += 1;
       this.scheduleReconnect();
@@ -76,11 +90,42 @@ export class Connection {
     this.retryTimer = setTimeout(() => this.open(), delay);
   }
 
-  /** Sends a frame; answers false when the socket is not open (the caller may retry later). */
-  send(frame) {
+  /**
+   * Sends a frame, or queues it until the budget has room. Answers false when it was not sent
+   * and will not be: the socket is not open, or the frame is `droppable` and there is no room.
+   */
+  send(frame, { droppable = false } = {}) {
     if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return false;
-    this.ws.send(JSON.stringify(frame));
+    if (this.backlog.length === 0 && this.room() > 0) {
+      this.transmit(frame);
+      return true;
+    }
+    if (droppable) return false;
+    this.backlog.push(frame);
+    this.scheduleFlush();
     return true;
+  }
+
+  room() {
+    const now = Date.now();
+    while (this.sentAt.length && now - this.sentAt[0] >= WINDOW_MS) this.sentAt.shift();
+    return BUDGET - this.sentAt.length;
+  }
+
+  transmit(frame) {
+    this.sentAt.push(Date.now());
+    this.ws.send(JSON.stringify(frame));
+  }
+
+  scheduleFlush() {
+    if (this.flushTimer) return;
+    const wait = this.sentAt.length ? Math.max(0, this.sentAt[0] + WINDOW_MS - Date.now()) + 20 : 0;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = null;
+      if (!this.isOpen) { this.backlog = []; return; }
+      while (this.backlog.length && this.room() > 0) this.transmit(this.backlog.shift());
+      if (this.backlog.length) this.scheduleFlush();
+    }, wait);
   }
 
   get isOpen() { return Boolean(this.ws && this.ws.readyState === WebSocket.OPEN); }

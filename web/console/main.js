@@ -100,7 +100,8 @@ function buildViews() {
     panels: $('chat-panels'),
     empty: $('chats-empty'),
     ctx: {
-      send: (frame) => conn?.send(frame) ?? false,
+      // Typing frames matter only now: dropped rather than queued when the budget is spent.
+      send: (frame) => conn?.send(frame, { droppable: frame.action === 'typing' && frame.typing }) ?? false,
       me: () => me,
       isVisible: () => view === 'chats' && document.visibilityState === 'visible',
       openReport: (chat, selected) => openReportDialog(chat, selected).then(() => chat.reportButton.focus()),
@@ -119,7 +120,12 @@ function buildViews() {
   });
   reportsView = new ReportsView($('view-reports'));
   unansweredView = new UnansweredView($('view-unanswered'), (f) => conn?.send(f));
-  supervisorView = new SupervisorView($('view-supervisor'), (f) => { statsAsked = true; return conn?.send(f); });
+  supervisorView = new SupervisorView($('view-supervisor'), (f, periodic) => {
+    // A periodic refresh that finds no room is skipped: the next one comes in 10 s.
+    const sent = conn?.send(f, { droppable: periodic }) ?? false;
+    if (sent) statsAsked = true;
+    return sent;
+  });
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'visible' && view === 'chats') chats.viewShown();
   });

@@ -35,8 +35,8 @@ export class SupervisorView {
 
   start() {
     this.stop();
-    this.send({ action: 'stats' });
-    this.timer = setInterval(() => this.send({ action: 'stats' }), REFRESH_MS);
+    this.send({ action: 'stats' }, false);
+    this.timer = setInterval(() => this.send({ action: 'stats' }, true), REFRESH_MS);
   }
 
   stop() { clearInterval(this.timer); this.timer = null; }
