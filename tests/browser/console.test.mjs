@@ -263,6 +263,7 @@ test('a report made from the chat: the selected words prefill it, it is filed wi
   await dialog.waitFor();
   assert.equal((await dialog.getByLabel('What happened').inputValue()).trim(), 'he is outside with a knife right now');
   await checkAxe(alice, 'report dialog');
+  await screenshot(alice, 'console-report-dialog-desktop');
 
   // Sent as it is, the server's field errors are listed and shown beside their fields.
   await dialog.getByRole('button', { name: 'File report' }).click();

@@ -122,7 +122,7 @@ export function openReportDialog(chat, selectedText) {
     el('div', { class: 'dialog-actions' }, submit, cancel));
 
   const body = el('div', { class: 'dialog-body' },
-    el('p', {}, `The report is filed with ${chat.label}'s id, so that it links back to this conversation.`),
+    el('p', {}, 'The report is filed with this chat\'s id, so that it links back to the conversation.'),
     form);
   const dialog = el('dialog', { class: 'dialog dialog-wide', 'aria-labelledby': titleId },
     el('h2', { id: titleId }, `Create a report from ${chat.label}`), body);
