@@ -64,10 +64,8 @@ async function walk(lang, viewport) {
   await expect(frame.getByText(t.noOperator).last()).toBeVisible();
   await shot('no-operator');
 
-  // An operator comes online and says they are available: the place and an estimate.
-  // (A new operator socket alone sends waiting citizens no fresh `queued` yet; set_presence does.)
+  // An operator comes online: a fresh place and an estimate, without asking again.
   const op = await operatorClient(gw, `op-${lang}-${width}`);
-  op.send({ action: 'set_presence', presence: 'available' });
   await expect(frame.getByText(t.position)).toBeVisible();
   await shot('waiting');
 

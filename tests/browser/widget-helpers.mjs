@@ -4,6 +4,7 @@
 // prove something was forgotten.
 
 import { DESKTOP } from './lib/harness.mjs';
+import { eventually } from './widget-expect.mjs';
 
 export const FRAME = 'iframe[title="Live chat"]';
 
@@ -51,8 +52,18 @@ export async function citizenSays(frame, text, { label = 'Your message', send = 
  * wait there, an emergency first); answers its chatId.
  */
 export async function claimNext(op) {
-  const q = await op.next((f) => f.type === 'queue' && f.entries.length > 0, 15_000);
-  const newest = q.entries.reduce((a, b) => (b.waitingSinceMs > a.waitingSinceMs ? b : a));
+  // The queue as the operator last saw it: a `queue` frame, or `operator_ready` if the chat
+  // was already waiting when the operator connected.
+  const latest = () => {
+    for (let i = op.frames.length - 1; i >= 0; i -= 1) {
+      const f = op.frames[i];
+      if (f.type === 'queue') return f.entries;
+      if (f.type === 'operator_ready') return f.queue;
+    }
+    return [];
+  };
+  const entries = await eventually('a chat in the queue', () => (latest().length ? latest() : null), 15_000);
+  const newest = entries.reduce((a, b) => (b.waitingSinceMs > a.waitingSinceMs ? b : a));
   const chatId = newest.chatId;
   op.send({ action: 'claim', chatId });
   await op.next((f) => f.type === 'claimed' && f.chat.chatId === chatId);

@@ -193,6 +193,11 @@ test('no operator online: the widget says so honestly and offers the report form
   await expect(status).toContainText('call 101');
   await expect(frame.getByRole('link', { name: /Report online instead/ })).toBeVisible();
   await expect(frame.getByRole('link', { name: 'Call 101' })).toBeVisible();
+  // Ending it takes it out of the queue (the next tests' operators find only their own).
+  await frame.getByRole('button', { name: 'End chat' }).click();
+  await expect(frame.getByRole('log').getByText('You ended the chat.')).toBeVisible();
+  await expect(frame.getByRole('group', { name: 'Did this help?' })).toBeVisible();
+  await expect(frame.getByRole('log').getByText('You ended the chat.')).toHaveCount(1);
   await context.close();
 });
 
@@ -207,6 +212,8 @@ test('an emergency described to the bot: the 999 advice stands out, an operator 
   // Prominent: a thick red frame, unlike an ordinary answer.
   const border = await advice.evaluate((el) => getComputedStyle(el).borderTopWidth);
   assert.ok(parseFloat(border) >= 3, `border ${border}`);
+  await frame.getByRole('button', { name: 'End chat' }).click();
+  await expect(frame.getByRole('button', { name: 'Start a new chat' })).toBeVisible();
   await context.close();
 });
 

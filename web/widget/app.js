@@ -8,7 +8,7 @@ import { loadStrings, applyStrings, t, stringsLanguage } from './modules/i18n.js
 import { fetchLanguages, defaultLanguage, findLanguage, languagePicker } from './modules/languages.js';
 import { Connection } from './modules/connection.js';
 import * as store from './modules/store.js';
-import { Transcript } from './modules/transcript.js';
+import { Transcript, SHOWN_EVENTS } from './modules/transcript.js';
 import { shiftTriple, endAndForget } from './modules/quick-exit.js';
 
 const MAX_CHARS = 2000;
@@ -438,7 +438,10 @@ ui.feedbackForm.addEventListener('submit', (e) => {
   if (!connection.send({ action: 'feedback', rating: Number(chosen.value) })) showError(t('errorGeneric'));
 });
 
+let endNote = null;            // our own "chat ended" line, until the server's event comes
+
 function show(entry) {
+  if (entry.event?.event === 'ended' && endNote) { endNote.remove(); endNote = null; }
   transcript.upsert(entry);
   if (entry.sender?.role === 'operator' && entry.seq > operatorSeq) operatorSeq = entry.seq;
   const ev = entry.event?.event;
@@ -456,8 +459,12 @@ function chatEnded(reason, { feedback }) {
   pendingSends.clear();
   stopTyping();
   feedbackOpen = feedback && reason !== 'quick_exit';
-  // Ended while we were away (found on resuming): say so, as no event will.
-  if (reason === null && wasLive) transcript.note(t('chatEnded'));
+  // Ended while we were away (found on resuming), or by our own leave (whose `ended` event
+  // may not reach this socket): say so, unless the server's event has said it already.
+  const said = ui.transcript.querySelector('li[data-ended="true"]') !== null;
+  if (wasLive && !said) {
+    endNote = transcript.note(reason ? SHOWN_EVENTS.ended({ reason }) : t('chatEnded'));
+  }
   render();
   if (wasLive) ui.title.focus();
 }

@@ -48,6 +48,8 @@ function wordsElement(text, language) {
   return p;
 }
 
+export { SHOWN_EVENTS };
+
 export class Transcript {
   /** `list` is the role=log <ol>; `onSuggestion(topic)`, `onOperator()` for the bot's buttons. */
   constructor(list, { onSuggestion, onOperator }) {
@@ -119,6 +121,7 @@ export class Transcript {
     const li = el('li', 'msg msg--system', text);
     li.dataset.local = 'true';
     this.list.append(li);
+    return li;
   }
 
   /** A message the citizen just wrote, shown as "Sending…" until its ack. */
@@ -184,7 +187,9 @@ export class Transcript {
     if (role === 'system') {
       const describe = SHOWN_EVENTS[entry.event?.event];
       if (!describe) return null;
-      return el('li', 'msg msg--system', describe(entry.event));
+      const li = el('li', 'msg msg--system', describe(entry.event));
+      if (entry.event.event === 'ended') li.dataset.ended = 'true';
+      return li;
     }
     if (typeof entry.text !== 'string') return null;
     if (role === 'citizen') return this.citizenElement(entry.text, entry.language);
