@@ -302,6 +302,14 @@ test('the reports tab lists the new report, opens it and records the assessment'
   const open = alice.getByRole('button', { name: `Open ${reference}` });
   await open.waitFor();
   await checkAxe(alice, 'reports tab');
+  // By kind: a crime is not among the road collisions.
+  await alice.getByLabel('Kind').selectOption({ label: 'Road collision' });
+  await alice.getByRole('button', { name: 'Show reports' }).click();
+  await alice.getByText('No new reports to assess.').waitFor();
+  assert.equal(await open.count(), 0);
+  await alice.getByLabel('Kind').selectOption({ label: 'Crime' });
+  await alice.getByRole('button', { name: 'Show reports' }).click();
+  await open.waitFor();
   await open.click();
   const detail = alice.getByRole('region', { name: `Report ${reference}` });
   await detail.waitFor();
@@ -569,6 +577,14 @@ test('keyboard only: sign in, claim, quick responses, end with the confirmation;
   await page.keyboard.press('Enter');
   await c.next((f) => f.type === 'message' && f.event?.event === 'ended' && f.event.reason === 'operator_ended');
   await until(async () => /This chat has ended/.test(await textOf(p)), 'ended');
+
+  // The token was never stored; signing out forgets everything shown.
+  const stored = await page.evaluate(() => [localStorage.length, sessionStorage.length, document.cookie]);
+  assert.deepEqual(stored, [0, 0, '']);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  assert.equal(await page.getByRole('tab').count(), 0);
+  assert.equal(await page.getByText('someone broke my fence last night').count(), 0);
   c.close();
   await ctx.close();
 });
