@@ -13,6 +13,21 @@ let token = null;
 export function accessToken() { return token; }
 
 /**
+ * The name to show in the header: Cognito's access token carries `username` besides `sub`
+ * (the operator id the server uses, a UUID there). Read for display only, never trusted: the
+ * server checks the token, and the operator's identity is what operator_ready says.
+ */
+export function displayName() {
+  try {
+    const payload = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+    const claims = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(payload), (c) => c.charCodeAt(0))));
+    return typeof claims.username === 'string' ? claims.username : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * The development sign-in of the local gateway (a stand-in for Cognito):
  * POST {tokenUrl} {"operator": name, "groups": ["supervisors"]?}.
  */

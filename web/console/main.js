@@ -2,7 +2,9 @@
 // queue, the chat tabs and the other sections. See docs/web-console.md.
 
 import { initAnnouncer, announce, announceUrgent } from './announce.js';
-import { localSignIn, startCognitoSignIn, completeCognitoSignIn, signOut, accessToken } from './auth.js';
+import {
+  localSignIn, startCognitoSignIn, completeCognitoSignIn, signOut, accessToken, displayName,
+} from './auth.js';
 import { Connection } from './connection.js';
 import { Chats } from './chats.js';
 import { Queue } from './queue.js';
@@ -290,7 +292,8 @@ function onFrame(frame) {
 function onReady(frame) {
   me = frame.operatorId;
   supervisor = Boolean(frame.supervisor);
-  $('operator-name').textContent = me;
+  const shown = displayName();
+  $('operator-name').textContent = shown && shown !== me ? `${shown} (${me})` : me;
   $('supervisor-badge').hidden = !supervisor;
   $('supervisor-section').hidden = !supervisor;
   if (!supervisor && view === 'supervisor') showView('chats');
