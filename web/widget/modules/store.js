@@ -5,13 +5,16 @@
 // Where: the widget origin's sessionStorage (the tab's life, this origin only). A browser that
 // blocks third-party storage (Chromium does, for a frame on another site) refuses it; then a
 // partitioned cookie of the widget origin holds it instead (CHIPS: readable only by this
-// origin inside this force's site, never by the host page), named after a random id of the
-// host tab (from the embed script) so that it belongs to this tab alone, and for 2 hours at
-// most. Without either, the chat lives in memory: a dropped socket resumes, a reload does not.
+// origin inside this force's site, never by the host page, and only on this page's path),
+// named after a random id of the host tab (from the embed script) so that it belongs to this
+// tab alone, and for 2 hours at most. Without either, the chat lives in memory: a dropped socket resumes, a reload does not.
 
 const KEY = 'bluelamp.chat';
 const COOKIE_PREFIX = 'bl_chat_';
-const COOKIE_ATTRS = '; Path=/widget/; Secure; SameSite=None; Partitioned';
+// The frame's own address only: the cookie goes with the frame's loading and no other request
+// (not with its scripts, styles or texts), so the token is in as few requests as can be.
+const COOKIE_PATH = new URL(location.href).pathname;
+const COOKIE_ATTRS = `; Path=${COOKIE_PATH}; Secure; SameSite=None; Partitioned`;
 const COOKIE_MAX_AGE_S = 2 * 60 * 60;
 
 let tabId = null;
@@ -85,7 +88,7 @@ export function clearAll() {
   try {
     for (const name of cookieNames()) {
       document.cookie = `${name}=; Max-Age=0${COOKIE_ATTRS}`;
-      document.cookie = `${name}=; Max-Age=0; Path=/widget/`;
+      document.cookie = `${name}=; Max-Age=0; Path=${COOKIE_PATH}`;
     }
   } catch { /* no cookies */ }
 }
