@@ -7,7 +7,8 @@
 // partitioned cookie of the widget origin holds it instead (CHIPS: readable only by this
 // origin inside this force's site, never by the host page, and only on this page's path),
 // named after a random id of the host tab (from the embed script) so that it belongs to this
-// tab alone, and for 2 hours at most. Without either, the chat lives in memory: a dropped socket resumes, a reload does not.
+// tab alone, and for 2 hours at most. Without either, the chat lives in memory: a dropped
+// socket resumes, a reload does not.
 
 const KEY = 'bluelamp.chat';
 const COOKIE_PREFIX = 'bl_chat_';
