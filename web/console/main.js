@@ -117,7 +117,9 @@ function buildViews() {
       lastClaim = { chatId, at: Date.now() };
       const entry = queue.entries.find((e) => e.chatId === chatId);
       if (entry) claimedFrom.set(chatId, entry);
-      conn.send({ action: 'claim', chatId });
+      if (!conn?.send({ action: 'claim', chatId })) {
+        queue.claimFailed(chatId, 'Not connected: claim again once the console is connected.');
+      }
     },
   });
   reportsView = new ReportsView($('view-reports'));
@@ -297,6 +299,8 @@ function onReady(frame) {
   $('supervisor-badge').hidden = !supervisor;
   $('supervisor-section').hidden = !supervisor;
   if (!supervisor && view === 'supervisor') showView('chats');
+  // A claim in flight when the socket dropped got no answer: its button comes back.
+  queue.claiming.clear();
   queue.set(frame.queue ?? []);
   showPresence(frame.presence ?? 'available');
   if (frame.presence && frame.presence !== wantedPresence) conn.send({ action: 'set_presence', presence: wantedPresence });
