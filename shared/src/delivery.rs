@@ -115,6 +115,9 @@ pub enum Posted {
     Gone,
 }
 
+/// How long after `$connect` a 410 means "not open yet" rather than "gone".
+pub const CONNECT_GRACE_MS: i64 = 10_000;
+
 /// Posts a frame; a gone connection is removed from the store and reported, not failed.
 pub async fn post_or_forget(
     deliver: &dyn Deliver,
@@ -126,6 +129,17 @@ pub async fn post_or_forget(
     match deliver.post(api, to, frame).await {
         Ok(()) => Ok(Posted::Delivered),
         Err(DeliveryError::Gone) => {
+            // A socket still in its `$connect` is stored but not open yet, and answers 410
+            // too: forgetting it would leave a live socket that the server no longer knows.
+            // Its own `$disconnect` removes it if it never opens.
+            let opening = match connections.get_connection(to).await {
+                Ok(Some(c)) => crate::domain::now_ms() - c.connected_ms < CONNECT_GRACE_MS,
+                _ => false,
+            };
+            if opening {
+                tracing::info!(connection_id = %to, "connection not open yet; kept");
+                return Ok(Posted::Gone);
+            }
             tracing::info!(connection_id = %to, "connection gone; removing it");
             if let Err(e) = connections.delete_connection(to).await {
                 tracing::warn!(connection_id = %to, error = %e, "could not remove a gone connection");
@@ -218,5 +232,49 @@ impl Deliver for RecordingDelivery {
             frame.clone(),
         ));
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{now_ms, Connection, OperatorId, Presence, Role};
+    use crate::store::{ConnectionStore, MemoryStore};
+
+    fn operator_socket(id: &str, connected_ms: i64) -> Connection {
+        Connection {
+            id: ConnectionId::parse(id).unwrap(),
+            role: Role::Operator {
+                operator_id: OperatorId::parse("alice").unwrap(),
+            },
+            chat: None,
+            connected_ms,
+            expires_at: 2_000_000_000,
+            presence: Presence::Available,
+            supervisor: false,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_gone_socket_is_forgotten_but_one_still_opening_is_kept() {
+        let store = MemoryStore::new();
+        let deliver = RecordingDelivery::default();
+        let old = operator_socket("old", now_ms() - 60_000);
+        let opening = operator_socket("opening", now_ms());
+        for c in [&old, &opening] {
+            store.put_connection(c).await.unwrap();
+            deliver.mark_gone(&c.id);
+        }
+        let frame = ServerFrame::Pong {};
+        for c in [&old, &opening] {
+            let posted = post_or_forget(&deliver, &store, Api::Operator, &c.id, &frame).await;
+            assert_eq!(posted.unwrap(), Posted::Gone);
+        }
+        assert_eq!(store.get_connection(&old.id).await.unwrap(), None);
+        assert_eq!(
+            store.get_connection(&opening.id).await.unwrap(),
+            Some(opening.clone()),
+            "a socket in its $connect answers 410 but is about to open"
+        );
     }
 }

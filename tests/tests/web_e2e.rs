@@ -314,7 +314,76 @@ async fn a_quick_exit_by_beacon_ends_the_chat_and_the_operator_sees_it(kind: Sto
     Ok(())
 }
 
+async fn a_waiting_citizen_hears_when_an_operator_signs_in_and_out(kind: StoreKind) -> R {
+    let gw = spawn_gateway(kind).await;
+    let mut citizen = Client::citizen(&gw).await?;
+    citizen.start_chat().await?;
+    citizen.send(json!({"action": "request_operator"})).await?;
+    let queued = citizen.expect("queued").await?;
+    assert_eq!(queued["operatorsAvailable"], 0);
+
+    let alice = Client::operator(&gw, "alice").await?;
+    let queued = citizen
+        .expect_where("queued with alice", |v| {
+            v["type"] == "queued" && v["operatorsAvailable"] == 1
+        })
+        .await?;
+    assert!(queued["estimatedWaitSeconds"].as_u64().unwrap_or(0) > 0);
+
+    alice.close().await?;
+    let queued = citizen
+        .expect_where("queued without alice", |v| {
+            v["type"] == "queued" && v["operatorsAvailable"] == 0
+        })
+        .await?;
+    assert!(queued.get("estimatedWaitSeconds").is_none(), "{queued}");
+    gw.stop().await;
+    Ok(())
+}
+
+async fn an_operator_reads_how_a_chat_they_held_ended_and_nobody_else_can(kind: StoreKind) -> R {
+    let gw = spawn_gateway(kind).await;
+    let mut citizen = Client::citizen(&gw).await?;
+    let mut alice = Client::operator(&gw, "alice").await?;
+    let chat = claimed_chat(&mut citizen, &mut alice).await?;
+    // The console is away when the citizen leaves in a hurry.
+    alice.close().await?;
+    citizen
+        .send(json!({"action": "leave", "quick": true}))
+        .await?;
+    citizen.expect("chat_ended").await?;
+
+    let mut alice = Client::operator(&gw, "alice").await?;
+    alice.send(json!({"action": "ping"})).await?;
+    alice.expect("pong").await?;
+    alice
+        .send(json!({"action": "history", "chatId": chat, "afterSeq": 0}))
+        .await?;
+    let history = alice.expect("history").await?;
+    let ended = history["messages"]
+        .as_array()
+        .and_then(|m| m.iter().find(|m| m["event"]["event"] == "ended"))
+        .cloned();
+    assert_eq!(
+        ended.map(|e| e["event"]["reason"].clone()),
+        Some(json!("quick_exit"))
+    );
+    // Still nothing to send into it, and another operator reads nothing.
+    alice
+        .send(json!({"action": "send", "chatId": chat, "clientMessageId": "o9", "text": "hello?"}))
+        .await?;
+    alice.expect_error("chat_ended").await?;
+    let mut bob = Client::operator(&gw, "bob").await?;
+    bob.send(json!({"action": "history", "chatId": chat, "afterSeq": 0}))
+        .await?;
+    bob.expect_error("not_your_chat").await?;
+    gw.stop().await;
+    Ok(())
+}
+
 bluelamp_tests::both_stores!(
+    a_waiting_citizen_hears_when_an_operator_signs_in_and_out,
+    an_operator_reads_how_a_chat_they_held_ended_and_nobody_else_can,
     typing_and_seen_pass_both_ways_and_are_never_stored,
     feedback_is_counted_once_per_ended_chat_and_seen_only_by_supervisors,
     with_every_operator_away_the_queue_gives_no_estimate_until_one_is_available,

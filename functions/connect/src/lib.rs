@@ -92,17 +92,31 @@ async fn connect(
     deps.store.put_connection(&conn).await?;
     match &conn.role {
         Role::Operator { operator_id } => {
-            tracing::info!(connection_id = %conn.id, operator_id = %operator_id, "operator connected")
+            tracing::info!(connection_id = %conn.id, operator_id = %operator_id, "operator connected");
+            tell_waiting_citizens(deps).await;
         }
         Role::Citizen => tracing::info!(connection_id = %conn.id, "citizen connected"),
     }
     Ok(200)
 }
 
+/// An operator came or went: waiting citizens hear who can answer now. A failure here costs
+/// only a fresher estimate, never the connection.
+async fn tell_waiting_citizens(deps: &Deps) {
+    if let Err(e) = bluelamp::chat::announce_availability(deps, &deps.config.force).await {
+        tracing::warn!(error = ?e, "could not tell waiting citizens who is available");
+    }
+}
+
 async fn disconnect(deps: &Deps, id: &ConnectionId) -> Result<i64, StoreError> {
     let Some(conn) = deps.store.delete_connection(id).await? else {
         return Ok(200);
     };
+    if matches!(conn.role, Role::Operator { .. }) {
+        tracing::info!(connection_id = %id, "operator disconnected");
+        tell_waiting_citizens(deps).await;
+        return Ok(200);
+    }
     let (Role::Citizen, Some(chat_id)) = (&conn.role, &conn.chat) else {
         tracing::info!(connection_id = %id, "disconnected");
         return Ok(200);

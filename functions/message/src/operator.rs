@@ -67,7 +67,7 @@ pub(crate) async fn dispatch(
             }))
         }
         ClientFrame::History { chat_id, after_seq } => {
-            let chat = held_chat(deps, me, chat_id.as_ref()).await?;
+            let chat = readable_chat(deps, me, chat_id.as_ref()).await?;
             history(deps, &chat, Side::Operator, &english, after_seq)
                 .await
                 .map(Some)
@@ -112,6 +112,22 @@ async fn held_chat(deps: &Deps, me: &OperatorId, id: Option<&ChatId>) -> Result<
         ChatState::Active => Ok(chat),
         ChatState::Ended => Err(Failure::client(ErrorCode::ChatEnded, "the chat has ended")),
         _ => Err(not_yours()),
+    }
+}
+
+/// A chat this operator may read: one they hold, or one that ended while they held it (a
+/// console that was away when the citizen left reads how it ended, a quick exit above all).
+async fn readable_chat(deps: &Deps, me: &OperatorId, id: Option<&ChatId>) -> Result<Chat, Failure> {
+    match held_chat(deps, me, id).await {
+        Err(Failure::Client(e)) if e.code == ErrorCode::ChatEnded => {
+            let id =
+                id.ok_or_else(|| Failure::client(ErrorCode::InvalidFrame, "chatId is required"))?;
+            match deps.store.get_chat(id).await? {
+                Some(chat) if chat.operator.as_ref() == Some(me) => Ok(chat),
+                _ => Err(Failure::Client(e)),
+            }
+        }
+        other => other,
     }
 }
 

@@ -7,8 +7,8 @@ mod resume;
 mod transcript;
 
 pub use queue::{
-    announce_queue, availability, end_chat, enter_queue, flag_emergency, queue_entries,
-    wait_estimate_secs, Availability, MoveError,
+    announce_availability, announce_queue, availability, end_chat, enter_queue, flag_emergency,
+    queue_entries, wait_estimate_secs, Availability, MoveError,
 };
 pub use quick_exit::{quick_exit, QuickExit};
 pub use resume::{ResumeToken, ResumeTokenError};

@@ -100,7 +100,15 @@ pub async fn availability(deps: &Deps) -> Result<Availability, StoreError> {
 
 /// Tells every operator online the queue, and every waiting citizen their place in it.
 pub async fn announce_queue(deps: &Deps, force: &ForceId) -> Result<(), StoreError> {
-    announce_queue_to(deps, force, None).await
+    announce_queue_to(deps, force, None, true).await
+}
+
+/// Tells every waiting citizen their place again, with who can answer now: when an operator
+/// signs in or drops, "nobody is available" may have stopped (or started) being true. The
+/// operators are not told: their queue did not change (and a socket still in `$connect`
+/// cannot be posted to).
+pub async fn announce_availability(deps: &Deps, force: &ForceId) -> Result<(), StoreError> {
+    announce_queue_to(deps, force, None, false).await
 }
 
 /// As [`announce_queue`]; with `only`, just that chat's citizen is told their place — enough
@@ -109,6 +117,7 @@ async fn announce_queue_to(
     deps: &Deps,
     force: &ForceId,
     only: Option<&crate::domain::ChatId>,
+    tell_operators: bool,
 ) -> Result<(), StoreError> {
     // One read of the queue: each citizen's position comes from the same list the operators see.
     let chats = deps.store.waiting_chats(force, QUEUE_LIMIT).await?;
@@ -117,8 +126,10 @@ async fn announce_queue_to(
     let frame = ServerFrame::Queue {
         entries: entries.iter().map(|(e, _)| e.clone()).collect(),
     };
-    for conn in &operators {
-        let _ = deps.post(Api::Operator, &conn.id, &frame).await;
+    if tell_operators {
+        for conn in &operators {
+            let _ = deps.post(Api::Operator, &conn.id, &frame).await;
+        }
     }
     let available = Availability::of(&operators, deps.config.staffed_at(crate::domain::now_ms()));
     for (entry, chat) in &entries {
@@ -233,7 +244,7 @@ pub async fn enter_queue(
             only = Some(chat.id.clone());
         }
     }
-    announce_queue_to(deps, &chat.force, only.as_ref()).await?;
+    announce_queue_to(deps, &chat.force, only.as_ref(), true).await?;
     Ok(())
 }
 
