@@ -54,7 +54,7 @@ test('a Polish citizen in the widget and an operator in the console: bot, queue,
   await expect(entry).toContainText(/Polish \(Polski\)/i);
   await expect(entry).toContainText('Position 1');
   await entry.getByRole('button', { name: 'Claim chat 1' }).click();
-  const tab = consolePage.getByRole('tab', { name: /Chat 1 · Polish/ });
+  const tab = consolePage.getByRole('tab', { name: /Chat 1 \(Polish\)/ });
   await expect(tab).toHaveAttribute('aria-selected', 'true');
   await expect(log.getByText('Operator dołączył do czatu.')).toBeVisible();
 

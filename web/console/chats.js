@@ -141,7 +141,7 @@ class Chat {
     this.update(info);
   }
 
-  get label() { return `Chat ${this.number} · ${englishName(this.language)}`; }
+  get label() { return `Chat ${this.number} (${englishName(this.language)})`; }
 
   build() {
     const tabId = uid('chat-tab');

@@ -79,7 +79,7 @@ export class Queue {
           reasonText(entry.emergencyReason))
         : null,
       el('p', { class: 'queue-line' },
-        el('span', { class: 'queue-position' }, `Position ${entry.position}`), ' · ',
+        el('span', { class: 'queue-position' }, `Position ${entry.position}`), ', ',
         el('span', { class: 'queue-language' }, languageNodes(entry.language))),
       el('p', { class: 'queue-line' }, 'Waiting ', wait),
       taken ? el('p', { class: 'queue-taken' }, `Taken by ${taken}`) : null,
