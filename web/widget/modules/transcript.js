@@ -41,11 +41,24 @@ function safeLink(href) {
 }
 
 function wordsElement(text, language) {
-  const p = el('p', 'msg__text', text);
-  if (language) p.lang = language;
-  // dir=auto and unicode-bidi isolation (CSS) keep a message's direction inside its own box.
-  p.dir = 'auto';
-  return p;
+  // One paragraph per blank-line-separated part, each finding its own direction (dir=auto,
+  // and unicode-bidi isolation in CSS): the bot's 999 advice is the chat's language and then
+  // English, and English inside an Arabic paragraph would be laid out right to left.
+  const parts = String(text).split(/\n[ \t]*\n/);
+  if (parts.length === 1) {
+    const p = el('p', 'msg__text', text);
+    if (language) p.lang = language;
+    p.dir = 'auto';
+    return p;
+  }
+  const box = el('div', 'msg__text');
+  if (language) box.lang = language;
+  for (const part of parts) {
+    const p = el('p', 'msg__para', part);
+    p.dir = 'auto';
+    box.append(p);
+  }
+  return box;
 }
 
 export { SHOWN_EVENTS };
