@@ -462,6 +462,38 @@ test('a message whose translation failed is marked, and replaced in place when t
   await dave.context().close();
 });
 
+test('a quick exit while the console was disconnected still raises the safeguarding alert', async () => {
+  const ctx = await browser.newContext({ viewport: DESKTOP });
+  let blocked = false;
+  const routes = [];
+  await ctx.routeWebSocket(/\/operator/, (ws) => {
+    if (blocked) { ws.close({ code: 4000, reason: 'test: network down' }); return; }
+    ws.connectToServer();
+    routes.push(ws);
+  });
+  const gina = await signedIn('gina', { context: ctx });
+  const c = await citizen('I need to talk to someone');
+  await until(async () => (await queueEntries(gina).count()) === 1, 'the chat waiting');
+  await gina.getByRole('button', { name: 'Claim chat 1' }).click();
+  await until(async () => (await gina.getByRole('tab').count()) === 1, "gina's tab");
+  await c.next((f) => f.type === 'message' && f.event?.event === 'operator_joined');
+
+  // The network goes; meanwhile the citizen leaves with quick exit; the network comes back.
+  blocked = true;
+  routes.at(-1).close({ code: 4000, reason: 'test: network lost' });
+  const status = gina.locator('#connection-status');
+  await until(async () => /reconnecting/.test(await status.textContent()), 'the drop shown');
+  c.send({ action: 'leave', quick: true });
+  await c.next('chat_ended');
+  blocked = false;
+  await until(async () => (await status.textContent()) === 'Connected', 'connected again', 20_000);
+  const alert = panel(gina).getByRole('alert').filter({ hasText: 'Safeguarding' });
+  await alert.waitFor();
+  assert.match(await textOf(panel(gina)), /The citizen left with the quick exit button/);
+  c.close();
+  await ctx.close();
+});
+
 test('hostile citizen text is shown as text, and nothing in it runs', async () => {
   const hostile = [
     '<script>window.__pwned = "script"</script>',

@@ -312,9 +312,14 @@ function onReady(frame) {
     // A reconnect: read on from the last entry this console has (the first time, from 0).
     requestHistory(info.chatId, known ? chat.maxSeq : 0);
   }
-  // Chats shown here but no longer held ended or went elsewhere while the socket was down.
+  // Chats shown here but no longer held ended while the socket was down: read how (the
+  // server lets the operator who held a chat last read it after it ended), so that a quick
+  // exit raises its safeguarding alert even then.
   for (const chat of chats.chats.values()) {
-    if (!held.has(chat.chatId) && !chat.ended) chat.markEnded('unknown');
+    if (held.has(chat.chatId) || chat.ended) continue;
+    chat.checkingEnd = true;
+    requestHistory(chat.chatId, chat.maxSeq);
+    setTimeout(() => { if (!chat.ended) chat.markEnded('unknown'); }, 10_000);
   }
   chats.resendPending();
 }
@@ -335,6 +340,7 @@ function onHistory(frame) {
   if (!chat) return;
   chat.addEntries(frame.messages ?? [], false);
   if (frame.more && (frame.messages ?? []).length) requestHistory(chat.chatId, chat.maxSeq);
+  else if (chat.checkingEnd && !chat.ended) chat.markEnded('unknown');
 }
 
 function onHandedBack(frame) {
