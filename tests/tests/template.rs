@@ -659,7 +659,8 @@ fn every_chat_function_is_given_every_variable_its_code_requires() {
 
 /// The tables each function's code reads (`bootstrap`): the chat functions the chats and
 /// connections (translate also the translation cache, which is its alone), report-intake the
-/// reports and the audit log, the authorizer none.
+/// reports and the audit log, and the chats and connections for `POST /chat/quick-exit`, the
+/// authorizer none.
 fn tables_of(function: &str) -> Vec<TableDef> {
     match function {
         TRANSLATE => vec![
@@ -667,7 +668,12 @@ fn tables_of(function: &str) -> Vec<TableDef> {
             tables::CONNECTIONS,
             tables::TRANSLATION_CACHE,
         ],
-        REPORT_INTAKE => vec![tables::REPORTS, tables::AUDIT],
+        REPORT_INTAKE => vec![
+            tables::REPORTS,
+            tables::AUDIT,
+            tables::CHATS,
+            tables::CONNECTIONS,
+        ],
         AUTHORIZER => vec![],
         chat if CHAT_FUNCTIONS.contains(&chat) => vec![tables::CHATS, tables::CONNECTIONS],
         other => panic!("which tables does {other} read?"),
@@ -701,7 +707,8 @@ fn each_function_is_given_the_names_of_its_tables_and_of_no_other() {
 
 #[test]
 fn the_endpoint_variables_are_the_management_endpoints_of_the_right_api_and_stage() {
-    for id in CHAT_FUNCTIONS {
+    // report-intake too: its quick exit re-announces the queue on both APIs.
+    for id in CHAT_FUNCTIONS.iter().chain([&REPORT_INTAKE]) {
         let env = environment(id);
         for (var, api) in [
             (bluelamp::bootstrap::PUBLIC_WS_ENDPOINT, PUBLIC_API),
@@ -1147,7 +1154,7 @@ fn report_intake_accepts_the_same_operators_tokens_as_the_operator_api() {
 }
 
 #[test]
-fn report_intake_may_do_exactly_what_the_dynamodb_report_store_does() {
+fn report_intake_may_do_exactly_what_the_dynamodb_report_store_and_the_quick_exit_do() {
     let queue_index = tables::REPORTS
         .indexes
         .iter()
@@ -1155,10 +1162,19 @@ fn report_intake_may_do_exactly_what_the_dynamodb_report_store_does() {
         .expect("the reports table has the queue index");
     let reports = tables::REPORTS.logical_id;
     let audit = tables::AUDIT.logical_id;
+    let chats = tables::CHATS.logical_id;
+    let connections = tables::CONNECTIONS.logical_id;
     // shared/src/report/store/dynamo.rs: GetItem (get, and the reads of create and
     // record_assessment); PutItem and UpdateItem (TransactWriteItems is authorised per item:
     // create's two Puts, record_assessment's Update and the Put of its audit record); Query
     // of the queue index; PutItem of audit records (append_audit).
+    // And POST /chat/quick-exit (chat::quick_exit, then chat::end_chat; shared/src/store/
+    // dynamo.rs): GetItem of the chat (get_chat, and update_chat's read after a refused
+    // write); append_message of the ended event (a transaction of an Update of the chat and a
+    // Put of the event) and update_chat; when the chat was waiting, announce_queue: Query of
+    // the chats' queue index (waiting_chats) and of the connections' online index
+    // (operator_connections), and DeleteItem of a socket found gone when posting. No Query on
+    // the chats table itself (it reads no messages), nothing else of the connections.
     let expected: BTreeMap<String, BTreeSet<String>> = [
         (
             reports.to_owned(),
@@ -1173,18 +1189,70 @@ fn report_intake_may_do_exactly_what_the_dynamodb_report_store_does() {
             vec!["dynamodb:Query"],
         ),
         (audit.to_owned(), vec!["dynamodb:PutItem"]),
+        (
+            chats.to_owned(),
+            vec![
+                "dynamodb:GetItem",
+                "dynamodb:PutItem",
+                "dynamodb:UpdateItem",
+            ],
+        ),
+        (format!("{chats}/index/queue"), vec!["dynamodb:Query"]),
+        (connections.to_owned(), vec!["dynamodb:DeleteItem"]),
+        (
+            format!("{connections}/index/online"),
+            vec!["dynamodb:Query"],
+        ),
     ]
     .into_iter()
     .map(|(k, v)| (k, v.into_iter().map(str::to_owned).collect()))
     .collect();
     assert_eq!(table_grants(REPORT_INTAKE), expected);
+    // Sockets only for announce_queue's posts (delivery posts, and nothing else): the queue to
+    // each operator online, each waiting citizen's place, on this stage of the two APIs.
+    let mut sockets = BTreeSet::new();
     for statement in role_statements(REPORT_INTAKE) {
-        for action in strings(&statement["Action"]) {
-            assert!(
-                !action.starts_with("execute-api:"),
-                "report-intake manages no sockets"
-            );
+        let actions = strings(&statement["Action"]);
+        if !actions.iter().any(|a| a.starts_with("execute-api:")) {
+            continue;
         }
+        assert_eq!(
+            actions,
+            vec!["execute-api:ManageConnections"],
+            "report-intake only posts to sockets"
+        );
+        for resource in as_list(&statement["Resource"]) {
+            assert!(sockets.insert(sub_text(resource)), "{resource} twice");
+        }
+    }
+    let posts = |api: &str| {
+        format!(
+            "arn:${{AWS::Partition}}:execute-api:${{AWS::Region}}:${{AWS::AccountId}}:${{{api}}}/${{Stage}}/POST/@connections/*"
+        )
+    };
+    let both = [posts(PUBLIC_API), posts(OPERATOR_API)];
+    assert_eq!(
+        sockets,
+        both.iter().map(String::as_str).collect::<BTreeSet<_>>(),
+        "report-intake posts to both APIs' sockets, and does nothing else with them"
+    );
+}
+
+#[test]
+fn report_intake_s_quick_exit_has_the_chat_service_as_the_chat_functions_have_it() {
+    let env = environment(REPORT_INTAKE);
+    let message = environment(MESSAGE);
+    // CHATS_TABLE turns the quick exit on, and then chat_deps_from_env requires the rest.
+    for var in REQUIRED_CHAT_ENV {
+        assert!(env.contains_key(*var), "report-intake lacks {var}");
+        assert_eq!(env.get(*var), message.get(*var), "{var}");
+    }
+    // Ending a waiting chat re-announces the queue: every waiting citizen's `queued` frame
+    // carries the report URL and a wait estimated from the average handling time, which must
+    // be what the message function tells them.
+    for var in ["REPORT_URL", "AVERAGE_HANDLING_SECS"] {
+        assert!(env.contains_key(var), "report-intake lacks {var}");
+        assert_eq!(env.get(var), message.get(var), "{var}");
     }
 }
 

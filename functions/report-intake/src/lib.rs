@@ -59,6 +59,18 @@ pub const OPTIONAL_ENV: &[&str] = &[
     ENV_RATE_WINDOW_SECONDS,
     ENV_REPORTS_ALLOWED_ORIGINS,
     ENV_CONSOLE_ALLOWED_ORIGINS,
+    // `POST /chat/quick-exit` is on when `CHATS_TABLE` is set: the function then starts the
+    // chat service with `bootstrap::chat_deps_from_env`, which requires the other three of
+    // `bootstrap::REQUIRED_CHAT_ENV` and reads `ChatConfig`'s variables. Of those, what it
+    // sends depends on two: ending a waiting chat re-announces the queue, and each waiting
+    // citizen's `queued` frame carries the report URL and a wait estimated from the average
+    // handling time, which must be what the chat functions say.
+    tables::CHATS.env_var,
+    tables::CONNECTIONS.env_var,
+    bluelamp::bootstrap::PUBLIC_WS_ENDPOINT,
+    bluelamp::bootstrap::OPERATOR_WS_ENDPOINT,
+    "REPORT_URL",
+    "AVERAGE_HANDLING_SECS",
 ];
 
 /// Everything the handler needs, built once per process.

@@ -94,6 +94,15 @@ impl Problem {
             "The report has already been assessed",
         )
     }
+    /// `POST /chat/quick-exit` with a body that is not `{"resumeToken": "..."}` with a
+    /// well-formed token.
+    pub fn malformed_quick_exit() -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "malformed_quick_exit",
+            "The body must be {\"resumeToken\": \"...\"}",
+        )
+    }
     pub fn too_large() -> Self {
         Self::new(
             StatusCode::PAYLOAD_TOO_LARGE,

@@ -6,7 +6,6 @@
 use crate::problem::{no_content, Problem};
 use crate::Deps;
 use bluelamp::chat::{quick_exit, QuickExit, ResumeToken};
-use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use serde::Deserialize;
 
@@ -27,16 +26,14 @@ pub(crate) async fn serve(deps: &Deps, req: &Request) -> Response<Body> {
     if body.len() > MAX_BODY_BYTES {
         return Problem::too_large().into_response();
     }
-    let token = serde_json::from_slice::<QuickExitBody>(body)
+    // A JSON object: serde would also read the struct from an array (`["..."]`), which the
+    // document does not allow.
+    let token = serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(body)
         .ok()
+        .and_then(|object| serde_json::from_value::<QuickExitBody>(object.into()).ok())
         .and_then(|b| ResumeToken::parse(&b.resume_token).ok());
     let Some(token) = token else {
-        return Problem::new(
-            StatusCode::BAD_REQUEST,
-            "malformed_quick_exit",
-            "The body must be {\"resumeToken\": \"...\"}",
-        )
-        .into_response();
+        return Problem::malformed_quick_exit().into_response();
     };
     match quick_exit(chats, &token).await {
         Ok(outcome) => {

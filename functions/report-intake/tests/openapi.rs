@@ -122,6 +122,91 @@ async fn the_documented_validation_error_is_what_its_request_gets() {
     assert!(checked > 0);
 }
 
+#[tokio::test]
+async fn the_quick_exit_examples_get_the_documented_replies() {
+    let spec = spec();
+    let op = &spec["paths"]["/chat/quick-exit"]["post"];
+    let content = op["requestBody"]["content"].as_object().unwrap();
+    // The beacon's text/plain, and JSON: both read the same way.
+    assert_eq!(
+        content.keys().map(String::as_str).collect::<BTreeSet<_>>(),
+        BTreeSet::from(["application/json", "text/plain"])
+    );
+    let mut sent = 0;
+    for (media_type, media) in content {
+        for (name, example) in examples(media) {
+            let token = example["value"]["resumeToken"].as_str().unwrap();
+            bluelamp::chat::ResumeToken::parse(token)
+                .unwrap_or_else(|_| panic!("{media_type} {name}: a well-formed token"));
+            let req = lambda_http::http::Request::builder()
+                .method("POST")
+                .uri("/chat/quick-exit")
+                .header("content-type", media_type.as_str())
+                .body(Body::from(example["value"].to_string()))
+                .unwrap();
+            let resp = app().send(from_ip(req, "198.51.100.7")).await;
+            // A token of no chat: the same 204 as any other well-formed one.
+            assert_eq!(
+                resp.status(),
+                204,
+                "{media_type} {name}: {}",
+                body_text(&resp)
+            );
+            sent += 1;
+        }
+    }
+    assert_eq!(sent, 2, "an example of each media type");
+    // The documented pattern is what ResumeToken::parse accepts.
+    let schema = &spec["components"]["schemas"]["ResumeToken"];
+    let pattern = regex::Regex::new(schema["pattern"].as_str().unwrap()).unwrap();
+    let pattern = |s: &str| pattern.is_match(s);
+    for (token, ok) in [
+        (
+            "04cdbd180eed4024a7f3630809a1ee5a.bjfE1ZB7uhd5vJsXlJbarDDdGlsFJP_qTN2LO9x7q98",
+            true,
+        ),
+        ("a=_-.bjfE1ZB7uhd5vJsXlJbarDDdGlsFJP_qTN2LO9x7q98", true),
+        (
+            "04cdbd180eed4024a7f3630809a1ee5a.bjfE1ZB7uhd5vJsXlJbarDDdGlsFJP_qTN2LO9x7q9",
+            false,
+        ),
+        (
+            "04cdbd180eed4024a7f3630809a1ee5a.bjfE1ZB7uhd5vJsXlJbarDDdGlsFJP_qTN2LO9x7q98A",
+            false,
+        ),
+        (
+            "04cdbd180eed4024a7f3630809a1ee5a.bjfE1ZB7uhd5vJsXlJbarDDdGlsFJP+qTN2LO9x7q98",
+            false,
+        ),
+        ("c#1.bjfE1ZB7uhd5vJsXlJbarDDdGlsFJP_qTN2LO9x7q98", false),
+        (".bjfE1ZB7uhd5vJsXlJbarDDdGlsFJP_qTN2LO9x7q98", false),
+        ("04cdbd180eed4024a7f3630809a1ee5a", false),
+    ] {
+        assert_eq!(pattern(token), ok, "the pattern on {token}");
+        assert_eq!(
+            bluelamp::chat::ResumeToken::parse(token).is_ok(),
+            ok,
+            "ResumeToken::parse on {token}"
+        );
+    }
+    let long = format!("{}.{}", "a".repeat(64), "b".repeat(43));
+    assert!(pattern(&long) && bluelamp::chat::ResumeToken::parse(&long).is_ok());
+    assert_eq!(schema["maxLength"].as_u64(), Some(long.len() as u64));
+    let too_long = format!("a{long}");
+    assert!(!pattern(&too_long) && bluelamp::chat::ResumeToken::parse(&too_long).is_err());
+
+    // The documented malformed body gets the documented problem.
+    let media = &op["responses"]["400"]["content"]["application/problem+json"];
+    let mut checked = 0;
+    for (name, example) in examples(media) {
+        let resp = app().send(beacon(&example["x-request"].to_string())).await;
+        assert_eq!(resp.status(), 400, "{name}");
+        assert_eq!(body_json(&resp), example["value"], "the 400 example {name}");
+        checked += 1;
+    }
+    assert!(checked > 0);
+}
+
 /// The problem the code makes for each documented code.
 fn problem_for(code: &str) -> Option<Problem> {
     Some(match code {
@@ -134,6 +219,7 @@ fn problem_for(code: &str) -> Option<Problem> {
         "method_not_allowed" => Problem::method_not_allowed(),
         "idempotency_conflict" => Problem::idempotency_conflict(),
         "already_assessed" => Problem::already_assessed(),
+        "malformed_quick_exit" => Problem::malformed_quick_exit(),
         "payload_too_large" => Problem::too_large(),
         "unsupported_media_type" => Problem::unsupported_media_type(),
         "rate_limited" => Problem::rate_limited(),
@@ -376,7 +462,8 @@ async fn each_documented_preflight_gets_the_documented_headers_and_another_origi
             item.get(method.to_lowercase()).is_some(),
             "{path}: a preflight for {method}, which the path does not have"
         );
-        let expected = if path == "/reports" {
+        // The public paths are called from the force's public pages, the rest from the console.
+        let expected = if op["tags"] == json!(["public"]) {
             FORM_ORIGIN
         } else {
             CONSOLE_ORIGIN

@@ -3,8 +3,11 @@
 #![allow(dead_code)]
 
 use async_trait::async_trait;
+use bluelamp::config::ChatConfig;
+use bluelamp::delivery::RecordingDelivery;
 use bluelamp::domain::OperatorId;
 use bluelamp::report::MemoryReportStore;
+use bluelamp::store::MemoryStore;
 use chrono::{DateTime, Utc};
 use lambda_http::aws_lambda_events::apigw::ApiGatewayProxyRequestContext;
 use lambda_http::request::RequestContext;
@@ -48,6 +51,10 @@ impl OperatorAuth for TokenTable {
 pub struct App {
     pub deps: Deps,
     pub store: Arc<MemoryReportStore>,
+    /// The chat service's store and delivery (`POST /chat/quick-exit`), as `deps.chats` has
+    /// them.
+    pub chat_store: Arc<MemoryStore>,
+    pub delivery: Arc<RecordingDelivery>,
 }
 
 pub fn app() -> App {
@@ -56,6 +63,8 @@ pub fn app() -> App {
 
 pub fn app_with_limit(rate_limit: Arc<dyn SourceRateLimit>) -> App {
     let store = Arc::new(MemoryReportStore::new());
+    let chat_store = Arc::new(MemoryStore::new());
+    let delivery = Arc::new(RecordingDelivery::new());
     let deps = Deps {
         store: store.clone(),
         auth: Arc::new(TokenTable),
@@ -65,9 +74,18 @@ pub fn app_with_limit(rate_limit: Arc<dyn SourceRateLimit>) -> App {
         rate_limit,
         clock: Arc::new(FixedClock(now())),
         config: IntakeConfig::default(),
-        chats: None,
+        chats: Some(bluelamp::chat::Deps {
+            store: chat_store.clone(),
+            deliver: delivery.clone(),
+            config: ChatConfig::default(),
+        }),
     };
-    App { deps, store }
+    App {
+        deps,
+        store,
+        chat_store,
+        delivery,
+    }
 }
 
 impl App {
@@ -77,6 +95,12 @@ impl App {
             public: AllowedOrigins::parse(FORM_ORIGIN).unwrap(),
             console: AllowedOrigins::parse(CONSOLE_ORIGIN).unwrap(),
         };
+        self
+    }
+
+    /// The app as deployed without the chat service (no `CHATS_TABLE`).
+    pub fn without_chats(mut self) -> Self {
+        self.deps.chats = None;
         self
     }
 
@@ -115,6 +139,17 @@ pub fn post_report(body: &str, key: Option<&str>) -> Request {
         b = b.header("idempotency-key", k);
     }
     from_ip(b.body(Body::from(body.to_owned())).unwrap(), "198.51.100.7")
+}
+
+/// `POST /chat/quick-exit` as the widget's beacon sends it (`text/plain`, from a citizen).
+pub fn beacon(body: &str) -> Request {
+    let req = lambda_http::http::Request::builder()
+        .method("POST")
+        .uri("/chat/quick-exit")
+        .header("content-type", "text/plain;charset=UTF-8")
+        .body(Body::from(body.to_owned()))
+        .unwrap();
+    from_ip(req, "198.51.100.7")
 }
 
 pub fn operator_get(path: &str, token: Option<&str>) -> Request {
