@@ -2,26 +2,19 @@
 // (double clicks, two submits at once, a reply lost on the way and a retry), honest errors
 // when the service cannot take it, and the prefill an operator's console sends by postMessage.
 
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { startGateway, launch, checkAxe, operatorToken, DESKTOP } from './lib/harness.mjs';
+import { openWorld, startGateway, checkAxe, operatorToken, DESKTOP } from './lib/harness.mjs';
 
 const REFERENCE = /^BL-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]$/;
 
-let gw;
-let browser;
 let token;
 
+const { gw, browser } = await openWorld({ args: ['--report-rate-limit', '1000'] });
 before(async () => {
-  gw = await startGateway({ args: ['--report-rate-limit', '1000'] });
-  browser = await launch();
   token = await operatorToken(gw, 'alice');
 });
 
-after(async () => {
-  await browser?.close();
-  await gw?.stop();
-});
 
 async function newPage() {
   const context = await browser.newContext({ viewport: DESKTOP });

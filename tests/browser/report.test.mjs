@@ -2,28 +2,19 @@
 // report from the start page to its reference, the errors a person sees (theirs and the API's,
 // beside the field and in the summary), the 999 advice, hostile text, and axe on every screen.
 
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  startGateway, launch, checkAxe, screenshot, operatorToken, PHONE, DESKTOP,
-} from './lib/harness.mjs';
+import { openWorld, checkAxe, screenshot, operatorToken, PHONE, DESKTOP } from './lib/harness.mjs';
 
 const REFERENCE = /^BL-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]$/;
 
-let gw;
-let browser;
 let token;
 
+const { gw, browser } = await openWorld({ args: ['--report-rate-limit', '1000'] });
 before(async () => {
-  gw = await startGateway({ args: ['--report-rate-limit', '1000'] });
-  browser = await launch();
   token = await operatorToken(gw, 'alice');
 });
 
-after(async () => {
-  await browser?.close();
-  await gw?.stop();
-});
 
 /** A fresh tab (a context of its own: nothing shared with other tests) that fails on script errors. */
 async function openForm(viewport = DESKTOP) {

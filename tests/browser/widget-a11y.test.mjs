@@ -2,22 +2,15 @@
 // and on a desktop: axe-core finds no WCAG 2.2 A/AA violation, and a screenshot of each is
 // kept in tests/browser/artifacts/ (widget-<language>-<width>-<screen>.png).
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startGateway, launch, operatorClient, checkAxe, screenshot, artifacts, PHONE, DESKTOP } from './lib/harness.mjs';
+import {
+  openWorld, operatorClient, checkAxe, screenshot, artifacts, PHONE, DESKTOP,
+} from './lib/harness.mjs';
 import { openDemo, widgetFrame, claimNext, operatorSays, citizenSays, FRAME } from './widget-helpers.mjs';
 import { expect, eventually } from './widget-expect.mjs';
 
-let gw;
-let browser;
-before(async () => {
-  gw = await startGateway();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await gw?.stop();
-});
+const { gw, browser } = await openWorld();
 
 const TEXTS = {
   en: {

@@ -6,25 +6,18 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startGateway, launch, operatorClient } from './lib/harness.mjs';
+import { openWorld, operatorClient } from './lib/harness.mjs';
 import {
   openDemo, startChat, claimNext, operatorSays, neutralUrl, widgetStorage, isEmpty, controlSockets,
 } from './widget-helpers.mjs';
 import { expect, eventually } from './widget-expect.mjs';
 
-let gw;
-let browser;
+const { gw, browser } = await openWorld();
 let op;
 before(async () => {
-  gw = await startGateway();
-  browser = await launch();
   op = await operatorClient(gw, 'alice');
 });
-after(async () => {
-  op?.close();
-  await browser?.close();
-  await gw?.stop();
-});
+after(() => op?.close());
 
 /** A chat held by the operator, with a message each way; answers what the test needs. */
 async function chatWithOperator() {

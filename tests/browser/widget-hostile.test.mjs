@@ -1,22 +1,13 @@
 // Hostile text from the other side is shown as the characters it is: no markup, no script,
 // no links made from it, and a right-to-left override stays inside its own bubble.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startGateway, launch, operatorClient } from './lib/harness.mjs';
+import { openWorld, operatorClient } from './lib/harness.mjs';
 import { openDemo, widgetFrame, startChat, claimNext, operatorSays, citizenSays } from './widget-helpers.mjs';
 import { expect } from './widget-expect.mjs';
 
-let gw;
-let browser;
-before(async () => {
-  gw = await startGateway();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await gw?.stop();
-});
+const { gw, browser } = await openWorld();
 
 const HOSTILE = [
   '<script>window.__pwned = "script"; alert(1)</script>',

@@ -2,22 +2,13 @@
 // the searchable picker, right-to-left Arabic, a language without a shipped file (texts from
 // the server), and an operator's English reaching a Polish chat through the translator.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startGateway, launch, operatorClient } from './lib/harness.mjs';
+import { openWorld, operatorClient } from './lib/harness.mjs';
 import { openDemo, widgetFrame, claimNext, operatorSays, controlSockets } from './widget-helpers.mjs';
 import { expect } from './widget-expect.mjs';
 
-let gw;
-let browser;
-before(async () => {
-  gw = await startGateway();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await gw?.stop();
-});
+const { gw, browser } = await openWorld();
 
 test('a Polish browser: the widget in Polish, the chat in Polish, the operator translated', async () => {
   const op = await operatorClient(gw, 'alice');

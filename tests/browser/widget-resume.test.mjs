@@ -3,23 +3,16 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startGateway, launch, operatorClient } from './lib/harness.mjs';
+import { openWorld, operatorClient } from './lib/harness.mjs';
 import { openDemo, startChat, claimNext, operatorSays, citizenSays, bubbles, controlSockets } from './widget-helpers.mjs';
 import { expect, eventually } from './widget-expect.mjs';
 
-let gw;
-let browser;
+const { gw, browser } = await openWorld();
 let op;
 before(async () => {
-  gw = await startGateway();
-  browser = await launch();
   op = await operatorClient(gw, 'alice');
 });
-after(async () => {
-  op?.close();
-  await browser?.close();
-  await gw?.stop();
-});
+after(() => op?.close());
 
 const count = (list, text) => list.filter((t) => t.includes(text)).length;
 

@@ -2,22 +2,13 @@
 // the bot, the handoff, the queue, an operator (a plain WebSocket client), messages both
 // ways, typing and seen, the operator ending the chat, and the feedback question.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startGateway, launch, operatorClient, PHONE } from './lib/harness.mjs';
+import { openWorld, operatorClient, PHONE } from './lib/harness.mjs';
 import { openDemo, widgetStorage, startChat, citizenSays, claimNext, operatorSays, bubbles, FRAME } from './widget-helpers.mjs';
 import { expect, eventually } from './widget-expect.mjs';
 
-let gw;
-let browser;
-before(async () => {
-  gw = await startGateway();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await gw?.stop();
-});
+const { gw, browser } = await openWorld();
 
 test('the embed tag adds a small cross-origin frame with a keyboard-reachable launcher', async () => {
   const { context, page, frame } = await openDemo(browser, gw);

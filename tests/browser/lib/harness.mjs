@@ -179,3 +179,20 @@ export async function operatorClient(gw, name, groups) {
   await client.next('operator_ready');
   return client;
 }
+
+/**
+ * A test file's world: its own gateway (`startGateway` options) and one browser, both
+ * stopped after the file's tests (an `after` hook registered here). Call at the top level:
+ *
+ *     const { gw, browser } = await openWorld();
+ */
+export async function openWorld(options = {}) {
+  const { after } = await import('node:test');
+  const gw = await startGateway(options);
+  const browser = await launch();
+  after(async () => {
+    await browser.close();
+    await gw.stop();
+  });
+  return { gw, browser };
+}
