@@ -62,7 +62,7 @@ async function signedIn(name, { supervisor = false, viewport = DESKTOP, context 
   if (process.env.CONSOLE_TEST_FRAMES) {
     page.on('websocket', (ws) => {
       ws.on('framesent', (f) => console.log(`${name} > ${f.payload}`));
-      ws.on('framereceived', (f) => console.log(`${name} < ${String(f.payload).slice(0, 200)}`));
+      ws.on('framereceived', (f) => console.log(`${name} < ${String(f.payload).slice(0, 300)}`));
     });
   }
   await page.goto(`${gw.url}/console/`);
@@ -81,6 +81,10 @@ async function citizen(text, language = 'en') {
   const started = await c.next('chat_started');
   c.send({ action: 'send', clientMessageId: 'c1', text });
   await c.next('ack');
+  // The citizen reads the bot's answer first (for an emergency, the 999 advice; the bot then
+  // puts the chat in the queue itself), then asks for a person.
+  const bot = (f) => f.type === 'message' && f.sender?.role === 'bot';
+  if (!c.seen(bot)) await c.next(bot); // (it may come before the ack)
   c.send({ action: 'request_operator' });
   await c.next('queued');
   return Object.assign(c, { chatId: started.chatId });
@@ -459,6 +463,14 @@ test('a message whose translation failed is marked, and replaced in place when t
   assert.equal(await entry.count(), 1, 'the update replaced the entry');
   assert.match(await textOf(entry), /My neighbour is shouting/);
   assert.doesNotMatch(await textOf(entry), /Translation unavailable/);
+
+  // A queue frame with an emergency behind a normal chat (seen once from the local gateway, when
+  // the bot flagged a chat as it joined the queue): the console still shows the emergency first.
+  route.send(JSON.stringify({ v: 1, type: 'queue', entries: [
+    { chatId: 'aaaa1111', position: 1, language: 'en', priority: 'normal', waitingSinceMs: Date.now() - 60_000 },
+    { chatId: 'bbbb2222', position: 2, language: 'en', priority: 'emergency', emergencyReason: 'weapon', waitingSinceMs: Date.now() },
+  ] }));
+  await until(async () => /Emergency Reason: a weapon/.test(await textOf(queueEntries(dave).first())), 'the emergency first');
   await dave.context().close();
 });
 

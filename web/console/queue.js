@@ -22,6 +22,10 @@ export class Queue {
   }
 
   set(entries) {
+    // The server sends emergencies first; should a frame ever not (a chat flagged as it joined
+    // the queue has been seen listed behind a normal one), the console still shows them first:
+    // an emergency must never sit unseen at the bottom. Otherwise the server's order stands.
+    entries = [...entries.filter((e) => e.priority === 'emergency'), ...entries.filter((e) => e.priority !== 'emergency')];
     const fresh = this.known ? entries.filter((e) => !this.known.has(e.chatId)) : [];
     this.known = new Set(entries.map((e) => e.chatId));
     this.entries = entries;
