@@ -2,14 +2,13 @@
 // citizens are protocol clients (socketClient), the operators are the console in pages, and
 // a second operator is a protocol client too. What is asserted is what a person sees.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startGateway, launch, checkAxe, screenshot, socketClient, operatorClient, operatorToken, PHONE, DESKTOP,
+  openWorld, checkAxe, screenshot, socketClient, operatorClient, operatorToken, PHONE, DESKTOP,
 } from './lib/harness.mjs';
 
-let gw;
-let browser;
+const { gw, browser } = await openWorld();
 let alice;        // the console page of operator alice (a supervisor)
 let dave;         // a second console, whose socket a test drops
 let carChat;
@@ -18,15 +17,6 @@ let hostileChat;
 const pageErrors = [];
 const socketFrames = new WeakMap(); // page -> the frames its console received
 
-before(async () => {
-  gw = await startGateway();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await gw?.stop();
-});
 
 /** Polls fn until it answers something truthy (Playwright-core has no expect()). */
 async function until(fn, what, ms = 10_000) {

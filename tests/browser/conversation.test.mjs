@@ -3,22 +3,13 @@
 // The local gateway's stand-in translator translates nothing and says so in the text
 // ("[en ← pl, not translated] …", machineTranslated: false): that is what both sides show.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startGateway, launch, checkAxe, screenshot, DESKTOP } from './lib/harness.mjs';
+import { openWorld, checkAxe, screenshot, DESKTOP } from './lib/harness.mjs';
 import { openDemo, citizenSays } from './widget-helpers.mjs';
 import { expect } from './widget-expect.mjs';
 
-let gw;
-let browser;
-before(async () => {
-  gw = await startGateway();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await gw?.stop();
-});
+const { gw, browser } = await openWorld();
 
 const PL = { label: 'Twoja wiadomość', send: 'Wyślij' };
 
