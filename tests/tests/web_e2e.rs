@@ -381,7 +381,56 @@ async fn an_operator_reads_how_a_chat_they_held_ended_and_nobody_else_can(kind: 
     Ok(())
 }
 
+/// Two chats waiting: an earlier normal one, then `chat` from a citizen whose words the bot
+/// flags while the citizen asks for a person (two functions, each with the chat as read before
+/// the other wrote). The queue must show the emergency first whichever write lands second.
+async fn an_emergency_flagged_while_the_citizen_joins_the_queue_still_waits_first(
+    kind: StoreKind,
+) -> R {
+    use bluelamp::domain::{Actor, ChatId, ChatPatch, Guard, Priority};
+    let gw = spawn_gateway(kind).await;
+    let mut earlier = Client::citizen(&gw).await?;
+    earlier.start_chat().await?;
+    earlier.send(json!({"action": "request_operator"})).await?;
+    earlier.expect("queued").await?;
+    for flag_lands_first in [false, true] {
+        let mut citizen = Client::citizen(&gw).await?;
+        let (chat, _) = citizen.start_chat().await?;
+        let id = ChatId::parse(chat.as_str())?;
+        let stale = gw.deps.store.get_chat(&id).await?.expect("the chat");
+        if flag_lands_first {
+            // The bot's write (priority and reason) lands first; the citizen's join, made from
+            // the chat as it was before, lands on top of it.
+            let patch = ChatPatch {
+                priority: Some(Priority::Emergency),
+                emergency_reason: Some("weapon".to_owned()),
+                ..Default::default()
+            };
+            gw.deps
+                .store
+                .update_chat(&id, &Guard::not_ended(), &patch)
+                .await?;
+            bluelamp::chat::enter_queue(&gw.deps, &stale, &Actor::Citizen).await?;
+        } else {
+            bluelamp::chat::enter_queue(&gw.deps, &stale, &Actor::Citizen).await?;
+            bluelamp::chat::flag_emergency(&gw.deps, &stale, "weapon").await?;
+        }
+        let queue = bluelamp::chat::queue_entries(&gw.deps, &gw.deps.config.force).await?;
+        assert_eq!(
+            queue[0].chat_id, id,
+            "flag first: {flag_lands_first}: {queue:?}"
+        );
+        assert_eq!(queue[0].priority, Priority::Emergency);
+        // Out of the way for the next round.
+        citizen.send(json!({"action": "leave"})).await?;
+        citizen.expect("chat_ended").await?;
+    }
+    gw.stop().await;
+    Ok(())
+}
+
 bluelamp_tests::both_stores!(
+    an_emergency_flagged_while_the_citizen_joins_the_queue_still_waits_first,
     a_waiting_citizen_hears_when_an_operator_signs_in_and_out,
     an_operator_reads_how_a_chat_they_held_ended_and_nobody_else_can,
     typing_and_seen_pass_both_ways_and_are_never_stored,

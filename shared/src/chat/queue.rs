@@ -232,6 +232,10 @@ pub async fn enter_queue(
             ..Default::default()
         };
         let chat = deps.store.update_chat(&chat.id, &guard, &patch).await?;
+        // The bot may have flagged the chat between our read and this write: keep its place
+        // at the front.
+        let wrote_front = slot_is_at_the_front(&patch);
+        let chat = keep_emergency_first(deps, chat, wrote_front).await?;
         let emergency = chat.priority == Priority::Emergency;
         deps.store
             .append_message(
@@ -271,11 +275,59 @@ pub async fn flag_emergency(
         .store
         .update_chat(&chat.id, &Guard::not_ended(), &patch)
         .await?;
+    // The citizen may have joined the queue between our read and this write, at the back.
+    let wrote_front = patch.queue.is_some();
+    let flagged = keep_emergency_first(deps, flagged, wrote_front).await?;
     tracing::warn!(chat_id = %chat.id, reason, "chat flagged as an emergency");
     match flagged.state {
         ChatState::Bot => enter_queue(deps, &flagged, &Actor::System).await,
         ChatState::Waiting => Ok(announce_queue(deps, &flagged.force).await?),
         _ => Ok(()),
+    }
+}
+
+fn slot_is_at_the_front(patch: &crate::domain::ChatPatch) -> bool {
+    patch
+        .queue
+        .flatten()
+        .is_some_and(|slot| slot.priority == crate::domain::Priority::Emergency)
+}
+
+/// A waiting chat the bot flagged (it has an emergency reason) waits at the front. Entering
+/// the queue and being flagged are two writes from two functions that read the chat at
+/// about the same time; whichever lands second may have read it before the first, so each
+/// checks what it wrote and puts an emergency back at the front (keeping its time).
+///
+/// `wrote_front`: the write just made put the slot at the front itself. (The adapters read a
+/// slot's priority back from the chat's, so the chat read back cannot show where it sorts.)
+async fn keep_emergency_first(
+    deps: &Deps,
+    chat: crate::domain::Chat,
+    wrote_front: bool,
+) -> Result<crate::domain::Chat, MoveError> {
+    use crate::domain::{ChatPatch, ChatState, Guard, Priority, QueueSlot};
+    let misplaced =
+        !wrote_front && chat.emergency_reason.is_some() && chat.state == ChatState::Waiting;
+    let (true, Some(slot)) = (misplaced, chat.queue) else {
+        return Ok(chat);
+    };
+    let patch = ChatPatch {
+        priority: Some(Priority::Emergency),
+        queue: Some(Some(QueueSlot {
+            priority: Priority::Emergency,
+            since_ms: slot.since_ms,
+        })),
+        ..Default::default()
+    };
+    match deps
+        .store
+        .update_chat(&chat.id, &Guard::states(&[ChatState::Waiting]), &patch)
+        .await
+    {
+        Ok(moved) => Ok(moved),
+        // Claimed or ended meanwhile: it has left the queue, nothing to move.
+        Err(crate::store::UpdateError::Conflict) => Ok(chat),
+        Err(e) => Err(e.into()),
     }
 }
 
