@@ -17,7 +17,11 @@ use tokio::sync::mpsc;
 #[derive(Debug)]
 pub enum Outgoing {
     Text(String),
+    /// Closed by the management API (`DELETE @connections/{id}`).
     Close,
+    /// The answer to a client's close, or to a frame it could not send: a close frame with
+    /// this code (WebSocket closes are a handshake; dropping TCP instead reads as 1006).
+    CloseWith(u16, &'static str),
 }
 
 pub struct Socket {

@@ -241,6 +241,7 @@ async fn open(
 async fn run(gw: Arc<Gateway>, meta: Meta, authorizer: Value, socket: WebSocket) {
     let (mut sink, mut stream) = socket.split();
     let (tx, mut rx) = mpsc::unbounded_channel::<Outgoing>();
+    let answer = tx.clone();
     let now = chrono::Utc::now();
     gw.sockets.add(
         meta.connection_id.clone(),
@@ -266,17 +267,48 @@ async fn run(gw: Arc<Gateway>, meta: Meta, authorizer: Value, socket: WebSocket)
                         .await;
                     break;
                 }
+                Outgoing::CloseWith(code, reason) => {
+                    let _ = sink
+                        .send(Message::Close(Some(CloseFrame {
+                            code,
+                            reason: reason.into(),
+                        })))
+                        .await;
+                    break;
+                }
             };
             if sent.is_err() {
                 break;
             }
         }
     });
-    while let Some(Ok(msg)) = stream.next().await {
+    let mut closing = false;
+    while let Some(read) = stream.next().await {
+        let msg = match read {
+            Ok(msg) => msg,
+            // The client closed: reading on sent our answering close; the socket is over.
+            Err(_) if closing => break,
+            Err(e) => {
+                // What API Gateway does with a frame it cannot read: a text frame that is not
+                // UTF-8 is 1007; anything else the peer broke is 1002.
+                let utf8 = format!("{e}").to_ascii_lowercase().contains("utf-8");
+                let _ = answer.send(if utf8 {
+                    Outgoing::CloseWith(1007, "invalid frame payload data")
+                } else {
+                    Outgoing::CloseWith(1002, "protocol error")
+                });
+                break;
+            }
+        };
         let body = match msg {
             Message::Text(t) => (t.to_string(), false),
             Message::Binary(b) => (base64::engine::general_purpose::STANDARD.encode(&b), true),
-            Message::Close(_) => break,
+            Message::Close(_) => {
+                // The WebSocket library answers a client's close with the same code; reading
+                // on sends that answer (breaking off here would drop TCP: 1006 for the client).
+                closing = true;
+                continue;
+            }
             Message::Ping(_) | Message::Pong(_) => continue,
         };
         gw.sockets.touch(&meta.connection_id);
@@ -293,7 +325,15 @@ async fn run(gw: Arc<Gateway>, meta: Meta, authorizer: Value, socket: WebSocket)
         }
     }
     gw.sockets.remove(&meta.connection_id);
-    writer.abort();
+    drop(answer);
+    // Let the writer send the closing frame (it stops after it), then make sure it is gone.
+    let abort = writer.abort_handle();
+    if tokio::time::timeout(std::time::Duration::from_secs(1), writer)
+        .await
+        .is_err()
+    {
+        abort.abort();
+    }
     if let Ok(event) = ws_event(
         &meta,
         "$disconnect",

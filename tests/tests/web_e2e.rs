@@ -574,3 +574,36 @@ async fn the_widget_s_texts_come_from_a_shipped_file_or_are_translated_once_and_
     gw.stop().await;
     Ok(())
 }
+
+/// What a browser sees when its socket closes: a clean close answered in kind (a widget that
+/// got 1006 would take it for a lost connection and resume), and 1007 for a text frame that is
+/// not UTF-8, as API Gateway answers.
+#[tokio::test]
+async fn a_client_s_close_is_answered_with_a_close_and_bad_utf8_with_1007() -> R {
+    use futures::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::protocol::frame::coding::{Data, OpCode};
+    use tokio_tungstenite::tungstenite::protocol::frame::{CloseFrame, Frame};
+    use tokio_tungstenite::tungstenite::Message;
+    let gw = spawn_gateway(StoreKind::Embedded).await;
+    let closing_code = |m: Option<Result<Message, _>>| match m {
+        Some(Ok(Message::Close(Some(f)))) => Some(u16::from(f.code)),
+        _ => None,
+    };
+
+    let (mut ws, _) = tokio_tungstenite::connect_async(gw.public_ws_url()).await?;
+    ws.send(Message::Close(Some(CloseFrame {
+        code: 1000.into(),
+        reason: "bye".into(),
+    })))
+    .await?;
+    let answer = tokio::time::timeout(Duration::from_secs(5), ws.next()).await?;
+    assert_eq!(closing_code(answer), Some(1000));
+
+    let (mut ws, _) = tokio_tungstenite::connect_async(gw.public_ws_url()).await?;
+    let not_utf8 = Frame::message(vec![0xff, 0xfe, 0x7b], OpCode::Data(Data::Text), true);
+    ws.send(Message::Frame(not_utf8)).await?;
+    let answer = tokio::time::timeout(Duration::from_secs(5), ws.next()).await?;
+    assert_eq!(closing_code(answer), Some(1007));
+    gw.stop().await;
+    Ok(())
+}
