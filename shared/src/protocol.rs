@@ -390,6 +390,10 @@ pub struct QueueEntry {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub emergency_reason: Option<String>,
     pub waiting_since_ms: i64,
+    /// What the bot answered before the chat joined the queue: its knowledge base entries
+    /// (`lost-property`, `report-crime-online`), first first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bot_answers: Vec<String>,
 }
 
 /// A chat as an operator's list shows it.

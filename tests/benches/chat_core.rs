@@ -95,6 +95,7 @@ async fn populate(store: &dyn Store, n: usize) -> Vec<(ChatId, String)> {
                 last_seq: 0,
                 ended: None,
                 expires_at: 2_000_000_000,
+                bot_answers: Vec::new(),
             })
             .await
             .expect("create");

@@ -47,6 +47,7 @@ async fn bench(language: &str) -> Bench {
         last_seq: 0,
         ended: None,
         expires_at: 2_000_000_000,
+        bot_answers: Vec::new(),
     };
     store.create_chat(&chat).await.expect("create");
     store

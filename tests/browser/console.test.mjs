@@ -115,6 +115,8 @@ test('the queue shows the waiting citizens live, the emergency first with its re
   assert.match(first, /Emergency/);
   assert.match(first, /Position 1/);
   assert.match(first, /English/);
+  // What the bot already said: the 999 advice, before anyone claimed the chat.
+  assert.match(first, /The bot answered: emergency 999/);
   assert.match(second, /Position 2/);
   assert.match(second, /Polish \(Polski\)/i);
   assert.doesNotMatch(second, /Emergency/);

@@ -25,6 +25,7 @@ fn chat(id: &str) -> Chat {
         last_seq: 0,
         ended: None,
         expires_at: 2_000_000_000,
+        bot_answers: Vec::new(),
     }
 }
 

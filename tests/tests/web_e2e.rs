@@ -429,7 +429,34 @@ async fn an_emergency_flagged_while_the_citizen_joins_the_queue_still_waits_firs
     Ok(())
 }
 
+async fn the_queue_shows_operators_what_the_bot_already_answered(kind: StoreKind) -> R {
+    let gw = spawn_gateway(kind).await;
+    let mut alice = Client::operator(&gw, "alice").await?;
+    let mut citizen = Client::citizen(&gw).await?;
+    let (chat, _) = citizen.start_chat().await?;
+    citizen
+        .say(None, "c1", "How do I report a crime online?")
+        .await?;
+    let answer = citizen
+        .expect_where("the bot's answer", |v| {
+            v["type"] == "message" && v["sender"]["role"] == "bot"
+        })
+        .await?;
+    let answered = answer["bot"]["answerId"].clone();
+    assert!(answered.is_string(), "{answer}");
+    citizen.send(json!({"action": "request_operator"})).await?;
+    let queue = alice
+        .expect_where("the queue with the chat", |v| {
+            v["type"] == "queue" && v["entries"][0]["chatId"] == chat
+        })
+        .await?;
+    assert_eq!(queue["entries"][0]["botAnswers"], json!([answered]));
+    gw.stop().await;
+    Ok(())
+}
+
 bluelamp_tests::both_stores!(
+    the_queue_shows_operators_what_the_bot_already_answered,
     an_emergency_flagged_while_the_citizen_joins_the_queue_still_waits_first,
     a_waiting_citizen_hears_when_an_operator_signs_in_and_out,
     an_operator_reads_how_a_chat_they_held_ended_and_nobody_else_can,

@@ -7,6 +7,16 @@ import { languageName, languageNodes } from './languages.js';
 import { reasonText } from './chats.js';
 import { announce, announceUrgent } from './announce.js';
 
+/**
+ * What the bot answered before the chat joined the queue, as the knowledge base names its
+ * entries (`report-crime-online` reads "report crime online"). Nothing when it answered nothing.
+ */
+function botAnswers(ids) {
+  if (!Array.isArray(ids) || ids.length === 0) return null;
+  const topics = ids.filter((id) => typeof id === 'string').map((id) => id.replace(/-/g, ' '));
+  return el('p', { class: 'queue-line queue-bot' }, 'The bot answered: ', topics.join('; '));
+}
+
 export class Queue {
   constructor({ list, empty, count, note, onClaim }) {
     this.list = list;
@@ -86,6 +96,7 @@ export class Queue {
         el('span', { class: 'queue-position' }, `Position ${entry.position}`), ', ',
         el('span', { class: 'queue-language' }, languageNodes(entry.language))),
       el('p', { class: 'queue-line' }, 'Waiting ', wait),
+      botAnswers(entry.botAnswers),
       taken ? el('p', { class: 'queue-taken' }, `Taken by ${taken}`) : null,
       claim);
   }

@@ -93,6 +93,7 @@ async fn a_citizen_who_disconnects_mid_chat_is_reported_to_the_operator_and_noth
         last_seq: 0,
         ended: None,
         expires_at: 2_000_000_000,
+        bot_answers: Vec::new(),
     };
     store.create_chat(&chat).await.unwrap();
     store.set_connection_chat(&conn_id, &chat.id).await.unwrap();

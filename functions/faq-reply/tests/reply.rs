@@ -57,6 +57,7 @@ async fn chat_in(w: &World, id: &str, state: ChatState, language: &str) -> Chat 
         last_seq: 0,
         ended: None,
         expires_at: 2_000_000_000,
+        bot_answers: Vec::new(),
     };
     w.store.create_chat(&chat).await.unwrap();
     chat

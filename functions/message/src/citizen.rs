@@ -201,6 +201,7 @@ async fn start(
         last_seq: 0,
         ended: None,
         expires_at: now / 1000 + deps.config.chat_retention_days * 86_400,
+        bot_answers: Vec::new(),
     };
     deps.store.create_chat(&chat).await?;
     deps.store.set_connection_chat(&conn.id, &id).await?;

@@ -39,6 +39,7 @@ async fn chat(app: &App, id: &str, conn: &str) -> (Chat, ResumeToken) {
         last_seq: 0,
         ended: None,
         expires_at: 2_000_000_000,
+        bot_answers: Vec::new(),
     };
     app.chat_store.create_chat(&chat).await.unwrap();
     (chat, token)

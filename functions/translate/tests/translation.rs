@@ -51,6 +51,7 @@ async fn world(language: &str) -> World {
         last_seq: 0,
         ended: None,
         expires_at: 2_000_000_000,
+        bot_answers: Vec::new(),
     };
     store.create_chat(&chat).await.unwrap();
     store

@@ -29,6 +29,7 @@ fn entries_of(chats: &[crate::domain::Chat]) -> Vec<(QueueEntry, &crate::domain:
                 priority: c.priority,
                 emergency_reason: c.emergency_reason.clone(),
                 waiting_since_ms: c.queue.map(|q| q.since_ms).unwrap_or_default(),
+                bot_answers: c.bot_answers.clone(),
             };
             (entry, c)
         })
@@ -229,6 +230,7 @@ pub async fn enter_queue(
                 priority: chat.priority,
                 since_ms: now_ms(),
             })),
+            bot_answers: Some(bot_answers(deps, chat).await?),
             ..Default::default()
         };
         let chat = deps.store.update_chat(&chat.id, &guard, &patch).await?;
@@ -284,6 +286,37 @@ pub async fn flag_emergency(
         ChatState::Waiting => Ok(announce_queue(deps, &flagged.force).await?),
         _ => Ok(()),
     }
+}
+
+/// The most answers a queue entry lists.
+const BOT_ANSWERS_SHOWN: usize = 10;
+
+/// What the bot answered in the chat so far (its knowledge base entries, first first, each
+/// once), read once as the chat joins the queue, so the queue can show it to operators without
+/// reading transcripts on every change.
+async fn bot_answers(deps: &Deps, chat: &crate::domain::Chat) -> Result<Vec<String>, StoreError> {
+    use crate::domain::{ChatState, MessageBody, Sender};
+    if chat.state != ChatState::Bot || chat.last_seq == 0 {
+        return Ok(chat.bot_answers.clone());
+    }
+    let messages = deps.store.messages_after(&chat.id, 0, 100).await?;
+    let mut answers: Vec<String> = Vec::new();
+    for m in &messages {
+        if let (
+            Sender::Bot,
+            MessageBody::Text {
+                bot: Some(reply), ..
+            },
+        ) = (&m.sender, &m.body)
+        {
+            if let Some(id) = &reply.answer_id {
+                if !answers.contains(id) && answers.len() < BOT_ANSWERS_SHOWN {
+                    answers.push(id.clone());
+                }
+            }
+        }
+    }
+    Ok(answers)
 }
 
 fn slot_is_at_the_front(patch: &crate::domain::ChatPatch) -> bool {

@@ -88,6 +88,10 @@ pub struct Chat {
     pub ended: Option<EndReason>,
     /// Retention: seconds since the epoch after which DynamoDB's TTL may delete the chat.
     pub expires_at: i64,
+    /// What the bot had answered (knowledge base entry ids, in order) when the chat joined the
+    /// queue: what an operator sees before claiming. Never the citizen's words.
+    #[serde(default)]
+    pub bot_answers: Vec<String>,
 }
 
 /// Who is asking for a change.
@@ -208,6 +212,7 @@ pub struct ChatPatch {
     /// A new language state; the chat's `language` follows its code.
     pub language: Option<ChatLanguage>,
     pub ended: Option<EndReason>,
+    pub bot_answers: Option<Vec<String>>,
 }
 
 impl ChatPatch {
@@ -242,6 +247,9 @@ impl ChatPatch {
         if let Some(e) = self.ended {
             chat.ended = Some(e);
         }
+        if let Some(a) = &self.bot_answers {
+            chat.bot_answers = a.clone();
+        }
     }
 }
 
@@ -266,6 +274,7 @@ mod tests {
             last_seq: 0,
             ended: None,
             expires_at: 0,
+            bot_answers: Vec::new(),
         }
     }
 

@@ -496,6 +496,13 @@ impl ChatStore for DynamoStore {
             e.set("language", s(l.code().as_str()));
             e.set("language_state", to_value(l)?);
         }
+        if let Some(a) = &patch.bot_answers {
+            if a.is_empty() {
+                e.remove("bot_answers");
+            } else {
+                e.set("bot_answers", to_value(a)?);
+            }
+        }
         if let Some(r) = patch.ended {
             e.set("ended", to_value(&r)?);
         }

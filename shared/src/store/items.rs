@@ -75,6 +75,8 @@ pub struct ChatItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ended: Option<EndReason>,
     pub expires_at: i64,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bot_answers: Vec<String>,
 }
 
 impl From<&Chat> for ChatItem {
@@ -103,6 +105,7 @@ impl From<&Chat> for ChatItem {
             last_seq: c.last_seq,
             ended: c.ended,
             expires_at: c.expires_at,
+            bot_answers: c.bot_answers.clone(),
         }
     }
 }
@@ -135,6 +138,7 @@ impl From<ChatItem> for Chat {
             last_seq: i.last_seq,
             ended: i.ended,
             expires_at: i.expires_at,
+            bot_answers: i.bot_answers,
         }
     }
 }
@@ -335,6 +339,7 @@ mod tests {
             last_seq: 0,
             ended: None,
             expires_at: 0,
+            bot_answers: Vec::new(),
         };
         let mut item =
             serde_dynamo::to_item::<_, serde_dynamo::Item>(ChatItem::from(&chat)).unwrap();
