@@ -201,6 +201,29 @@ impl DynamoStore {
         HashMap::from([("pk".to_owned(), s(chat_pk(id))), ("sk".to_owned(), s(sk))])
     }
 
+    /// Sets one attribute of a connection item that still exists (a socket that closed
+    /// meanwhile is not brought back by the write).
+    async fn set_on_open_connection(
+        &self,
+        id: &ConnectionId,
+        attribute: &str,
+        value: AttributeValue,
+        context: &'static str,
+    ) -> Result<(), StoreError> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.tables.connections)
+            .set_key(Some(Self::connection_key(id)))
+            .update_expression("SET #a = :v")
+            .condition_expression("attribute_exists(pk)")
+            .expression_attribute_names("#a", attribute)
+            .expression_attribute_values(":v", value)
+            .send()
+            .await;
+        condition_held(result, context).map(|_| ())
+    }
+
     fn connection_key(id: &ConnectionId) -> Item {
         HashMap::from([("pk".to_owned(), s(id.as_str()))])
     }
@@ -870,18 +893,9 @@ impl ConnectionStore for DynamoStore {
         id: &ConnectionId,
         chat: &ChatId,
     ) -> Result<(), StoreError> {
-        let result = self
-            .client
-            .update_item()
-            .table_name(&self.tables.connections)
-            .set_key(Some(Self::connection_key(id)))
-            .update_expression("SET chat_id = :c")
-            .condition_expression("attribute_exists(pk)")
-            .expression_attribute_values(":c", s(chat.as_str()))
-            .send()
-            .await;
         // Not written when the socket closed meanwhile: nothing to bind.
-        condition_held(result, "binding a connection").map(|_| ())
+        self.set_on_open_connection(id, "chat_id", s(chat.as_str()), "binding a connection")
+            .await
     }
 
     async fn set_presence(
@@ -889,18 +903,9 @@ impl ConnectionStore for DynamoStore {
         id: &ConnectionId,
         presence: crate::domain::Presence,
     ) -> Result<(), StoreError> {
-        let result = self
-            .client
-            .update_item()
-            .table_name(&self.tables.connections)
-            .set_key(Some(Self::connection_key(id)))
-            .update_expression("SET presence = :p")
-            .condition_expression("attribute_exists(pk)")
-            .expression_attribute_values(":p", to_value(&presence)?)
-            .send()
-            .await;
         // A socket that closed meanwhile has no presence to set.
-        condition_held(result, "setting presence").map(|_| ())
+        self.set_on_open_connection(id, "presence", to_value(&presence)?, "setting presence")
+            .await
     }
 
     async fn operator_connections(
