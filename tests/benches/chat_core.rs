@@ -59,17 +59,14 @@ async fn populate(store: &dyn Store, n: usize) -> Vec<(ChatId, String)> {
     let mut chats = Vec::with_capacity(n);
     for j in 0..20 {
         store
-            .put_connection(&Connection {
-                id: ConnectionId::parse(format!("op{j}=")).expect("id"),
-                role: Role::Operator {
+            .put_connection(&Connection::opened(
+                ConnectionId::parse(format!("op{j}=")).expect("id"),
+                Role::Operator {
                     operator_id: OperatorId::parse(format!("op{j}")).expect("id"),
                 },
-                chat: None,
-                connected_ms: 0,
-                expires_at: 2_000_000_000,
-                presence: Default::default(),
-                supervisor: false,
-            })
+                0,
+                2_000_000_000,
+            ))
             .await
             .expect("put");
     }

@@ -51,15 +51,12 @@ async fn bench(language: &str) -> Bench {
     };
     store.create_chat(&chat).await.expect("create");
     store
-        .put_connection(&Connection {
-            id: ConnectionId::parse("operator=").expect("id"),
-            role: Role::Operator { operator_id: op },
-            chat: None,
-            connected_ms: 0,
-            expires_at: 2_000_000_000,
-            presence: Default::default(),
-            supervisor: false,
-        })
+        .put_connection(&Connection::opened(
+            ConnectionId::parse("operator=").expect("id"),
+            Role::Operator { operator_id: op },
+            0,
+            2_000_000_000,
+        ))
         .await
         .expect("put");
     let deps = TranslateDeps {

@@ -134,15 +134,12 @@ async fn the_sdk_reads_a_410_as_gone_and_the_connection_is_forgotten() -> anyhow
 
     let store = MemoryStore::new();
     store
-        .put_connection(&Connection {
-            id: gone.clone(),
-            role: Role::Citizen,
-            chat: None,
-            connected_ms: 0,
-            expires_at: 2_000_000_000,
-            presence: Default::default(),
-            supervisor: false,
-        })
+        .put_connection(&Connection::opened(
+            gone.clone(),
+            Role::Citizen,
+            0,
+            2_000_000_000,
+        ))
         .await?;
     let posted =
         post_or_forget(&delivery, &store, Api::Public, &gone, &ServerFrame::Pong {}).await?;

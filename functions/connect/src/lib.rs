@@ -6,7 +6,7 @@ use aws_lambda_events::apigw::{ApiGatewayProxyResponse, ApiGatewayWebsocketProxy
 use bluelamp::chat::{gateway_response, Deps};
 use bluelamp::domain::{
     now_ms, ChatEvent, ChatPatch, ChatState, Connection, ConnectionId, Guard, NewMessage,
-    OperatorId, Presence, Role,
+    OperatorId, Role,
 };
 use bluelamp::store::StoreError;
 
@@ -80,15 +80,8 @@ async fn connect(
     };
     let now = now_ms();
     let supervisor = matches!(role, Role::Operator { .. }) && is_supervisor(req);
-    let conn = Connection {
-        id,
-        role,
-        chat: None,
-        connected_ms: now,
-        expires_at: now / 1000 + deps.config.connection_ttl_secs,
-        presence: Presence::Available,
-        supervisor,
-    };
+    let mut conn = Connection::opened(id, role, now, now / 1000 + deps.config.connection_ttl_secs);
+    conn.supervisor = supervisor;
     deps.store.put_connection(&conn).await?;
     match &conn.role {
         Role::Operator { operator_id } => {

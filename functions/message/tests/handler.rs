@@ -19,15 +19,12 @@ async fn setup() -> (Deps, Arc<MemoryStore>, Arc<RecordingDelivery>) {
     let store = Arc::new(MemoryStore::new());
     let deliver = Arc::new(RecordingDelivery::new());
     store
-        .put_connection(&Connection {
-            id: ConnectionId::parse(CONN).unwrap(),
-            role: Role::Citizen,
-            chat: None,
-            connected_ms: 1,
-            expires_at: 2_000_000_000,
-            presence: Default::default(),
-            supervisor: false,
-        })
+        .put_connection(&Connection::opened(
+            ConnectionId::parse(CONN).unwrap(),
+            Role::Citizen,
+            1,
+            2_000_000_000,
+        ))
         .await
         .unwrap();
     let deps = Deps {

@@ -72,17 +72,14 @@ async fn transcript(app: &App, id: &ChatId) -> Vec<MessageBody> {
 /// One operator online, as `$connect` and `hello` leave them.
 async fn operator_online(app: &App) {
     app.chat_store
-        .put_connection(&Connection {
-            id: ConnectionId::parse(OPERATOR_CONN).unwrap(),
-            role: Role::Operator {
+        .put_connection(&Connection::opened(
+            ConnectionId::parse(OPERATOR_CONN).unwrap(),
+            Role::Operator {
                 operator_id: OperatorId::parse("alice").unwrap(),
             },
-            chat: None,
-            connected_ms: 1,
-            expires_at: 2_000_000_000,
-            presence: Default::default(),
-            supervisor: false,
-        })
+            1,
+            2_000_000_000,
+        ))
         .await
         .unwrap();
 }

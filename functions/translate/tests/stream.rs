@@ -58,15 +58,12 @@ async fn setup() -> (TranslateDeps, Arc<MemoryStore>, Arc<RecordingDelivery>) {
         .await
         .unwrap();
     store
-        .put_connection(&Connection {
-            id: ConnectionId::parse(OP_CONN).unwrap(),
-            role: Role::Operator { operator_id: alice },
-            chat: None,
-            connected_ms: 1,
-            expires_at: 2_000_000_000,
-            presence: Default::default(),
-            supervisor: false,
-        })
+        .put_connection(&Connection::opened(
+            ConnectionId::parse(OP_CONN).unwrap(),
+            Role::Operator { operator_id: alice },
+            1,
+            2_000_000_000,
+        ))
         .await
         .unwrap();
     let deps = Deps {

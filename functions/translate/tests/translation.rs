@@ -55,15 +55,12 @@ async fn world(language: &str) -> World {
     };
     store.create_chat(&chat).await.unwrap();
     store
-        .put_connection(&Connection {
-            id: ConnectionId::parse(OPERATOR).unwrap(),
-            role: Role::Operator { operator_id: alice },
-            chat: None,
-            connected_ms: 1,
-            expires_at: 2_000_000_000,
-            presence: Default::default(),
-            supervisor: false,
-        })
+        .put_connection(&Connection::opened(
+            ConnectionId::parse(OPERATOR).unwrap(),
+            Role::Operator { operator_id: alice },
+            1,
+            2_000_000_000,
+        ))
         .await
         .unwrap();
     let translators = Translators::new(

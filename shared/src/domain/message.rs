@@ -321,3 +321,18 @@ pub struct Connection {
     #[serde(default)]
     pub supervisor: bool,
 }
+
+impl Connection {
+    /// A socket just opened: no chat yet, available, not a supervisor.
+    pub fn opened(id: ConnectionId, role: Role, connected_ms: i64, expires_at: i64) -> Self {
+        Self {
+            id,
+            role,
+            chat: None,
+            connected_ms,
+            expires_at,
+            presence: super::Presence::Available,
+            supervisor: false,
+        }
+    }
+}
