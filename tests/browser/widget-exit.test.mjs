@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { openWorld, operatorClient } from './lib/harness.mjs';
 import {
-  openDemo, startChat, claimNext, operatorSays, neutralUrl, widgetStorage, isEmpty, controlSockets,
+  openDemo, chatHeldBy, startChat, claimNext, operatorSays, neutralUrl, widgetStorage, isEmpty, controlSockets,
 } from './widget-helpers.mjs';
 import { expect, eventually } from './widget-expect.mjs';
 
@@ -21,17 +21,11 @@ after(() => op?.close());
 
 /** A chat held by the operator, with a message each way; answers what the test needs. */
 async function chatWithOperator() {
-  const demo = await openDemo(browser, gw);
-  const sockets = await controlSockets(demo.context, gw);
-  await startChat(demo.frame);
-  await demo.frame.getByRole('button', { name: 'Talk to an operator' }).click();
-  const chatId = await claimNext(op);
-  await operatorSays(op, chatId, 'Hello, you are talking to the police.');
-  await expect(demo.frame.getByText('Hello, you are talking to the police.')).toBeVisible();
+  const demo = await chatHeldBy(browser, gw, op, 'Hello, you are talking to the police.');
   const before = await widgetStorage(demo.page);
   assert.ok(!isEmpty(before), `the widget keeps the chat to resume it: ${JSON.stringify(before)}`);
   const historyLength = await demo.page.evaluate(() => history.length);
-  return { ...demo, sockets, chatId, historyLength };
+  return { ...demo, historyLength };
 }
 
 async function assertLeft({ page, chatId, historyLength }) {

@@ -4,7 +4,7 @@
 // prove something was forgotten.
 
 import { DESKTOP } from './lib/harness.mjs';
-import { eventually } from './widget-expect.mjs';
+import { expect, eventually } from './widget-expect.mjs';
 
 export const FRAME = 'iframe[title="Live chat"]';
 
@@ -164,4 +164,19 @@ export async function controlSockets(context, gw) {
     get connects() { return connects.length; },
     get openCount() { return open.size; },
   };
+}
+
+/**
+ * The demo page with a chat the operator `op` has claimed and greeted with `greeting` (shown
+ * in the widget), its sockets under the test's control: `{ ...demo, sockets, chatId }`.
+ */
+export async function chatHeldBy(browser, gw, op, greeting) {
+  const demo = await openDemo(browser, gw);
+  const sockets = await controlSockets(demo.context, gw);
+  await startChat(demo.frame);
+  await demo.frame.getByRole('button', { name: 'Talk to an operator' }).click();
+  const chatId = await claimNext(op);
+  await operatorSays(op, chatId, greeting);
+  await expect(demo.frame.getByText(greeting)).toBeVisible();
+  return { ...demo, sockets, chatId };
 }

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { openWorld, operatorClient } from './lib/harness.mjs';
-import { openDemo, startChat, claimNext, operatorSays, citizenSays, bubbles, controlSockets } from './widget-helpers.mjs';
+import { openDemo, chatHeldBy, startChat, claimNext, operatorSays, citizenSays, bubbles, controlSockets } from './widget-helpers.mjs';
 import { expect, eventually } from './widget-expect.mjs';
 
 const { gw, browser } = await openWorld();
@@ -17,16 +17,10 @@ after(() => op?.close());
 const count = (list, text) => list.filter((t) => t.includes(text)).length;
 
 async function chatWithOperator() {
-  const demo = await openDemo(browser, gw);
-  const sockets = await controlSockets(demo.context, gw);
-  await startChat(demo.frame);
-  await demo.frame.getByRole('button', { name: 'Talk to an operator' }).click();
-  const chatId = await claimNext(op);
-  await operatorSays(op, chatId, 'Operator one');
-  await expect(demo.frame.getByText('Operator one')).toBeVisible();
-  await citizenSays(demo.frame, 'Citizen one');
+  const chat = await chatHeldBy(browser, gw, op, 'Operator one');
+  await citizenSays(chat.frame, 'Citizen one');
   await op.next((f) => f.type === 'message' && f.text === 'Citizen one');
-  return { ...demo, sockets, chatId };
+  return chat;
 }
 
 test('a cut socket: reconnect, resume, the pending message sent once, the missed one shown', async () => {
