@@ -157,6 +157,23 @@ fn is_get_att(value: &Value, id: &str, attribute: &str) -> bool {
     value == &json!({ "Fn::GetAtt": [id, attribute] })
 }
 
+/// What a value is when the stack signs operators in with its own pool: the first branch of
+/// `!If [UseOwnPool, own, external]`, or the value itself when it does not depend on that.
+fn with_own_pool(value: &Value) -> &Value {
+    match value["Fn::If"].as_array() {
+        Some(branches) if branches.len() == 3 && branches[0] == "UseOwnPool" => &branches[1],
+        _ => value,
+    }
+}
+
+/// What a value is with an existing pool's issuer (`ExternalIssuer`): the second branch.
+fn with_external_pool(value: &Value) -> &Value {
+    match value["Fn::If"].as_array() {
+        Some(branches) if branches.len() == 3 && branches[0] == "UseOwnPool" => &branches[2],
+        _ => value,
+    }
+}
+
 /// The `${...}` names of a `Fn::Sub` string (`${A.Arn}` names `A`), or nothing.
 fn sub_names(value: &Value) -> BTreeSet<String> {
     let text = match &value["Fn::Sub"] {
@@ -730,11 +747,44 @@ fn the_authorizer_is_given_the_cognito_issuer_and_client_id() {
     for var in [authorizer::ENV_ISSUER, authorizer::ENV_CLIENT_ID] {
         assert!(env.contains_key(var), "the authorizer lacks {var}");
     }
-    let issuer = env.get(authorizer::ENV_ISSUER).map(sub_text).unwrap_or("");
+    let issuer = env
+        .get(authorizer::ENV_ISSUER)
+        .map(|v| sub_text(with_own_pool(v)))
+        .unwrap_or("");
     assert!(
         issuer.starts_with("https://cognito-idp."),
         "issuer {issuer:?}"
     );
+    assert!(
+        is_ref(&env[authorizer::ENV_CLIENT_ID], "OperatorConsoleClient")
+            || is_ref(
+                with_own_pool(&env[authorizer::ENV_CLIENT_ID]),
+                "OperatorConsoleClient"
+            ),
+        "the console's client of the stack's pool"
+    );
+    // With an existing pool: its issuer and client, both parameters, both or neither.
+    assert!(is_ref(
+        with_external_pool(&env[authorizer::ENV_ISSUER]),
+        "ExternalIssuer"
+    ));
+    assert!(is_ref(
+        with_external_pool(&env[authorizer::ENV_CLIENT_ID]),
+        "ExternalClientId"
+    ));
+    assert_eq!(
+        template()["Conditions"]["UseOwnPool"],
+        json!({ "Fn::Equals": [{ "Ref": "ExternalIssuer" }, ""] })
+    );
+    // The pool and what hangs off it exist only when the stack signs operators in itself.
+    for id in [
+        "OperatorUserPool",
+        "OperatorsGroup",
+        "OperatorConsoleClient",
+        "OperatorSignInDomain",
+    ] {
+        assert_eq!(resource(id)["Condition"], "UseOwnPool", "{id}");
+    }
 }
 
 #[test]
@@ -1140,14 +1190,16 @@ fn report_intake_accepts_the_same_operators_tokens_as_the_operator_api() {
     );
     // When reports are for a group, it is a group of the same pool.
     if let Some(group) = reports.get(report_intake::ENV_OPERATOR_GROUP) {
-        let group = group["Ref"]
+        // An existing pool must have the group of the same name.
+        assert_eq!(with_external_pool(group), "operators");
+        let group = with_own_pool(group)["Ref"]
             .as_str()
             .expect("the group is a group of this template");
         assert_eq!(resource(group)["Type"], "AWS::Cognito::UserPoolGroup");
         let pool = props(group)["UserPoolId"]["Ref"].as_str().unwrap_or("");
         let issuer = reports
             .get(report_intake::ENV_ISSUER)
-            .map(sub_names)
+            .map(|v| sub_names(with_own_pool(v)))
             .unwrap_or_default();
         assert!(issuer.contains(pool), "{group} is of another pool");
     }
@@ -1398,9 +1450,17 @@ fn the_reports_api_serves_every_path_of_the_api_document_and_no_other_through_re
             &operations["x-amazon-apigateway-any-method"]["x-amazon-apigateway-integration"];
         assert_eq!(integration["type"], "aws_proxy", "{route}");
         assert_eq!(integration["httpMethod"], "POST", "{route}");
+        // By the function's name, not its Arn: a reference would make the API depend on the
+        // function, which depends on the console client, which depends on the hosting, whose
+        // headers name the API (a cycle).
+        let name = sub_text(&props(REPORT_INTAKE)["FunctionName"]);
+        assert_eq!(name, "${AWS::StackName}-report-intake");
         assert!(
-            sub_names(&integration["uri"]).contains(REPORT_INTAKE),
-            "{route} reaches report-intake"
+            sub_text(&integration["uri"]).ends_with(&format!(
+                ":lambda:path/2015-03-31/functions/arn:${{AWS::Partition}}:lambda:${{AWS::Region}}:${{AWS::AccountId}}:function:{name}/invocations"
+            )),
+            "{route} reaches report-intake: {}",
+            integration["uri"]
         );
     }
 }
@@ -1543,4 +1603,381 @@ fn the_reports_stage_is_behind_a_regional_waf_with_per_address_rate_limits_and_a
             .filter_map(|o| o["Name"].as_str())
             .collect();
     assert_eq!(counted, vec!["SizeRestrictions_BODY"]);
+}
+
+// ---- scanners' exceptions -----------------------------------------------------------------
+
+/// Every check a scanner skips is named beside its resource with its reason, in both
+/// templates: checkov's `skip` entries each have an id and a comment of some substance, and
+/// cfn-lint's ignored checks are ids (their reasons are the comments above them).
+#[test]
+fn every_skipped_scanner_check_is_named_on_its_resource_with_a_reason() {
+    let oidc_path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../infra/github-oidc.yaml");
+    let oidc_text = std::fs::read_to_string(&oidc_path).expect("infra/github-oidc.yaml");
+    let oidc = long_form(serde_norway::from_str(&oidc_text).expect("github-oidc.yaml is YAML"));
+    let mut skipped = 0;
+    for doc in [template(), &oidc] {
+        assert!(
+            doc["Metadata"]["checkov"].is_null(),
+            "no template-wide checkov skips"
+        );
+        for (id, r) in doc["Resources"].as_object().expect("Resources") {
+            for skip in as_list(&r["Metadata"]["checkov"]["skip"]) {
+                let check = skip["id"].as_str().unwrap_or("");
+                assert!(
+                    check.starts_with("CKV_") || check.starts_with("CKV2_"),
+                    "{id}: a checkov skip names its check: {skip}"
+                );
+                let reason = skip["comment"].as_str().unwrap_or("").trim();
+                assert!(
+                    reason.split_whitespace().count() >= 5,
+                    "{id}: skipping {check} needs its reason: {reason:?}"
+                );
+                skipped += 1;
+            }
+            for check in as_list(&r["Metadata"]["cfn-lint"]["config"]["ignore_checks"]) {
+                let check = check.as_str().unwrap_or("");
+                // cfn-lint's own (E3004, W1030) or the serverless rules' (ES6000, WS1000).
+                let digits = check
+                    .trim_start_matches(['E', 'W', 'I'])
+                    .trim_start_matches('S');
+                assert!(
+                    check.len() > digits.len()
+                        && digits.len() == 4
+                        && digits.chars().all(|c| c.is_ascii_digit()),
+                    "{id}: an ignored cfn-lint check is a rule id: {check:?}"
+                );
+            }
+        }
+    }
+    assert!(skipped > 0, "the skips are where this test looks");
+}
+
+// ---- hosting ----------------------------------------------------------------------------------
+
+fn headers_policy_of(path_pattern: Option<&str>) -> &'static Value {
+    let config = &props("WebDistribution")["DistributionConfig"];
+    let behavior = match path_pattern {
+        None => &config["DefaultCacheBehavior"],
+        Some(p) => as_list(&config["CacheBehaviors"])
+            .into_iter()
+            .find(|b| b["PathPattern"] == p)
+            .unwrap_or_else(|| panic!("a cache behavior for {p}")),
+    };
+    assert_eq!(
+        behavior["ViewerProtocolPolicy"], "redirect-to-https",
+        "{path_pattern:?}"
+    );
+    let id = behavior["ResponseHeadersPolicyId"]["Ref"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{path_pattern:?}: a headers policy of this template"));
+    &props(id)["ResponseHeadersPolicyConfig"]
+}
+
+/// A CSP text as its directives, whatever the line breaks of the template.
+fn csp_of(policy: &Value) -> BTreeMap<String, String> {
+    let csp = &policy["SecurityHeadersConfig"]["ContentSecurityPolicy"];
+    assert_eq!(csp["Override"], true);
+    let value = &csp["ContentSecurityPolicy"];
+    let text = match &value["Fn::Sub"] {
+        Value::Array(parts) => parts[0].as_str().unwrap_or(""),
+        _ => sub_text(value),
+    };
+    text.split(';')
+        .map(|d| d.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|d| !d.is_empty())
+        .map(|d| match d.split_once(' ') {
+            Some((k, v)) => (k.to_owned(), v.to_owned()),
+            None => (d, String::new()),
+        })
+        .collect()
+}
+
+#[test]
+fn the_web_pages_are_a_private_bucket_that_only_this_distribution_reads_over_https() {
+    let bucket = props("WebBucket");
+    let block = &bucket["PublicAccessBlockConfiguration"];
+    for key in [
+        "BlockPublicAcls",
+        "BlockPublicPolicy",
+        "IgnorePublicAcls",
+        "RestrictPublicBuckets",
+    ] {
+        assert_eq!(block[key], true, "WebBucket: {key}");
+    }
+    assert!(!bucket["BucketEncryption"].is_null(), "encrypted");
+    assert!(is_ref(
+        &bucket["LoggingConfiguration"]["DestinationBucketName"],
+        "WebLogBucket"
+    ));
+    // The bucket policy: TLS only, and reads by CloudFront for this distribution alone.
+    let policy = props("WebBucketPolicy");
+    assert!(is_ref(&policy["Bucket"], "WebBucket"));
+    let statements = as_list(&policy["PolicyDocument"]["Statement"]);
+    assert!(statements
+        .iter()
+        .any(|s| s["Effect"] == "Deny" && s["Condition"]["Bool"]["aws:SecureTransport"] == false));
+    let allows: Vec<&&Value> = statements
+        .iter()
+        .filter(|s| s["Effect"] == "Allow")
+        .collect();
+    assert_eq!(allows.len(), 1, "one grant");
+    assert_eq!(
+        allows[0]["Principal"]["Service"],
+        "cloudfront.amazonaws.com"
+    );
+    assert_eq!(allows[0]["Action"], "s3:GetObject");
+    assert!(
+        sub_names(&allows[0]["Condition"]["StringEquals"]["AWS:SourceArn"])
+            .contains("WebDistribution")
+    );
+    let config = &props("WebDistribution")["DistributionConfig"];
+    let origins = as_list(&config["Origins"]);
+    assert_eq!(origins.len(), 1, "one origin, the bucket");
+    assert!(is_get_att(
+        &origins[0]["DomainName"],
+        "WebBucket",
+        "RegionalDomainName"
+    ));
+    assert!(is_get_att(
+        &origins[0]["OriginAccessControlId"],
+        "WebOriginAccessControl",
+        "Id"
+    ));
+    // No cookie may be logged (the widget's partitioned cookie).
+    assert_eq!(config["Logging"]["IncludeCookies"], false);
+    assert!(is_get_att(
+        &config["Logging"]["Bucket"],
+        "WebLogBucket",
+        "DomainName"
+    ));
+    assert_eq!(
+        config["ViewerCertificate"]["Fn::If"][1]["MinimumProtocolVersion"],
+        "TLSv1.2_2021"
+    );
+}
+
+#[test]
+fn each_surface_gets_the_headers_the_local_gateway_gives_it() {
+    let widget = headers_policy_of(Some("/widget/*"));
+    let report = headers_policy_of(Some("/report/*"));
+    let console = headers_policy_of(Some("/console/*"));
+    let embed = headers_policy_of(None);
+    for (name, policy) in [
+        ("widget", widget),
+        ("report", report),
+        ("console", console),
+        ("embed", embed),
+    ] {
+        let h = &policy["SecurityHeadersConfig"];
+        assert_eq!(
+            h["ReferrerPolicy"]["ReferrerPolicy"], "no-referrer",
+            "{name}"
+        );
+        assert_eq!(h["ContentTypeOptions"]["Override"], true, "{name}");
+        assert!(
+            h["StrictTransportSecurity"]["AccessControlMaxAgeSec"].as_i64() >= Some(31_536_000),
+            "{name}: HSTS for a year at least"
+        );
+        let csp = csp_of(policy);
+        // local/src/web.rs's base policy: nothing inline, nothing from elsewhere.
+        for (directive, value) in [
+            ("default-src", "'none'"),
+            ("script-src", "'self'"),
+            ("style-src", "'self'"),
+            ("img-src", "'self'"),
+            ("font-src", "'self'"),
+            ("base-uri", "'none'"),
+            ("form-action", "'self'"),
+        ] {
+            assert_eq!(
+                csp.get(directive).map(String::as_str),
+                Some(value),
+                "{name}: {directive}"
+            );
+        }
+        assert!(
+            !format!("{csp:?}").contains("unsafe-"),
+            "{name}: nothing unsafe"
+        );
+        let framed = csp["frame-ancestors"].as_str();
+        if name == "widget" {
+            assert_eq!(framed, "${Sites}", "the force's sites frame the widget");
+            assert!(
+                h["FrameOptions"].is_null(),
+                "no X-Frame-Options on the widget"
+            );
+        } else {
+            assert_eq!(framed, "'none'", "{name} is never framed");
+            assert_eq!(h["FrameOptions"]["FrameOption"], "DENY", "{name}");
+        }
+    }
+    let sites = &widget["SecurityHeadersConfig"]["ContentSecurityPolicy"]["ContentSecurityPolicy"]
+        ["Fn::Sub"][1]["Sites"];
+    assert_eq!(
+        sites,
+        &json!({ "Fn::Join": [" ", { "Ref": "ForceSites" }] })
+    );
+    // Each page connects only to what it uses: the widget to the public API, the console to
+    // the operator API and its sign-in; the REST API for all three.
+    let reports_api = "https://${ReportsApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}";
+    let connect = |p| csp_of(p)["connect-src"].clone();
+    assert_eq!(
+        connect(widget),
+        format!("'self' {reports_api} ${{PublicWebSocketApi.ApiEndpoint}}/${{Stage}}")
+    );
+    assert_eq!(connect(report), format!("'self' {reports_api}"));
+    assert_eq!(
+        connect(console),
+        format!(
+            "'self' {reports_api} ${{OperatorWebSocketApi.ApiEndpoint}}/${{Stage}} ${{SignIn}}"
+        )
+    );
+    assert!(!csp_of(embed).contains_key("connect-src"));
+}
+
+#[test]
+fn the_console_signs_in_with_the_pool_s_hosted_ui_and_returns_to_the_hosted_console() {
+    let client = props("OperatorConsoleClient");
+    assert_eq!(client["GenerateSecret"], false, "a public client");
+    assert_eq!(client["AllowedOAuthFlows"], json!(["code"]));
+    assert!(strings(&client["AllowedOAuthScopes"]).contains(&"openid"));
+    let console = props("WebDistribution");
+    assert!(!console.is_null());
+    for key in ["CallbackURLs", "LogoutURLs"] {
+        let urls = as_list(&client[key]);
+        assert_eq!(urls.len(), 1, "{key}: the hosted console only");
+        let branches = urls[0]["Fn::If"].as_array().expect("custom domain or not");
+        assert_eq!(branches[0], "HasWebDomain");
+        assert_eq!(sub_text(&branches[1]), "https://${WebDomainName}/console/");
+        assert_eq!(
+            sub_text(&branches[2]),
+            "https://${WebDistribution.DomainName}/console/"
+        );
+        // The same address the stack gives as the console's.
+        assert_eq!(
+            &template()["Outputs"]["ConsoleUrl"]["Value"],
+            urls[0],
+            "{key}"
+        );
+    }
+    let snippet = sub_text(&template()["Outputs"]["EmbedSnippet"]["Value"]["Fn::Sub"][0]);
+    assert!(snippet.starts_with("<script src=\"${Origin}/widget.js\""));
+    for attribute in ["data-public-api", "data-api", "data-report-url"] {
+        assert!(snippet.contains(attribute), "the snippet sets {attribute}");
+    }
+}
+
+// ---- the reports API's own errors, metrics --------------------------------------------------
+
+#[test]
+fn api_gateway_s_own_answers_are_the_api_s_problem_bodies() {
+    let responses = props(REPORTS_API)["GatewayResponses"]
+        .as_object()
+        .expect("gateway responses");
+    for kind in [
+        "MISSING_AUTHENTICATION_TOKEN",
+        "THROTTLED",
+        "WAF_FILTERED",
+        "DEFAULT_4XX",
+        "DEFAULT_5XX",
+    ] {
+        assert!(responses.contains_key(kind), "{kind}");
+    }
+    for (kind, r) in responses {
+        let status: u16 = r["StatusCode"]
+            .as_str()
+            .unwrap_or("")
+            .parse()
+            .expect("a status");
+        let body: Value = serde_json::from_str(
+            r["ResponseTemplates"]["application/json"]
+                .as_str()
+                .unwrap_or(""),
+        )
+        .unwrap_or_else(|e| panic!("{kind}: the body is JSON: {e}"));
+        // docs/openapi.yaml's Problem: exactly status, code, title.
+        let keys: BTreeSet<&str> = body
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(|k| k.as_str())
+            .collect();
+        assert_eq!(keys, BTreeSet::from(["status", "code", "title"]), "{kind}");
+        assert_eq!(
+            body["status"], status,
+            "{kind}: the body's status is the answer's"
+        );
+        assert_eq!(
+            r["ResponseParameters"]["Headers"]["Content-Type"], "'application/problem+json'",
+            "{kind}"
+        );
+        let code = body["code"].as_str().unwrap();
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../docs/openapi.yaml");
+        let text = std::fs::read_to_string(path).expect("openapi.yaml");
+        assert!(
+            text.contains(&format!("- {code}\n")),
+            "{kind}: {code} is a documented code"
+        );
+    }
+}
+
+#[test]
+fn the_wait_and_failed_records_alarms_read_the_metrics_the_functions_emit() {
+    for (alarm, metric) in [
+        ("ChatWaitingTooLongAlarm", "LongestWaitSeconds"),
+        ("FailedRecordsAlarm", "FailedRecords"),
+    ] {
+        let p = props(alarm);
+        assert_eq!(p["Namespace"], "Bluelamp", "{alarm}");
+        assert_eq!(p["MetricName"], metric, "{alarm}");
+        let dims = as_list(&p["Dimensions"]);
+        assert_eq!(dims.len(), 1, "{alarm}: the Force dimension only");
+        assert_eq!(dims[0]["Name"], "Force");
+        assert!(is_ref(&dims[0]["Value"], "ForceId"));
+        assert!(is_ref(&p["AlarmActions"][0], "AlarmTopic"), "{alarm}");
+    }
+    // The dashboard shows each metric docs/deploy.md names.
+    let body = &props("Dashboard")["DashboardBody"]["Fn::Sub"][0];
+    let body = body.as_str().expect("the dashboard's body");
+    for metric in [
+        "ChatsWaiting",
+        "LongestWaitSeconds",
+        "OperatorsAvailable",
+        "MessagesStored",
+        "TranslationFailures",
+        "FailedRecords",
+    ] {
+        assert!(
+            body.contains(&format!("\"{metric}\"")),
+            "dashboard: {metric}"
+        );
+    }
+    let deploy = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../docs/deploy.md"),
+    )
+    .expect("docs/deploy.md");
+    for metric in ["ChatsWaiting", "LongestWaitSeconds", "FailedRecords"] {
+        assert!(
+            deploy.contains(&format!("`{metric}`")),
+            "docs/deploy.md documents {metric}"
+        );
+    }
+    for (id, _) in FUNCTIONS {
+        assert!(body.contains(&format!("${{{id}}}")), "dashboard: {id}");
+    }
+}
+
+#[test]
+fn the_waf_also_enforces_the_known_bad_inputs_rules() {
+    let rules = as_list(&props("ReportsWebAcl")["Rules"]);
+    let known = rules
+        .iter()
+        .find(|r| {
+            r["Statement"]["ManagedRuleGroupStatement"]["Name"]
+                == "AWSManagedRulesKnownBadInputsRuleSet"
+        })
+        .expect("the known bad inputs rule set (Log4j)");
+    assert!(known["OverrideAction"]["None"].is_object());
+    assert!(known["Statement"]["ManagedRuleGroupStatement"]["RuleActionOverrides"].is_null());
 }
