@@ -556,6 +556,34 @@ async fn assessing_checks_the_report_and_the_body() {
 }
 
 #[tokio::test]
+async fn an_assessment_given_as_a_list_is_not_an_object() {
+    let app = app();
+    let reference = submit(&app, &collision()).await;
+    let path = format!("/operator/reports/{reference}/assessment");
+    for body in [r#"["noCrime", "notes"]"#, r#"["noCrime"]"#] {
+        let resp = app
+            .send(operator_post(&path, Some(OPERATOR_TOKEN), body))
+            .await;
+        assert_eq!(resp.status(), 400, "{body}");
+        let errors = &body_json(&resp)["errors"];
+        assert_eq!(errors[0]["field"], "body", "{body}");
+        assert_eq!(errors[0]["code"], "wrong_type", "{body}");
+    }
+    let resp = app
+        .send(operator_post(&path, Some(OPERATOR_TOKEN), "[1,"))
+        .await;
+    assert_eq!(body_json(&resp)["errors"][0]["code"], "malformed_json");
+    let resp = app
+        .send(operator_post(
+            &path,
+            Some(OPERATOR_TOKEN),
+            r#"{"outcome": "noCrime"}"#,
+        ))
+        .await;
+    assert_eq!(resp.status(), 200, "still new: the lists assessed nothing");
+}
+
+#[tokio::test]
 async fn a_reference_typed_loosely_still_finds_the_report() {
     let app = app();
     let reference = submit(&app, &crime()).await;

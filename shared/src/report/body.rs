@@ -8,6 +8,7 @@ use super::model::*;
 use super::phone::PhoneNumber;
 use super::postcode::Postcode;
 use super::registration::VehicleRegistration;
+use super::strict::Objects;
 use super::text::*;
 use super::time::{IncidentTime, OccurredAt};
 use chrono::{DateTime, Utc};
@@ -178,9 +179,15 @@ pub fn parse_report_json(json: &[u8], now: DateTime<Utc>) -> Result<Report, Vec<
 
 /// Reads any strict JSON body shape, turning a serde failure into a field error that names
 /// where it happened without repeating the value.
+///
+/// Text that is not JSON is `malformed_json` whatever shape it starts with (it is read as JSON
+/// first, before any field is looked at), and an object is never read from a list
+/// ([`Objects`]), at any depth: both for every body type read here.
 pub fn parse_json_body<T: serde::de::DeserializeOwned>(json: &[u8]) -> Result<T, Vec<FieldError>> {
+    serde_json::from_slice::<serde::de::IgnoredAny>(json).map_err(|_| vec![malformed()])?;
     let mut de = serde_json::Deserializer::from_slice(json);
-    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| vec![structural(&e)])?;
+    let value: T =
+        serde_path_to_error::deserialize(Objects(&mut de)).map_err(|e| vec![structural(&e)])?;
     de.end().map_err(|_| vec![malformed()])?;
     Ok(value)
 }
@@ -210,11 +217,6 @@ fn structural(e: &serde_path_to_error::Error<serde_json::Error>) -> FieldError {
             "unknown_field",
             "This field is not part of the request",
         );
-    }
-    // serde also reads an object from a list of its fields in order; a wrong-sized list is
-    // still just "not an object" to a client.
-    if text.starts_with("invalid length") && text.contains("expected struct") {
-        return FieldError::new(field, "wrong_type", "Expected an object");
     }
     if text.starts_with("invalid type") {
         let expected = text

@@ -13,6 +13,7 @@ mod reference;
 mod registration;
 mod signpost;
 pub mod store;
+mod strict;
 mod text;
 mod time;
 

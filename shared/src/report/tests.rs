@@ -498,6 +498,71 @@ fn field_rules_across_the_body() {
     }
 }
 
+/// serde's derived structs also read an object from a list of its fields in order: every
+/// object of the body, given as such a list, is a `wrong_type` at its path, not a report.
+#[test]
+fn a_list_of_an_objects_fields_is_not_the_object() {
+    let cases = [
+        (
+            crime(),
+            "when",
+            json!(["2026-11-27T18:00:00Z", "2026-11-28T07:30:00Z"]),
+        ),
+        (
+            crime(),
+            "where",
+            json!(["12 High Street, Exeter", "EX1 1AA"]),
+        ),
+        (
+            crime(),
+            "reporter",
+            json!(["Ann Example", "victim", null, "07700 900123", null, "phone"]),
+        ),
+        (crime(), "crime", json!(["theft", "Red bicycle"])),
+        (
+            collision(),
+            "reporter.onBehalfOf",
+            json!(["Carol Example", "Mother"]),
+        ),
+        (
+            collision(),
+            "collision.vehicles",
+            json!([["AB12 CDE", "Ford"]]),
+        ),
+        (collision(), "collision.otherParty", json!(["Dan Driver"])),
+        (
+            collision(),
+            "collision.insurance",
+            json!(["Example Insurance"]),
+        ),
+        (asb(), "antisocialBehaviour", json!(["nuisance", "weekly"])),
+    ];
+    for (base, path, list) in cases {
+        let field = match path {
+            "collision.vehicles" => "collision.vehicles[0]",
+            other => other,
+        };
+        assert_eq!(
+            codes(&with(base, path, list)),
+            pairs(&[(field, "wrong_type")]),
+            "{path}"
+        );
+    }
+    let r = crime();
+    let whole = json!([
+        r["kind"],
+        r["when"],
+        r["where"],
+        r["whatHappened"],
+        r["reporter"],
+        r["crime"],
+        null,
+        null,
+        true
+    ]);
+    assert_eq!(codes(&whole), pairs(&[("body", "wrong_type")]));
+}
+
 #[test]
 fn an_unknown_kind_still_shows_the_errors_in_its_blocks() {
     let v = with(crime(), "kind", Value::Null);
@@ -510,7 +575,7 @@ fn an_unknown_kind_still_shows_the_errors_in_its_blocks() {
 
 #[test]
 fn bodies_that_are_not_a_json_object_are_refused_as_a_whole() {
-    let cases: [(&[u8], &str); 7] = [
+    let cases: [(&[u8], &str); 10] = [
         (b"", "malformed_json"),
         (b"{", "malformed_json"),
         (b"not json", "malformed_json"),
@@ -518,6 +583,10 @@ fn bodies_that_are_not_a_json_object_are_refused_as_a_whole() {
         (b"[]", "wrong_type"),
         (b"42", "wrong_type"),
         (b"\xff\xfe", "malformed_json"),
+        // Not JSON, whatever its first value would have been read as.
+        (b"[1,", "malformed_json"),
+        (b"[\"crime\", {\"from\": ", "malformed_json"),
+        (b"{\"kind\": 5, ", "malformed_json"),
     ];
     for (body, code) in cases {
         let errors = parse_report_json(body, now()).unwrap_err();
