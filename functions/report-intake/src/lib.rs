@@ -35,6 +35,7 @@ use cors::Audience;
 use lambda_http::http::{header, HeaderValue, Method};
 use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt, Response};
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// Every variable the function cannot start without: its two tables
@@ -145,7 +146,12 @@ pub async fn handle(deps: &Deps, req: Request) -> Response<Body> {
         "" => req.uri().path().to_owned(),
         raw => raw.to_owned(),
     };
-    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let segments: Vec<Cow<str>> = path
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(decoded)
+        .collect();
+    let segments: Vec<&str> = segments.iter().map(AsRef::as_ref).collect();
     let endpoint = Endpoint::of(&segments);
     let Some(audience) = endpoint.audience() else {
         return Problem::not_found().into_response();
@@ -187,6 +193,15 @@ async fn serve(deps: &Deps, req: &Request, endpoint: Endpoint<'_>) -> Response<B
         }
         _ => Problem::not_found().into_response(),
     }
+}
+
+/// A path segment percent-decoded (a reference typed with spaces arrives as
+/// `BL%20NXK1%206GHV%20C`). The path is split first, so an encoded `/` stays inside its segment;
+/// a segment that does not decode to UTF-8 is kept as it came, and so names nothing.
+fn decoded(segment: &str) -> Cow<'_, str> {
+    percent_encoding::percent_decode_str(segment)
+        .decode_utf8()
+        .unwrap_or(Cow::Borrowed(segment))
 }
 
 /// `405`, with `Allow`: the path's method, and `OPTIONS` for a browser's preflight.

@@ -598,6 +598,34 @@ async fn a_reference_typed_loosely_still_finds_the_report() {
     assert_eq!(body_json(&resp)["reference"], reference.as_str());
 }
 
+/// A reference typed with spaces arrives percent-encoded in the path (`BL%20NXK1%206GHV%20C`):
+/// it is decoded before it is read, for a report and its assessment alike.
+#[tokio::test]
+async fn a_reference_with_spaces_in_the_path_is_decoded_before_it_is_read() {
+    let app = app();
+    let reference = submit(&app, &crime()).await;
+    let get =
+        |typed: &str| operator_get(&format!("/operator/reports/{typed}"), Some(OPERATOR_TOKEN));
+    let spaced = reference.replace('-', "%20");
+    let resp = app.send(get(&spaced)).await;
+    assert_eq!(resp.status(), 200, "{spaced}");
+    assert_eq!(body_json(&resp)["reference"], reference.as_str());
+    let encoded_dashes = reference.to_lowercase().replace('-', "%2D");
+    let resp = app
+        .send(operator_post(
+            &format!("/operator/reports/{encoded_dashes}/assessment"),
+            Some(OPERATOR_TOKEN),
+            r#"{"outcome": "noCrime"}"#,
+        ))
+        .await;
+    assert_eq!(resp.status(), 200, "{encoded_dashes}");
+    for bad in ["%ZZ", "%FF%FE", "BL%2F"] {
+        let resp = app.send(get(bad)).await;
+        assert_eq!(resp.status(), 404, "{bad}");
+        assert_eq!(body_json(&resp)["code"], "not_found", "{bad}");
+    }
+}
+
 #[tokio::test]
 async fn the_stage_in_a_rest_api_path_is_ignored() {
     use lambda_http::RequestExt;
