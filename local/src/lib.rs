@@ -87,6 +87,8 @@ impl std::fmt::Debug for GatewayConfig {
 /// Shared by every request the gateway serves.
 pub struct Gateway {
     pub deps: Deps,
+    /// The `message` function's: the chat core and the reply previews' translator.
+    pub message: message::MessageDeps,
     pub verifier: bluelamp::auth::TokenVerifier,
     pub identity: Arc<LocalIdentityProvider>,
     pub sockets: Sockets,
@@ -295,6 +297,10 @@ pub async fn start(config: GatewayConfig) -> anyhow::Result<Running> {
 
     let sockets = Sockets::default();
     let gw = Arc::new(Gateway {
+        message: message::MessageDeps {
+            chat: deps.clone(),
+            preview: provider.clone(),
+        },
         deps: deps.clone(),
         verifier,
         identity: identity.clone(),

@@ -245,6 +245,9 @@ async fn console_config(State(gw): State<Arc<Gateway>>) -> Response {
                 "kind": "local",
                 "tokenUrl": format!("{}{}/token", o.gateway, crate::signin::LOCAL_ISSUER_PATH),
             },
+            // The reply in the citizen's language before sending: one paid translation per
+            // pause in typing when deployed; a force may turn it off.
+            "previewReplies": true,
         }),
     )
 }

@@ -123,21 +123,57 @@ fn ws_event(
 pub async fn public_upgrade(
     State(gw): State<Arc<Gateway>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    Query(query): Query<HashMap<String, String>>,
+    Query(query): Query<Vec<(String, String)>>,
     headers: HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> Response {
-    open(gw, Api::Public, peer, query, headers, upgrade).await
+    open(
+        gw,
+        Api::Public,
+        peer,
+        QueryMaps::of(query),
+        headers,
+        upgrade,
+    )
+    .await
 }
 
 pub async fn operator_upgrade(
     State(gw): State<Arc<Gateway>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    Query(query): Query<HashMap<String, String>>,
+    Query(query): Query<Vec<(String, String)>>,
     headers: HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> Response {
-    open(gw, Api::Operator, peer, query, headers, upgrade).await
+    open(
+        gw,
+        Api::Operator,
+        peer,
+        QueryMaps::of(query),
+        headers,
+        upgrade,
+    )
+    .await
+}
+
+/// The query string as API Gateway gives it to a `$connect` event: `queryStringParameters`
+/// holds the last value of each name, `multiValueQueryStringParameters` every value in order
+/// (so `?token=A&token=B` reaches the authorizer as two values, which it refuses).
+struct QueryMaps {
+    single: HashMap<String, String>,
+    multi: HashMap<String, Vec<String>>,
+}
+
+impl QueryMaps {
+    fn of(pairs: Vec<(String, String)>) -> Self {
+        let mut single = HashMap::new();
+        let mut multi: HashMap<String, Vec<String>> = HashMap::new();
+        for (name, value) in pairs {
+            multi.entry(name.clone()).or_default().push(value.clone());
+            single.insert(name, value);
+        }
+        Self { single, multi }
+    }
 }
 
 /// The operator API's `$connect` authorizer: the authorizer function's own handler, given
@@ -145,10 +181,9 @@ pub async fn operator_upgrade(
 async fn authorize(
     gw: &Gateway,
     meta: &Meta,
-    query: &HashMap<String, String>,
+    query: &QueryMaps,
     headers: &HeaderMap,
 ) -> Option<Value> {
-    let multi: HashMap<&String, Vec<&String>> = query.iter().map(|(k, v)| (k, vec![v])).collect();
     let event = json!({
         "type": "REQUEST",
         "methodArn": format!(
@@ -157,8 +192,8 @@ async fn authorize(
             stage(meta.api)
         ),
         "headers": headers_json(headers),
-        "queryStringParameters": query,
-        "multiValueQueryStringParameters": multi,
+        "queryStringParameters": query.single,
+        "multiValueQueryStringParameters": query.multi,
         "requestContext": {
             "routeKey": "$connect",
             "eventType": "CONNECT",
@@ -189,7 +224,7 @@ async fn open(
     gw: Arc<Gateway>,
     api: Api,
     peer: SocketAddr,
-    query: HashMap<String, String>,
+    query: QueryMaps,
     headers: HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> Response {
@@ -218,7 +253,8 @@ async fn open(
     };
     let extra = json!({
         "headers": headers_json(&headers),
-        "queryStringParameters": query,
+        "queryStringParameters": query.single,
+        "multiValueQueryStringParameters": query.multi,
     });
     let Ok(event) = ws_event(&meta, "$connect", "CONNECT", None, &authorizer, extra) else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
@@ -319,7 +355,7 @@ async fn run(gw: Arc<Gateway>, meta: Meta, authorizer: Value, socket: WebSocket)
         };
         match ws_event(&meta, &route, "MESSAGE", Some(body), &authorizer, json!({})) {
             Ok(event) => {
-                message::handle(&gw.deps, event).await;
+                message::handle(&gw.message, event).await;
             }
             Err(e) => tracing::error!(error = %e, "could not build a message event"),
         }

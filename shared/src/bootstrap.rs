@@ -70,21 +70,31 @@ pub fn translators_with(
 ) -> Result<crate::translation::Translators, ConfigError> {
     use crate::config::optional;
     use crate::store::DynamoTranslationCache;
-    use crate::translation::{
-        amazon_translate_client, AmazonTranslator, RoutingTranslator, Translators,
-    };
+    use crate::translation::Translators;
 
     let cache_table = required(tables::TRANSLATION_CACHE.env_var)?;
     let cache_version: u32 = optional("TRANSLATION_CACHE_VERSION", 1)?;
-    let amazon = AmazonTranslator::new(amazon_translate_client(sdk));
-    let google = google_from_env()?;
-    let router = RoutingTranslator::new(Arc::new(amazon), google);
     let cache = DynamoTranslationCache::new(aws_sdk_dynamodb::Client::new(sdk), cache_table);
     Ok(Translators::new(
-        Arc::new(router),
+        translation_provider_with(sdk)?,
         Arc::new(cache),
         cache_version,
     ))
+}
+
+/// The providers alone, uncached: Amazon Translate and Google Cloud Translation behind the
+/// [`RoutingTranslator`](crate::translation::RoutingTranslator), configured as
+/// [`translators_with`] says. The `message` function previews operators' replies with it, so
+/// that a preview is what the translate function will deliver.
+#[cfg(feature = "google-translate")]
+pub fn translation_provider_with(
+    sdk: &aws_config::SdkConfig,
+) -> Result<Arc<dyn crate::translation::Translator>, ConfigError> {
+    use crate::translation::{amazon_translate_client, AmazonTranslator, RoutingTranslator};
+
+    let amazon = AmazonTranslator::new(amazon_translate_client(sdk));
+    let google = google_from_env()?;
+    Ok(Arc::new(RoutingTranslator::new(Arc::new(amazon), google)))
 }
 
 #[cfg(feature = "google-translate")]

@@ -8,6 +8,7 @@ pub mod config;
 pub mod delivery;
 pub mod domain;
 pub mod faq;
+pub mod json;
 pub mod protocol;
 pub mod report;
 pub mod store;

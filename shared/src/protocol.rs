@@ -112,6 +112,17 @@ pub enum ClientFrame {
     },
     /// Supervisor: the room's figures now.
     Stats {},
+    /// Operator: a reply not yet sent, in the citizen's language (nothing is stored or sent to
+    /// the citizen). Each preview is a paid translation: the console asks on a pause in typing.
+    Preview {
+        #[serde(rename = "chatId")]
+        chat_id: ChatId,
+        /// The client's name for this preview, given back on the answer: a console that asked
+        /// again meanwhile shows only the answer to its latest question.
+        #[serde(rename = "previewId")]
+        preview_id: ClientMessageId,
+        text: MessageText,
+    },
     Ping {},
 }
 
@@ -134,6 +145,7 @@ pub const ACTIONS: &[&str] = &[
     "feedback",
     "set_presence",
     "stats",
+    "preview",
     "ping",
 ];
 
@@ -147,6 +159,7 @@ pub const OPERATOR_ACTIONS: &[&str] = &[
     "unanswered",
     "set_presence",
     "stats",
+    "preview",
 ];
 /// Actions only a citizen may take.
 pub const CITIZEN_ACTIONS: &[&str] = &["start", "resume", "request_operator", "leave", "feedback"];
@@ -210,8 +223,14 @@ pub fn parse_client_frame(body: &str) -> Result<ClientFrame, ClientError> {
             format!("frames are limited to {MAX_CLIENT_FRAME_BYTES} bytes"),
         ));
     }
-    let value: Value = serde_json::from_str(body)
-        .map_err(|_| ClientError::new(ErrorCode::InvalidJson, "the frame is not JSON"))?;
+    let not_json = || ClientError::new(ErrorCode::InvalidJson, "the frame is not JSON");
+    crate::json::check_unique_keys(body).map_err(|e| match e {
+        crate::json::StrictJsonError::Malformed => not_json(),
+        crate::json::StrictJsonError::DuplicateKey => {
+            ClientError::new(ErrorCode::InvalidFrame, "a key is given twice in the frame")
+        }
+    })?;
+    let value: Value = serde_json::from_str(body).map_err(|_| not_json())?;
     let action = value
         .get("action")
         .and_then(Value::as_str)
@@ -219,7 +238,7 @@ pub fn parse_client_frame(body: &str) -> Result<ClientFrame, ClientError> {
     if !ACTIONS.contains(&action) {
         return Err(ClientError::new(ErrorCode::UnknownAction, "unknown action"));
     }
-    let text = (action == "send")
+    let text = matches!(action, "send" | "preview")
         .then(|| value.get("text").and_then(Value::as_str))
         .flatten();
     if let Some(text) = text {
@@ -265,6 +284,7 @@ impl ClientFrame {
             ClientFrame::Feedback { .. } => "feedback",
             ClientFrame::SetPresence { .. } => "set_presence",
             ClientFrame::Stats {} => "stats",
+            ClientFrame::Preview { .. } => "preview",
             ClientFrame::Ping {} => "ping",
         }
     }
@@ -543,6 +563,21 @@ pub enum ServerFrame {
     },
     /// To a supervisor: the room now.
     Stats(Box<RoomStats>),
+    /// To the operator who asked: their reply as the citizen would read it.
+    #[serde(rename_all = "camelCase")]
+    Preview {
+        chat_id: ChatId,
+        preview_id: ClientMessageId,
+        /// The citizen's language.
+        language: LanguageCode,
+        /// The reply in `language`; absent when `translation_unavailable`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        text: Option<String>,
+        /// True when a real translation service produced `text`.
+        machine_translated: bool,
+        #[serde(default, skip_serializing_if = "is_false")]
+        translation_unavailable: bool,
+    },
     Error(ClientError),
     Pong {},
 }
@@ -632,6 +667,15 @@ mod tests {
         );
         assert_eq!(
             code(r#"{"action":"ping","extra":1}"#),
+            ErrorCode::InvalidFrame
+        );
+        // Strict: a repeated key is refused, not read as its last value.
+        assert_eq!(
+            code(r#"{"action":"send","clientMessageId":"m","text":"a","text":"b"}"#),
+            ErrorCode::InvalidFrame
+        );
+        assert_eq!(
+            code(r#"{"action":"ping","action":"ping"}"#),
             ErrorCode::InvalidFrame
         );
         let huge = format!(r#"{{"action":"ping","pad":"{}"}}"#, "x".repeat(40_000));

@@ -54,6 +54,14 @@ fn translate_deps(deps: &Deps) -> translate::TranslateDeps {
     }
 }
 
+/// The message function's dependencies around the chat ones, previews by the offline stand-in.
+fn message_deps(deps: &Deps) -> message::MessageDeps {
+    message::MessageDeps {
+        chat: deps.clone(),
+        preview: Arc::new(bluelamp::translation::OfflineTranslator::new()),
+    }
+}
+
 /// N active chats, each with a citizen socket; 20 operators share them.
 async fn populate(store: &dyn Store, n: usize) -> Vec<(ChatId, String)> {
     let mut chats = Vec::with_capacity(n);
@@ -123,6 +131,7 @@ async fn cpu_per_message(open_chats: usize) -> (Duration, Duration) {
         deliver: Arc::new(CountingDelivery::default()),
         config,
     };
+    let mdeps = message_deps(&deps);
     let tdeps = translate_deps(&deps);
     let chats = populate(store.as_ref(), open_chats).await;
     let (mut handle_times, mut deliver_times) = (Vec::new(), Vec::new());
@@ -136,7 +145,7 @@ async fn cpu_per_message(open_chats: usize) -> (Duration, Duration) {
             .last_seq;
         let event = send_event(conn, &format!("m{k}"));
         let t = Instant::now();
-        message::handle(&deps, event).await;
+        message::handle(&mdeps, event).await;
         let handled = t.elapsed();
         let msg = store
             .messages_after(chat, before, 1)
@@ -207,6 +216,7 @@ async fn dynamodb_requests_per_message(open_chats: usize) -> (f64, f64) {
         deliver: Arc::new(CountingDelivery::default()),
         config,
     };
+    let mdeps = message_deps(&deps);
     let tdeps = translate_deps(&deps);
     let chats = populate(store.as_ref(), open_chats).await;
     let rounds = 20;
@@ -220,7 +230,7 @@ async fn dynamodb_requests_per_message(open_chats: usize) -> (f64, f64) {
             .expect("chat")
             .last_seq;
         counter.take();
-        message::handle(&deps, send_event(conn, &format!("m{k}"))).await;
+        message::handle(&mdeps, send_event(conn, &format!("m{k}"))).await;
         in_message += counter.take();
         let msg = store
             .messages_after(chat, before, 1)

@@ -66,7 +66,21 @@ test('a Polish citizen in the widget and an operator in the console: bot, queue,
   const reply = panel.getByRole('textbox', { name: /Your reply/ });
   await reply.pressSequentially('When did it happen?', { delay: 10 });
   await expect(frame.getByText('Operator pisze…')).toBeVisible();
+  // On a pause, the reply as the citizen will read it, before it is sent; nothing is sent yet.
+  const preview = panel.getByRole('region', { name: "Preview of your reply in the citizen's language" });
+  await expect(preview).toContainText('How the citizen will read it, in Polish (not translated: no translation service here)');
+  await expect(preview.locator('.preview-text')).toHaveText('[pl ← en, not translated] When did it happen?');
+  await expect(preview.locator('.preview-text')).toHaveAttribute('lang', 'pl');
+  // More words: the preview is marked out of date, then follows.
+  await reply.pressSequentially(' Today?', { delay: 10 });
+  await expect(preview).toContainText('updating when you pause');
+  await expect(preview.locator('.preview-text')).toHaveText('[pl ← en, not translated] When did it happen? Today?');
+  await expect(preview).not.toContainText('updating');
+  await checkAxe(consolePage, 'console with a reply previewed');
+  await screenshot(consolePage, 'conversation-console-preview');
+  await expect(log.locator('.msg--operator')).toHaveCount(0);
   await reply.press('Enter');
+  await expect(preview).toBeHidden();
   const bubble = log.locator('.msg--operator', { hasText: 'When did it happen?' });
   await expect(bubble).toContainText('[pl ← en, not translated] When did it happen?');
   await expect(bubble.getByText('Tłumaczenie maszynowe')).toHaveCount(0);

@@ -436,6 +436,22 @@ async fn the_operator_api_refuses_sockets_without_a_valid_token(kind: StoreKind)
         .await
         .is_err());
     assert!(Client::operator(&gw, "grace").await.is_ok());
+    // A valid token given twice (or beside another) is refused, as API Gateway's query maps
+    // carry both values to the authorizer.
+    let token = gw.operator_token("grace")?;
+    let good = gw.operator_ws_url(&token);
+    assert!(Client::connect(&format!("{good}&token={token}"))
+        .await
+        .is_err());
+    assert!(Client::connect(&format!("{good}&token=not.a.jwt"))
+        .await
+        .is_err());
+    assert!(
+        Client::connect(&format!("{base}?token=not.a.jwt&token={token}"))
+            .await
+            .is_err()
+    );
+    assert!(Client::connect(&good).await.is_ok());
     gw.stop().await;
     Ok(())
 }

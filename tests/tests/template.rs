@@ -1382,6 +1382,42 @@ fn faq_reply_may_do_exactly_what_its_code_calls() {
     assert!(!actions.iter().any(|a| a.starts_with("ssm:")));
 }
 
+/// The conditional statements (`Fn::If`) of the role a function runs as.
+fn conditional_role_statements(function: &str) -> Vec<&'static Value> {
+    let role_id = function_property(function, "Role")["Fn::GetAtt"][0]
+        .as_str()
+        .unwrap_or_default();
+    as_list(&props(role_id)["Policies"])
+        .into_iter()
+        .flat_map(|p| as_list(&p["PolicyDocument"]["Statement"]))
+        .filter(|s| s.get("Fn::If").is_some())
+        .collect()
+}
+
+#[test]
+fn message_previews_replies_with_the_translate_function_s_providers() {
+    // Amazon Translate by the role; Google through the same key parameter and the same
+    // extension layer as the translate function, under the same condition.
+    let actions: BTreeSet<&str> = role_statements(MESSAGE)
+        .into_iter()
+        .flat_map(|s| strings(&s["Action"]))
+        .collect();
+    assert!(actions.contains("translate:TranslateText"), "{actions:?}");
+    let key = "GOOGLE_TRANSLATE_API_KEY_PARAMETER";
+    assert!(environment(MESSAGE).contains_key(key));
+    assert_eq!(environment(MESSAGE)[key], environment(TRANSLATE)[key]);
+    assert_eq!(props(MESSAGE)["Layers"], props(TRANSLATE)["Layers"]);
+    let google_key = |function| {
+        conditional_role_statements(function)
+            .into_iter()
+            .filter(|s| s.to_string().contains("ssm:GetParameter"))
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(google_key(MESSAGE).len(), 1);
+    assert_eq!(google_key(MESSAGE), google_key(TRANSLATE));
+}
+
 #[test]
 fn the_translation_cache_is_read_and_written_by_translate_alone() {
     let cache = tables::TRANSLATION_CACHE.logical_id;

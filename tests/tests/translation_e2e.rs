@@ -65,17 +65,27 @@ async fn chat_with_operator(
     Ok((citizen, operator, chat))
 }
 
-async fn a_polish_citizen_and_an_english_operator_each_read_the_other_in_their_own_language(
+/// A gateway with a counting stand-in, and a chat started in `language` (the citizen's pick)
+/// and held by operator alice.
+async fn chat_in(
     kind: StoreKind,
-) -> R {
+    language: &str,
+) -> anyhow::Result<(Arc<OfflineTranslator>, Running, Client, Client, String)> {
     let translator = Arc::new(OfflineTranslator::new());
     let gw = gateway(kind, translator.clone()).await;
-    let (mut citizen, mut operator, chat) = chat_with_operator(
+    let (citizen, operator, chat) = chat_with_operator(
         &gw,
-        json!({"action": "start", "language": "pl", "languageChosen": true}),
+        json!({"action": "start", "language": language, "languageChosen": true}),
         "alice",
     )
     .await?;
+    Ok((translator, gw, citizen, operator, chat))
+}
+
+async fn a_polish_citizen_and_an_english_operator_each_read_the_other_in_their_own_language(
+    kind: StoreKind,
+) -> R {
+    let (translator, gw, mut citizen, mut operator, chat) = chat_in(kind, "pl").await?;
 
     citizen.say(None, "c1", POLISH[0]).await?;
     let got = operator
@@ -469,6 +479,82 @@ async fn an_english_chat_makes_no_translation_call(kind: StoreKind) -> R {
     Ok(())
 }
 
+/// A reply previewed before it is sent: in the citizen's language, paid as one translation,
+/// given only to the operator who holds the chat, and nothing stored or sent to the citizen.
+async fn an_operator_previews_a_reply_in_the_citizen_s_language_before_sending(
+    kind: StoreKind,
+) -> R {
+    let (translator, gw, mut citizen, mut operator, chat) = chat_in(kind, "pl").await?;
+    citizen.drain(QUIET).await?;
+    let calls_before = translator.calls();
+    let preview = |id: &str, text: &str| json!({"action": "preview", "chatId": chat, "previewId": id, "text": text});
+
+    operator
+        .send(preview("p1", "  When did it happen?  "))
+        .await?;
+    let got = operator.expect("preview").await?;
+    assert_eq!(
+        got,
+        json!({
+            "v": 1, "type": "preview", "chatId": chat, "previewId": "p1", "language": "pl",
+            "text": "[pl ← en, not translated] When did it happen?",
+            "machineTranslated": false,
+        })
+    );
+    assert_eq!(translator.calls(), calls_before + 1);
+    // Nothing reached the citizen and nothing was stored.
+    let to_citizen = citizen.drain(QUIET).await?;
+    assert!(to_citizen.is_empty(), "{to_citizen:?}");
+    operator
+        .send(json!({"action": "history", "chatId": chat}))
+        .await?;
+    let history = operator.expect("history").await?;
+    let from_operator = history["messages"].as_array().map(|m| {
+        m.iter()
+            .filter(|x| x["sender"]["role"] == "operator")
+            .count()
+    });
+    assert_eq!(from_operator, Some(0), "{history}");
+
+    // A failed translation is a preview the operator cannot have, not an error.
+    translator.fail_with(Some(OfflineFailure::Unavailable));
+    operator.send(preview("p2", "Are you safe now?")).await?;
+    let got = operator.expect("preview").await?;
+    assert_eq!(got["previewId"], "p2");
+    assert_eq!(got["translationUnavailable"], true);
+    assert!(got.get("text").is_none(), "{got}");
+    translator.fail_with(None);
+
+    // Another operator may not preview into a chat they do not hold; a citizen may not at all.
+    let mut bob = Client::operator(&gw, "bob").await?;
+    let calls = translator.calls();
+    bob.send(preview("p3", "Hello")).await?;
+    bob.expect_error("not_your_chat").await?;
+    citizen.send(preview("p4", "Hello")).await?;
+    citizen.expect_error("forbidden").await?;
+    // An empty reply is refused as a send would be.
+    operator.send(preview("p5", "   ")).await?;
+    operator.expect_error("empty_text").await?;
+    assert_eq!(translator.calls(), calls, "refused previews cost nothing");
+    gw.stop().await;
+    Ok(())
+}
+
+/// In an English chat a preview is the reply itself, and costs no call.
+async fn an_english_chat_s_preview_makes_no_translation_call(kind: StoreKind) -> R {
+    let (translator, gw, _citizen, mut operator, chat) = chat_in(kind, "en").await?;
+    operator
+        .send(json!({"action": "preview", "chatId": chat, "previewId": "p1", "text": "Hello"}))
+        .await?;
+    let got = operator.expect("preview").await?;
+    assert_eq!(got["text"], "Hello");
+    assert_eq!(got["language"], "en");
+    assert_eq!(got["machineTranslated"], false);
+    assert_eq!(translator.calls(), 0);
+    gw.stop().await;
+    Ok(())
+}
+
 bluelamp_tests::both_stores!(
     a_polish_citizen_and_an_english_operator_each_read_the_other_in_their_own_language,
     an_arabic_chat_is_right_to_left_and_translated_both_ways,
@@ -478,4 +564,6 @@ bluelamp_tests::both_stores!(
     a_stream_record_seen_twice_is_translated_and_delivered_once,
     a_second_identical_bot_answer_makes_no_translation_call,
     an_english_chat_makes_no_translation_call,
+    an_operator_previews_a_reply_in_the_citizen_s_language_before_sending,
+    an_english_chat_s_preview_makes_no_translation_call,
 );

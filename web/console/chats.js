@@ -5,7 +5,7 @@
 
 import { el, clear, uid, formatTime } from './dom.js';
 import { renderEntry, endedReasonText } from './transcript.js';
-import { languageNodes, englishName, allLanguages } from './languages.js';
+import { languageNodes, englishName, allLanguages, direction } from './languages.js';
 import { announce, announceUrgent } from './announce.js';
 import { attachQuickResponses } from './quick-responses.js';
 import { confirmDialog } from './dialogs.js';
@@ -13,11 +13,13 @@ import { confirmDialog } from './dialogs.js';
 const TYPING_EVERY_MS = 3000;   // the protocol asks for typing:true at most every 3 s
 const TYPING_IDLE_MS = 4000;    // no key for this long counts as stopped
 const CITIZEN_TYPING_MS = 8000; // a "typing" shown without news for longer is dropped
+// Each preview is a paid translation: ask once the operator pauses, never per key.
+const PREVIEW_PAUSE_MS = 1000;
 
 export class Chats {
   /**
    * ctx: { send(frame) -> bool, me() -> operatorId, isVisible() -> whether the chats view
-   * shows, openReport(chat, selectedText), onChange() }
+   * shows, openReport(chat, selectedText), onChange(), previewReplies (bool) }
    */
   constructor({ tablist, panels, empty, ctx }) {
     this.tablist = tablist;
@@ -136,6 +138,8 @@ class Chat {
     this.needsAck = false;    // a quick exit not yet acknowledged
     this.typingSentAt = 0;
     this.typingOn = false;
+    this.previewAsked = null; // { id, text } of the latest preview asked for
+    this.previewShown = null; // the reply text the preview on screen is of
     this.reports = [];
     this.build();
     this.update(info);
@@ -200,8 +204,13 @@ class Chat {
     this.replyError = el('p', { class: 'form-error', role: 'alert', hidden: true });
     this.replyLabel = el('label', { for: replyId });
     const quick = el('div', { class: 'quick-responses' });
+    this.previewHeading = el('p', { class: 'preview-heading' });
+    this.previewText = el('p', { class: 'user-text preview-text' });
+    this.preview = el('section', {
+      class: 'reply-preview', hidden: true, 'aria-label': 'Preview of your reply in the citizen\'s language',
+    }, this.previewHeading, this.previewText);
     this.form = el('form', { class: 'reply', novalidate: true },
-      this.replyLabel, this.replyHint, this.replyError, this.reply,
+      this.replyLabel, this.replyHint, this.replyError, this.reply, this.preview,
       el('div', { class: 'reply-actions' }, quick, this.sendButton));
     this.form.addEventListener('submit', (e) => { e.preventDefault(); this.sendReply(); });
     this.reply.addEventListener('keydown', (e) => {
@@ -247,7 +256,11 @@ class Chat {
   }
 
   update(info) {
-    if (info.language) this.language = info.language;
+    if (info.language && info.language !== this.language) {
+      this.language = info.language;
+      // A preview in the old language is no preview: ask again in the new one.
+      if (this.preview) { this.hidePreview(); this.schedulePreview(); }
+    }
     if (info.priority) this.priority = info.priority;
     if (info.emergencyReason) this.emergencyReason = info.emergencyReason;
     if (typeof info.citizenOnline === 'boolean') this.citizenOnline = info.citizenOnline;
@@ -433,6 +446,7 @@ class Chat {
     this.ended = reason;
     this.setCitizenTyping(false);
     this.stopTyping();
+    this.hidePreview();
     this.endedNote.hidden = false;
     this.endedNote.textContent = `This chat has ended. ${reason === 'unknown' ? '' : endedReasonText(reason)}`.trim();
     if (reason === 'quick_exit') this.raiseSafeguarding();
@@ -471,6 +485,7 @@ class Chat {
 
   typed() {
     if (this.ended) return;
+    this.schedulePreview();
     const now = Date.now();
     if (this.reply.value.trim() === '') { this.stopTyping(); return; }
     if (now - this.typingSentAt >= TYPING_EVERY_MS) {
@@ -491,6 +506,69 @@ class Chat {
     this.ctx.send({ action: 'typing', chatId: this.chatId, typing: false });
   }
 
+  // --- the preview in the citizen's language ---
+
+  wantsPreview() {
+    return this.ctx.previewReplies && !this.ended
+      && !(this.language ?? 'en').toLowerCase().startsWith('en');
+  }
+
+  /** After a pause in typing, ask for the reply in the citizen's language (once per text). */
+  schedulePreview() {
+    clearTimeout(this.previewTimer);
+    const text = this.reply.value.trim();
+    if (!this.wantsPreview() || !text) { this.hidePreview(); return; }
+    if (this.previewShown !== null && text !== this.previewShown) {
+      this.preview.classList.add('preview-stale');
+      this.previewHeading.textContent = `${this.previewTitle()} (updating when you pause)`;
+    }
+    this.previewTimer = setTimeout(() => this.askPreview(), PREVIEW_PAUSE_MS);
+  }
+
+  askPreview() {
+    const text = this.reply.value.trim();
+    if (!this.wantsPreview() || !text || [...text].length > 2000) return;
+    if (this.previewAsked?.text === text) return;
+    const id = `p${crypto.randomUUID()}`;
+    if (this.ctx.send({ action: 'preview', chatId: this.chatId, previewId: id, text })) {
+      this.previewAsked = { id, text };
+    }
+  }
+
+  previewTitle() {
+    return `How the citizen will read it, in ${englishName(this.language)}`;
+  }
+
+  onPreview(frame) {
+    // Only the answer to the latest question, and only while the box still holds that text.
+    if (!this.previewAsked || frame.previewId !== this.previewAsked.id) return;
+    if (this.reply.value.trim() !== this.previewAsked.text) return;
+    this.previewShown = this.previewAsked.text;
+    this.preview.classList.remove('preview-stale');
+    if (frame.translationUnavailable || typeof frame.text !== 'string') {
+      this.previewHeading.textContent = `${this.previewTitle()}: no translation could be made just now.`;
+      this.previewText.hidden = true;
+      this.previewText.textContent = '';
+    } else {
+      this.previewHeading.textContent = frame.machineTranslated
+        ? `${this.previewTitle()} (machine translated)`
+        : `${this.previewTitle()} (not translated: no translation service here)`;
+      this.previewText.hidden = false;
+      this.previewText.textContent = frame.text;
+      this.previewText.lang = frame.language ?? '';
+      this.previewText.dir = direction(frame.language);
+    }
+    this.preview.hidden = false;
+  }
+
+  hidePreview() {
+    clearTimeout(this.previewTimer);
+    this.preview.hidden = true;
+    this.previewShown = null;
+    this.previewAsked = null;
+    this.previewText.textContent = '';
+  }
+
   sendReply() {
     const text = this.reply.value.trim();
     this.replyError.hidden = true;
@@ -508,6 +586,7 @@ class Chat {
     this.pending.set(clientMessageId, { text, node });
     this.ctx.send({ action: 'send', chatId: this.chatId, clientMessageId, text });
     this.reply.value = '';
+    this.hidePreview();
     this.scrollToEnd();
   }
 
@@ -589,6 +668,7 @@ class Chat {
 
   destroy() {
     clearTimeout(this.typingTimer);
+    clearTimeout(this.previewTimer);
     clearTimeout(this.idleTimer);
     this.stopTyping();
     this.tab.remove();

@@ -103,11 +103,17 @@ function buildViews() {
     empty: $('chats-empty'),
     ctx: {
       // Typing frames matter only now: dropped rather than queued when the budget is spent.
-      send: (frame) => conn?.send(frame, { droppable: frame.action === 'typing' && frame.typing }) ?? false,
+      // A preview that cannot go now is not worth queueing either: the next pause asks again.
+      send: (frame) => conn?.send(frame, {
+        droppable: (frame.action === 'typing' && frame.typing) || frame.action === 'preview',
+      }) ?? false,
       me: () => me,
       isVisible: () => view === 'chats' && document.visibilityState === 'visible',
       openReport: (chat, selected) => openReportDialog(chat, selected).then(() => chat.reportButton.focus()),
       onChange: updateTitle,
+      // The reply in the citizen's language before sending (a paid translation per pause):
+      // on unless the force's config.json says "previewReplies": false.
+      previewReplies: config.previewReplies !== false,
     },
   });
   chats.refreshEmpty();
@@ -286,6 +292,7 @@ function onFrame(frame) {
     case 'stats': statsAsked = false; return supervisorView.show(frame);
     case 'unanswered': return unansweredView.show(frame.entries ?? []);
     case 'language_set': return onLanguageSet(frame);
+    case 'preview': return chats.get(frame.chatId)?.onPreview(frame);
     case 'error': return onError(frame);
     default: return undefined; // pong, and frames this console does not know
   }

@@ -4,6 +4,7 @@
 
 mod citizen;
 mod operator;
+mod preview;
 
 use aws_lambda_events::apigw::{ApiGatewayProxyResponse, ApiGatewayWebsocketProxyRequest};
 use bluelamp::chat::{api_of, gateway_response, Deps};
@@ -13,6 +14,17 @@ use bluelamp::protocol::{
     OPERATOR_ACTIONS,
 };
 use bluelamp::store::{AppendError, RateError, StoreError, UpdateError};
+use bluelamp::translation::Translator;
+use std::sync::Arc;
+
+/// What the function needs: the chat core's ports, and a translator for the operator's
+/// reply previews (the same providers the translate function uses; people's words, so never
+/// cached).
+#[derive(Clone)]
+pub struct MessageDeps {
+    pub chat: Deps,
+    pub preview: Arc<dyn Translator>,
+}
 
 /// Why an action did not happen: the client's fault (told to them), or ours (logged; the
 /// client gets a generic error and may retry).
@@ -90,7 +102,14 @@ fn body_text(req: &ApiGatewayWebsocketProxyRequest) -> String {
 
 /// Handles one frame. Always answers 200 to API Gateway once the sender is known: replies
 /// and errors go to the socket as frames.
-pub async fn handle(deps: &Deps, req: ApiGatewayWebsocketProxyRequest) -> ApiGatewayProxyResponse {
+pub async fn handle(
+    deps: &MessageDeps,
+    req: ApiGatewayWebsocketProxyRequest,
+) -> ApiGatewayProxyResponse {
+    let MessageDeps {
+        chat: deps,
+        preview,
+    } = deps;
     let Some(connection_id) = req
         .request_context
         .connection_id
@@ -135,7 +154,7 @@ pub async fn handle(deps: &Deps, req: ApiGatewayWebsocketProxyRequest) -> ApiGat
     let api = api_of(&conn.role);
     let reply = match parse_client_frame(&body_text(&req)) {
         Err(e) => Err(Failure::Client(e)),
-        Ok(frame) => dispatch(deps, &conn, frame).await,
+        Ok(frame) => dispatch(deps, preview.as_ref(), &conn, frame).await,
     };
     let frame = match reply {
         Ok(Some(frame)) => frame,
@@ -158,6 +177,7 @@ pub async fn handle(deps: &Deps, req: ApiGatewayWebsocketProxyRequest) -> ApiGat
 
 async fn dispatch(
     deps: &Deps,
+    preview: &dyn Translator,
     conn: &bluelamp::domain::Connection,
     frame: ClientFrame,
 ) -> Result<Option<ServerFrame>, Failure> {
@@ -173,6 +193,8 @@ async fn dispatch(
             "that action is for citizens",
         )),
         Role::Citizen => citizen::dispatch(deps, conn, frame).await,
-        Role::Operator { operator_id } => operator::dispatch(deps, conn, operator_id, frame).await,
+        Role::Operator { operator_id } => {
+            operator::dispatch(deps, preview, conn, operator_id, frame).await
+        }
     }
 }

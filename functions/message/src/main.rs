@@ -1,14 +1,17 @@
 //! The `message` Lambda: configuration and clients once, then every frame to the library.
 
-use bluelamp::chat::Deps;
 use lambda_runtime::{run, service_fn, Error, LambdaEvent};
-use message::handle;
+use message::{handle, MessageDeps};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     bluelamp::config::init_tracing();
-    let deps = bluelamp::bootstrap::chat_deps_from_env().await?;
-    let deps: &Deps = &deps;
+    let sdk = bluelamp::config::aws().await;
+    let deps = MessageDeps {
+        chat: bluelamp::bootstrap::chat_deps_with(&sdk)?,
+        preview: bluelamp::bootstrap::translation_provider_with(&sdk)?,
+    };
+    let deps = &deps;
     run(service_fn(|event: LambdaEvent<_>| async move {
         Ok::<_, Error>(handle(deps, event.payload).await)
     }))

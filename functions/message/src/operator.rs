@@ -11,10 +11,11 @@ use bluelamp::domain::{
 };
 use bluelamp::protocol::{ChatSummary, ClientFrame, ErrorCode, ServerFrame};
 use bluelamp::store::UpdateError;
-use bluelamp::translation::{LanguageDecision, LanguageSource};
+use bluelamp::translation::{LanguageDecision, LanguageSource, Translator};
 
 pub(crate) async fn dispatch(
     deps: &Deps,
+    translator: &dyn Translator,
     conn: &Connection,
     me: &OperatorId,
     frame: ClientFrame,
@@ -90,6 +91,15 @@ pub(crate) async fn dispatch(
         }
         ClientFrame::SetLanguage { chat_id, language } => {
             set_language(deps, me, &chat_id, &language).await.map(Some)
+        }
+        ClientFrame::Preview {
+            chat_id,
+            preview_id,
+            text,
+        } => {
+            let chat = held_chat(deps, me, Some(&chat_id)).await?;
+            let frame = crate::preview::preview(translator, &chat, preview_id, &text).await;
+            Ok(Some(frame))
         }
         ClientFrame::Ping {} => Ok(Some(ServerFrame::Pong {})),
         _ => Err(Failure::client(

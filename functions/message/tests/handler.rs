@@ -7,6 +7,8 @@ use bluelamp::delivery::{Api, RecordingDelivery};
 use bluelamp::domain::{ChatState, Connection, ConnectionId, Role};
 use bluelamp::protocol::{ErrorCode, ServerFrame};
 use bluelamp::store::{ChatStore, ConnectionStore, MemoryStore};
+use bluelamp::translation::OfflineTranslator;
+use message::MessageDeps;
 use std::sync::Arc;
 
 const CONN: &str = "O1ZlbfkkLPECIPw=";
@@ -15,7 +17,7 @@ fn fixture(json: &str) -> ApiGatewayWebsocketProxyRequest {
     serde_json::from_str(json).expect("fixture parses as an API Gateway WebSocket event")
 }
 
-async fn setup() -> (Deps, Arc<MemoryStore>, Arc<RecordingDelivery>) {
+async fn setup() -> (MessageDeps, Arc<MemoryStore>, Arc<RecordingDelivery>) {
     let store = Arc::new(MemoryStore::new());
     let deliver = Arc::new(RecordingDelivery::new());
     store
@@ -27,10 +29,13 @@ async fn setup() -> (Deps, Arc<MemoryStore>, Arc<RecordingDelivery>) {
         ))
         .await
         .unwrap();
-    let deps = Deps {
-        store: store.clone(),
-        deliver: deliver.clone(),
-        config: ChatConfig::default(),
+    let deps = MessageDeps {
+        chat: Deps {
+            store: store.clone(),
+            deliver: deliver.clone(),
+            config: ChatConfig::default(),
+        },
+        preview: Arc::new(OfflineTranslator::new()),
     };
     (deps, store, deliver)
 }
