@@ -146,3 +146,52 @@ pub fn init_tracing() {
         .without_time()
         .try_init();
 }
+
+/// For tests: the log lines written on this thread while the guard of [`CapturedLogs::start`]
+/// is held, as JSON (the form of [`init_tracing`]), to assert what is logged and what never
+/// is. A test that reads logs is best a test binary of its own: tracing caches per-callsite
+/// interest across the threads of one process.
+#[cfg(any(test, feature = "test-support"))]
+#[derive(Clone, Default)]
+pub struct CapturedLogs(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+#[cfg(any(test, feature = "test-support"))]
+impl CapturedLogs {
+    /// Captures until the guard is dropped.
+    pub fn start() -> (Self, tracing::subscriber::DefaultGuard) {
+        let logs = Self::default();
+        let sink = logs.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .json()
+            .with_writer(move || sink.clone())
+            .finish();
+        (logs, tracing::subscriber::set_default(subscriber))
+    }
+
+    /// Everything captured so far.
+    pub fn text(&self) -> String {
+        self.0
+            .lock()
+            .map(|buffer| String::from_utf8_lossy(&buffer).into_owned())
+            .unwrap_or_default()
+    }
+
+    /// Captured so far, one entry per log line.
+    pub fn lines(&self) -> Vec<String> {
+        self.text().lines().map(str::to_owned).collect()
+    }
+}
+
+#[cfg(any(test, feature = "test-support"))]
+impl std::io::Write for CapturedLogs {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        if let Ok(mut buffer) = self.0.lock() {
+            buffer.extend_from_slice(bytes);
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}

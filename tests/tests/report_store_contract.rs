@@ -17,11 +17,15 @@ async fn the_dynamodb_report_store_keeps_the_contract() {
 
 #[tokio::test]
 async fn a_cursor_that_was_not_made_by_the_store_is_refused_by_both() {
-    // Base64 of "nonsense", of a reference with a bad check character, and of a negative time.
+    // Base64 of "nonsense", of a reference with a bad check character, of a negative time, of
+    // a priority rank that is none, and of a cursor without its rank (as made before flagged
+    // reports waited first).
     let forged = [
         "bm9uc2Vuc2U",
-        "MTc5NTg2NzIwMDAwMDAwMHxCTC1RMlc3LVo5S0QtWQ",
-        "LTF8QkwtUTJXNy1aOUtELVg",
+        "MXwxNzk1ODY3MjAwMDAwMDAwfEJMLVEyVzctWjlLRC1Z",
+        "MXwtMXxCTC1RMlc3LVo5S0QtWA",
+        "N3wxNzk1ODY3MjAwMDAwMDAwfEJMLVEyVzctWjlLRC1Y",
+        "MTc5NTg2NzIwMDAwMDAwMHxCTC1RMlc3LVo5S0QtWA",
     ];
     for kind in [StoreKind::Embedded, StoreKind::Dynamo] {
         let store = fresh_report_store(kind).await;

@@ -6,9 +6,8 @@ use bluelamp::auth::test_tokens::{
     access_claims, issuer_jwks_json, now, TestKey, CLIENT_ID, ISSUER,
 };
 use bluelamp::auth::{AuthConfig, TokenVerifier};
+use bluelamp::config::CapturedLogs;
 use serde_json::json;
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 
 const CONNECT_EVENT: &str = include_str!("fixtures/operator-connect-request.json");
 
@@ -26,40 +25,9 @@ fn connect_event(
     serde_json::from_str(&CONNECT_EVENT.replace("{{OPERATOR_TOKEN}}", token)).expect("fixture")
 }
 
-/// A log sink shared with the test, to read back what the handler logged.
-#[derive(Clone, Default)]
-struct CapturedLogs(Arc<Mutex<Vec<u8>>>);
-
-impl Write for CapturedLogs {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        if let Ok(mut buffer) = self.0.lock() {
-            buffer.extend_from_slice(bytes);
-        }
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl CapturedLogs {
-    fn text(&self) -> String {
-        self.0
-            .lock()
-            .map(|buffer| String::from_utf8_lossy(&buffer).into_owned())
-            .unwrap_or_default()
-    }
-}
-
 #[tokio::test]
 async fn decisions_are_logged_with_their_reason_but_never_the_token() {
-    let logs = CapturedLogs::default();
-    let sink = logs.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .json()
-        .with_writer(move || sink.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (logs, _guard) = CapturedLogs::start();
     let good = TestKey::primary().sign(&access_claims());
     let mut expired_claims = access_claims();
     expired_claims["iat"] = json!(now() - 7200);

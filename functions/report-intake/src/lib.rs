@@ -28,6 +28,7 @@ pub use cors::{
 };
 pub use limit::{MemoryRateLimiter, RateDecision, SourceRateLimit, Unlimited};
 pub use problem::Problem;
+pub use public::FLAGGED_REPORT_METRIC;
 
 use bluelamp::report::{EmergencyCheck, ReportStore};
 use bluelamp::store::tables;

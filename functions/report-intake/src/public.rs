@@ -6,7 +6,7 @@ use crate::problem::{json, Problem};
 use crate::{is_json, source_ip, Deps};
 use bluelamp::report::{
     parse_report_json, signposts_for, BodyHash, Created, FieldError, FieldRule, IdempotencyClaim,
-    IdempotencyKey, NewReport, Receipt, ReportReference, StoreError,
+    IdempotencyKey, NewReport, QueuePriority, Receipt, ReportReference, StoreError,
 };
 use lambda_http::http::{header, HeaderValue, StatusCode};
 use lambda_http::{Body, Request, Response};
@@ -15,6 +15,11 @@ use tracing::{error, info, warn};
 pub const IDEMPOTENCY_HEADER: &str = "idempotency-key";
 /// Set on a reply that repeats the reply to an earlier submission with the same key.
 pub const REPLAYED_HEADER: &str = "idempotent-replayed";
+
+/// The `metric` field of the log line written when a report flagged as an emergency (the 999
+/// signpost) is filed: a CloudWatch Logs metric filter on it is what an alarm counts, since
+/// such a report should not wait (docs/reports.md, "The assessment queue and audit").
+pub const FLAGGED_REPORT_METRIC: &str = "FlaggedReportFiled";
 
 /// Draws of a fresh reference when the one drawn is taken (one in 10^12: never, in practice).
 const REFERENCE_ATTEMPTS: usize = 3;
@@ -83,6 +88,15 @@ pub(crate) async fn submit(deps: &Deps, req: &Request) -> Response<Body> {
             Ok(Created::New(receipt)) => {
                 let codes: Vec<&str> = signposts.iter().map(|s| s.code()).collect();
                 info!(reference = %receipt.reference, kind = %report.kind(), signposts = ?codes, "report taken");
+                if QueuePriority::of(&signposts) == QueuePriority::Emergency {
+                    // The alarm's metric filter counts this line: one per report filed.
+                    warn!(
+                        metric = FLAGGED_REPORT_METRIC,
+                        reference = %receipt.reference,
+                        kind = %report.kind(),
+                        "a report flagged as an emergency was filed: it waits first in the assessment queue"
+                    );
+                }
                 return json(StatusCode::CREATED, &receipt);
             }
             Ok(Created::Replayed(receipt)) => {

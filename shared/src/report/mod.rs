@@ -42,8 +42,8 @@ pub use signpost::{
 pub use store::{
     Assessment, AssessmentOutcome, AuditAction, AuditRecord, BodyHash, Created, DynamoReportStore,
     IdempotencyClaim, IdempotencyKey, IdempotencyKeyError, MemoryReportStore, NewReport,
-    QueueCursor, QueueEntry, QueuePage, QueuePosition, QueueQuery, ReportStatus, ReportStore,
-    ReportTables, StoreError, StoredReport, MAX_QUEUE_PAGE,
+    QueueCursor, QueueEntry, QueuePage, QueuePosition, QueuePriority, QueueQuery, ReportStatus,
+    ReportStore, ReportTables, StoreError, StoredReport, MAX_QUEUE_PAGE,
 };
 pub use text::{
     AddressText, AssessmentNotes, Detail, LocationDescription, Narrative, PersonName, ShortText,

@@ -195,26 +195,37 @@ impl QueueCursor {
     }
 
     /// The cursor that continues the queue after `entry`: its place in the queue's order
-    /// (submission time in microseconds, then reference), base64-encoded.
+    /// (priority rank, submission time in microseconds, reference), base64-encoded.
     pub fn after(entry: &QueueEntry) -> Self {
+        let p = QueuePosition::of(entry);
         let raw = format!(
-            "{}|{}",
-            entry.submitted_at.timestamp_micros(),
-            entry.reference
+            "{}|{}|{}",
+            p.priority.rank(),
+            p.submitted_micros,
+            p.reference
         );
         Self(URL_SAFE_NO_PAD.encode(raw))
     }
 
     /// The place in the queue this cursor continues after. Anything but what [`Self::after`]
-    /// made (a reference with a good check character, a time not before 1970) is
-    /// [`StoreError::InvalidCursor`]: an altered cursor can only name another place in the
-    /// same queue, never widen what is read.
+    /// made (a known priority rank, a time not before 1970, a reference with a good check
+    /// character) is [`StoreError::InvalidCursor`]: an altered cursor can only name another
+    /// place in the same queue, never widen what is read.
     pub fn position(&self) -> Result<QueuePosition, StoreError> {
         let raw = URL_SAFE_NO_PAD
             .decode(self.as_str())
             .map_err(|_| StoreError::InvalidCursor)?;
         let raw = String::from_utf8(raw).map_err(|_| StoreError::InvalidCursor)?;
-        let (micros, text) = raw.split_once('|').ok_or(StoreError::InvalidCursor)?;
+        let mut parts = raw.splitn(3, '|');
+        let (Some(rank), Some(micros), Some(text)) = (parts.next(), parts.next(), parts.next())
+        else {
+            return Err(StoreError::InvalidCursor);
+        };
+        let priority = rank
+            .parse()
+            .ok()
+            .and_then(QueuePriority::from_rank)
+            .ok_or(StoreError::InvalidCursor)?;
         let submitted_micros: i64 = micros.parse().map_err(|_| StoreError::InvalidCursor)?;
         let reference = ReportReference::parse(text).map_err(|_| StoreError::InvalidCursor)?;
         // Only the canonical spelling: a reference read with forgiveness is not a cursor's.
@@ -222,18 +233,75 @@ impl QueueCursor {
             return Err(StoreError::InvalidCursor);
         }
         Ok(QueuePosition {
+            priority,
             submitted_micros,
             reference,
         })
     }
 }
 
-/// A place in the assessment queue's order: entries after it come after this submission
-/// time, or at the same time with a greater reference.
+/// Which reports wait first: those that got the 999 signpost (the text read like an
+/// emergency), before all others however long those have waited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum QueuePriority {
+    Emergency,
+    Normal,
+}
+
+impl QueuePriority {
+    const ALL: [QueuePriority; 2] = [QueuePriority::Emergency, QueuePriority::Normal];
+
+    /// A report's priority, from the signposts it was given when it was taken.
+    pub fn of(signposts: &[Signpost]) -> Self {
+        if signposts.contains(&Signpost::Emergency) {
+            Self::Emergency
+        } else {
+            Self::Normal
+        }
+    }
+
+    /// A single digit that sorts as the priority does (0 first), for keys and cursors.
+    pub fn rank(self) -> u8 {
+        match self {
+            Self::Emergency => 0,
+            Self::Normal => 1,
+        }
+    }
+
+    pub fn from_rank(rank: u8) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.rank() == rank)
+    }
+}
+
+/// A place in the assessment queue, and **the queue's order** (its `Ord`, field by field):
+/// reports flagged as emergencies first, then oldest first, then by reference. Every adapter
+/// orders the queue by this: the embedded store sorts by it, the DynamoDB store writes it as
+/// the index's sort key, which sorts the same way.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct QueuePosition {
+    pub priority: QueuePriority,
     pub submitted_micros: i64,
     pub reference: ReportReference,
+}
+
+impl QueuePosition {
+    /// Where a report submitted at `submitted_at` with these signposts waits.
+    pub fn new(
+        reference: &ReportReference,
+        submitted_at: DateTime<Utc>,
+        signposts: &[Signpost],
+    ) -> Self {
+        Self {
+            priority: QueuePriority::of(signposts),
+            submitted_micros: submitted_at.timestamp_micros(),
+            reference: reference.clone(),
+        }
+    }
+
+    /// Where a queue entry is.
+    pub fn of(entry: &QueueEntry) -> Self {
+        Self::new(&entry.reference, entry.submitted_at, &entry.signposts)
+    }
 }
 
 /// The most queue entries one page holds.
@@ -249,15 +317,15 @@ pub struct QueueQuery {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueuePage {
-    /// Oldest first.
+    /// In the queue's order ([`QueuePosition`]): flagged reports first, then oldest first.
     pub entries: Vec<QueueEntry>,
     /// Present when there may be more.
     pub next: Option<QueueCursor>,
 }
 
 impl QueuePage {
-    /// A page from entries read one past `limit` (oldest first): the extra one says there is
-    /// more, and the cursor points after the page's last entry.
+    /// A page from entries read one past `limit` (in the queue's order): the extra one says
+    /// there is more, and the cursor points after the page's last entry.
     pub fn from_over_fetched(mut entries: Vec<QueueEntry>, limit: usize) -> Self {
         let more = entries.len() > limit;
         entries.truncate(limit);
@@ -320,7 +388,8 @@ pub trait ReportStore: Send + Sync {
 
     async fn get(&self, reference: &ReportReference) -> Result<Option<StoredReport>, StoreError>;
 
-    /// New reports, oldest first (by submission time, then reference), optionally of one kind.
+    /// New reports in the queue's order ([`QueuePosition`]: flagged as emergencies first, then
+    /// by submission time, then reference), optionally of one kind.
     async fn queue(&self, query: &QueueQuery) -> Result<QueuePage, StoreError>;
 
     /// Records the assessment of a report that is still new, and in the same atomic step

@@ -94,6 +94,7 @@ where
     concurrent_submissions_with_one_key_store_one_report(fresh().await).await;
     the_queue_is_new_reports_oldest_first_filtered_by_kind(fresh().await).await;
     the_queue_pages_cover_every_report_once(fresh().await).await;
+    reports_flagged_as_emergencies_wait_first(fresh().await).await;
     an_assessment_is_recorded_once_with_its_audit_record(fresh().await).await;
     concurrent_assessments_of_one_report_have_one_winner(fresh().await).await;
     the_audit_trail_is_append_only_and_per_report(fresh().await).await;
@@ -264,14 +265,20 @@ pub async fn the_queue_pages_cover_every_report_once(store: Store) {
         all.push(r);
     }
     all.sort_by(|a, b| (a.submitted_at, &a.reference).cmp(&(b.submitted_at, &b.reference)));
+    let want: Vec<ReportReference> = all.into_iter().map(|r| r.reference).collect();
+    assert_eq!(every_page(&store, 3).await, want);
+}
+
+/// The whole queue, read in pages of `limit` from cursor to cursor (at most ten pages).
+async fn every_page(store: &Store, limit: usize) -> Vec<ReportReference> {
     let mut seen = Vec::new();
     let mut cursor = None;
     for _ in 0..10 {
         let page = store
-            .queue(&query(None, 3, cursor.take()))
+            .queue(&query(None, limit, cursor.take()))
             .await
             .expect("page");
-        assert!(page.entries.len() <= 3);
+        assert!(page.entries.len() <= limit);
         seen.extend(page.entries.into_iter().map(|e| e.reference));
         match page.next {
             Some(next) => {
@@ -281,8 +288,69 @@ pub async fn the_queue_pages_cover_every_report_once(store: Store) {
             None => break,
         }
     }
-    let want: Vec<ReportReference> = all.into_iter().map(|r| r.reference).collect();
-    assert_eq!(seen, want);
+    seen
+}
+
+/// A report that got the 999 signpost comes before every other, however long they have
+/// waited; among the flagged and among the rest, oldest first. Pages and the kind filter keep
+/// that order.
+pub async fn reports_flagged_as_emergencies_wait_first(store: Store) {
+    let flagged = |kind, seconds| {
+        let mut r = new_report(kind, seconds, None);
+        r.signposts = vec![Signpost::Emergency];
+        r
+    };
+    let old_crime = new_report(ReportKind::Crime, 0, None);
+    let old_asb = new_report(ReportKind::AntisocialBehaviour, 10, None);
+    let flagged_late_crime = flagged(ReportKind::Crime, 40);
+    let flagged_asb = flagged(ReportKind::AntisocialBehaviour, 20);
+    let new_collision = new_report(ReportKind::Collision, 50, None);
+    let flagged_assessed = flagged(ReportKind::Crime, 5);
+    for r in [
+        &old_crime,
+        &old_asb,
+        &flagged_late_crime,
+        &flagged_asb,
+        &new_collision,
+        &flagged_assessed,
+    ] {
+        store.create(r.clone()).await.expect("create");
+    }
+    store
+        .record_assessment(&flagged_assessed.reference, assessment("op-1", 60))
+        .await
+        .expect("assess");
+    let want = [
+        &flagged_asb.reference,
+        &flagged_late_crime.reference,
+        &old_crime.reference,
+        &old_asb.reference,
+        &new_collision.reference,
+    ];
+
+    let all = store.queue(&query(None, 10, None)).await.expect("queue");
+    let refs: Vec<&ReportReference> = all.entries.iter().map(|e| &e.reference).collect();
+    assert_eq!(refs, want, "flagged first, then oldest first");
+    assert_eq!(all.entries[0].signposts, vec![Signpost::Emergency]);
+
+    let want_owned: Vec<ReportReference> = want.iter().map(|r| (*r).clone()).collect();
+    assert_eq!(
+        every_page(&store, 2).await,
+        want_owned,
+        "pages keep the order"
+    );
+
+    let crimes = store
+        .queue(&query(Some(ReportKind::Crime), 1, None))
+        .await
+        .expect("crimes");
+    assert_eq!(crimes.entries[0].reference, flagged_late_crime.reference);
+    let rest = store
+        .queue(&query(Some(ReportKind::Crime), 10, crimes.next))
+        .await
+        .expect("more crimes");
+    let refs: Vec<&ReportReference> = rest.entries.iter().map(|e| &e.reference).collect();
+    assert_eq!(refs, [&old_crime.reference]);
 }
 
 pub async fn an_assessment_is_recorded_once_with_its_audit_record(store: Store) {

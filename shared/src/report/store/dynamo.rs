@@ -53,10 +53,13 @@ fn idempotency_pk(key: &IdempotencyKey) -> String {
     format!("IDEMPOTENCY#{}", key.as_str())
 }
 
-/// Orders the queue index: submission time, then reference (all references are as long).
+/// Orders the queue index as [`QueuePosition`] orders the queue: its fields in order, each
+/// written so that the strings sort as the values do (a one-digit rank, the time zero-padded,
+/// and references, which are all as long).
 fn queue_sk(position: &QueuePosition) -> String {
     format!(
-        "{:020}#{}",
+        "{}#{:020}#{}",
+        position.priority.rank(),
         position.submitted_micros.max(0),
         position.reference
     )
@@ -165,10 +168,7 @@ struct ReportItem {
 
 impl ReportItem {
     fn new(new: &NewReport) -> Self {
-        let position = QueuePosition {
-            submitted_micros: new.submitted_at.timestamp_micros(),
-            reference: new.reference.clone(),
-        };
+        let position = QueuePosition::new(&new.reference, new.submitted_at, &new.signposts);
         Self {
             pk: report_pk(&new.reference),
             sk: REPORT_SK.to_owned(),
@@ -646,5 +646,37 @@ impl ReportStore for DynamoReportStore {
                 _ => return Ok(out),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The index's sort key sorts exactly as the queue's order, [`QueuePosition`], does.
+    #[test]
+    fn the_queue_sort_key_sorts_as_the_queue_position_does() {
+        let base = DateTime::from_timestamp(1_795_867_200, 0).unwrap_or_default();
+        let mut positions = Vec::new();
+        for signposts in [
+            vec![],
+            vec![Signpost::Emergency],
+            vec![Signpost::ReportFraud],
+        ] {
+            for micros in [0, 1, 999_999, 86_400_000_000] {
+                let at = base + chrono::Duration::microseconds(micros);
+                positions.push(QueuePosition::new(
+                    &ReportReference::new_random(),
+                    at,
+                    &signposts,
+                ));
+            }
+        }
+        let mut by_order = positions.clone();
+        by_order.sort();
+        let mut by_key = positions;
+        by_key.sort_by_key(queue_sk);
+        assert_eq!(by_key, by_order);
+        assert_eq!(by_order[0].priority, QueuePriority::Emergency);
     }
 }

@@ -102,29 +102,23 @@ impl ReportStore for MemoryReportStore {
             .transpose()?;
         let limit = query.limit.clamp(1, MAX_QUEUE_PAGE);
         let state = self.lock();
-        let mut entries: Vec<QueueEntry> = state
+        let mut entries: Vec<(QueuePosition, QueueEntry)> = state
             .reports
             .values()
             .filter(|r| r.status == ReportStatus::New)
             .filter(|r| query.kind.is_none_or(|k| r.report.kind() == k))
-            .filter(|r| {
-                after.as_ref().is_none_or(|after| {
-                    (r.submitted_at.timestamp_micros(), &r.reference)
-                        > (after.submitted_micros, &after.reference)
-                })
-            })
             .map(|r| QueueEntry {
                 reference: r.reference.clone(),
                 kind: r.report.kind(),
                 submitted_at: r.submitted_at,
                 signposts: r.signposts.clone(),
             })
+            .map(|e| (QueuePosition::of(&e), e))
+            .filter(|(position, _)| after.as_ref().is_none_or(|after| position > after))
             .collect();
         drop(state);
-        entries.sort_by(|a, b| {
-            (a.submitted_at.timestamp_micros(), &a.reference)
-                .cmp(&(b.submitted_at.timestamp_micros(), &b.reference))
-        });
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        let entries = entries.into_iter().map(|(_, e)| e).collect();
         Ok(QueuePage::from_over_fetched(entries, limit))
     }
 
