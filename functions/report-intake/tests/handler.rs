@@ -295,6 +295,16 @@ async fn unknown_paths_and_methods_are_refused() {
     let resp = app.send(operator_get("/nothing", None)).await;
     assert_eq!(resp.status(), 404);
     assert_eq!(body_json(&resp)["code"], "not_found");
+    // Under /operator/, only a signed-in operator learns that a path is not there.
+    let resp = app
+        .send(operator_get("/operator/anything", Some(OPERATOR_TOKEN)))
+        .await;
+    assert_eq!(resp.status(), 404);
+    assert_eq!(
+        header(&resp, "content-type"),
+        Some("application/problem+json")
+    );
+    assert_eq!(body_json(&resp)["code"], "not_found");
     let resp = app.send(operator_get("/reports", None)).await;
     assert_eq!(resp.status(), 405);
     assert_eq!(header(&resp, "allow"), Some("POST, OPTIONS"));
