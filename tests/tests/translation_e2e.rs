@@ -555,6 +555,168 @@ async fn an_english_chat_s_preview_makes_no_translation_call(kind: StoreKind) ->
     Ok(())
 }
 
+/// A stand-in that records what it was asked (the pair and the words), and can fail the first
+/// call for chosen words.
+#[derive(Default)]
+struct RecordingTranslator {
+    inner: OfflineTranslator,
+    asked: std::sync::Mutex<Vec<(String, String, String)>>,
+    fail_once: std::sync::Mutex<std::collections::HashSet<String>>,
+}
+
+impl RecordingTranslator {
+    /// How many times these words were translated from `from` to `to`.
+    fn times(&self, from: &str, to: &str, text: &str) -> usize {
+        let asked = self.asked.lock().expect("lock");
+        asked
+            .iter()
+            .filter(|(f, t, w)| f == from && t == to && w == text)
+            .count()
+    }
+}
+
+#[async_trait::async_trait]
+impl bluelamp::translation::Translator for RecordingTranslator {
+    async fn translate(
+        &self,
+        text: &str,
+        from: &LanguageCode,
+        to: &LanguageCode,
+    ) -> Result<bluelamp::translation::Translation, bluelamp::translation::TranslateError> {
+        self.asked.lock().expect("lock").push((
+            from.as_str().to_owned(),
+            to.as_str().to_owned(),
+            text.to_owned(),
+        ));
+        if self.fail_once.lock().expect("lock").remove(text) {
+            self.inner.fail_with(Some(OfflineFailure::Unavailable));
+            let failed = self.inner.translate(text, from, to).await;
+            self.inner.fail_with(None);
+            return failed;
+        }
+        self.inner.translate(text, from, to).await
+    }
+}
+
+/// The citizen's words in the claimed transcript, in order.
+fn citizen_lines(claimed: &Value) -> Vec<String> {
+    claimed["transcript"]
+        .as_array()
+        .map(|m| {
+            m.iter()
+                .filter(|x| x["sender"]["role"] == "citizen")
+                .map(|x| x["text"].as_str().unwrap_or_default().to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Starts a Polish chat, says `words` to the bot one by one (waiting for each answer), asks
+/// for a person, and has alice claim: the citizen, alice and her `claimed` frame.
+async fn polish_chat_through_the_bot(
+    gw: &Running,
+    words: &[&str],
+) -> anyhow::Result<(Client, Client, String, Value)> {
+    let mut citizen = Client::citizen(gw).await?;
+    citizen
+        .send(json!({"action": "start", "language": "pl", "languageChosen": true}))
+        .await?;
+    let chat = citizen.expect("chat_started").await?["chatId"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    for (i, text) in words.iter().enumerate() {
+        citizen.say(None, &format!("c{i}"), text).await?;
+        citizen
+            .expect_where("the bot's answer", |v| {
+                v["type"] == "message" && v["sender"]["role"] == "bot"
+            })
+            .await?;
+    }
+    citizen.send(json!({"action": "request_operator"})).await?;
+    citizen.expect("queued").await?;
+    // The translate function reads the queue event before anyone can claim (as in AWS, the
+    // stream takes a moment): what it makes then is in the transcript.
+    tokio::time::sleep(QUIET).await;
+    let mut operator = Client::operator(gw, "alice").await?;
+    operator
+        .send(json!({"action": "claim", "chatId": chat}))
+        .await?;
+    let claimed = operator.expect("claimed").await?;
+    Ok((citizen, operator, chat, claimed))
+}
+
+/// One owner per message: while the bot has the chat, the bot makes the English of the
+/// citizen's words (and stores it); once a person holds or awaits it, the translate function
+/// does. Each message is translated once from its first word through the handoff and the claim.
+async fn a_polish_chat_s_words_are_translated_once_each_through_the_bot_the_handoff_and_the_claim(
+    kind: StoreKind,
+) -> R {
+    let translator = Arc::new(RecordingTranslator::default());
+    let gw = spawn_gateway_with(kind, |c| c.translator = translator.clone()).await;
+    let (mut citizen, mut operator, chat, claimed) =
+        polish_chat_through_the_bot(&gw, &POLISH[..2]).await?;
+    assert_eq!(
+        citizen_lines(&claimed),
+        POLISH[..2]
+            .iter()
+            .map(|p| format!("[en ← pl, not translated] {p}"))
+            .collect::<Vec<_>>(),
+        "{claimed}"
+    );
+    // With a person now: the citizen's next words and the operator's reply.
+    citizen.say(None, "c9", POLISH[2]).await?;
+    operator
+        .expect_where("the citizen's words", is_text)
+        .await?;
+    operator
+        .say(Some(&chat), "o1", "When did it happen?")
+        .await?;
+    citizen
+        .expect_where("the operator's reply", is_text)
+        .await?;
+    for words in POLISH {
+        assert_eq!(translator.times("pl", "en", words), 1, "{words}");
+    }
+    assert_eq!(translator.times("en", "pl", "When did it happen?"), 1);
+    gw.stop().await;
+    Ok(())
+}
+
+/// The bot could not get the English of a message (its translation failed): it is made when
+/// the chat joins the queue, so the operator who claims reads it.
+async fn words_the_bot_could_not_translate_are_translated_as_the_chat_joins_the_queue(
+    kind: StoreKind,
+) -> R {
+    let translator = Arc::new(RecordingTranslator::default());
+    translator
+        .fail_once
+        .lock()
+        .expect("lock")
+        .insert(POLISH[1].to_owned());
+    let gw = spawn_gateway_with(kind, |c| {
+        c.translator = translator.clone();
+        // Not the background retry: the queue's event makes it.
+        c.translation_retry_every = Duration::from_secs(3600);
+    })
+    .await;
+    let (_citizen, _operator, _chat, claimed) =
+        polish_chat_through_the_bot(&gw, &POLISH[..2]).await?;
+    assert_eq!(
+        citizen_lines(&claimed)[1],
+        format!("[en ← pl, not translated] {}", POLISH[1]),
+        "{claimed}"
+    );
+    assert_eq!(translator.times("pl", "en", POLISH[0]), 1);
+    assert_eq!(
+        translator.times("pl", "en", POLISH[1]),
+        2,
+        "the failure, then the queue's"
+    );
+    gw.stop().await;
+    Ok(())
+}
+
 bluelamp_tests::both_stores!(
     a_polish_citizen_and_an_english_operator_each_read_the_other_in_their_own_language,
     an_arabic_chat_is_right_to_left_and_translated_both_ways,
@@ -566,4 +728,6 @@ bluelamp_tests::both_stores!(
     an_english_chat_makes_no_translation_call,
     an_operator_previews_a_reply_in_the_citizen_s_language_before_sending,
     an_english_chat_s_preview_makes_no_translation_call,
+    a_polish_chat_s_words_are_translated_once_each_through_the_bot_the_handoff_and_the_claim,
+    words_the_bot_could_not_translate_are_translated_as_the_chat_joins_the_queue,
 );

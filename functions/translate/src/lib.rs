@@ -10,7 +10,7 @@ use aws_lambda_events::streams::DynamoDbEventResponse;
 use bluelamp::chat::Deps;
 use bluelamp::delivery::{Api, DeliveryError, Posted};
 use bluelamp::domain::{
-    now_ms, Chat, ChatEvent, ChatMessage, ConnectionId, LanguageCode, MessageBody,
+    now_ms, Chat, ChatEvent, ChatMessage, ChatState, ConnectionId, LanguageCode, MessageBody,
     MessageTranslation, Sender, Side,
 };
 use bluelamp::protocol::{MessageView, ServerFrame};
@@ -98,8 +98,14 @@ pub async fn deliver_message(
         tracing::warn!(chat_id = %message.chat_id, "message for an unknown chat");
         return Ok(());
     };
-    if let MessageBody::Event(ChatEvent::LanguageChanged { from, to, .. }) = &message.body {
-        reread_earlier(deps, &chat, message.seq, from, to).await?;
+    match &message.body {
+        MessageBody::Event(ChatEvent::LanguageChanged { from, to, .. }) => {
+            reread_earlier(deps, &chat, message.seq, from, to).await?;
+        }
+        MessageBody::Event(ChatEvent::Queued { .. }) => {
+            english_for_the_queue(deps, &chat, message.seq).await?;
+        }
+        _ => {}
     }
     let message = translate_message(deps, &chat, message).await?;
     for side in message.recipients() {
@@ -124,6 +130,13 @@ pub fn target_languages(chat: &Chat, message: &ChatMessage) -> Vec<LanguageCode>
     };
     let mut out: Vec<LanguageCode> = Vec::new();
     for side in message.recipients() {
+        if *side == Side::Operator && chat.state == ChatState::Bot {
+            // No operator reads it while the bot has the chat: the bot makes the English of
+            // the citizen's words (faq-reply stores it on the message), and what it could not
+            // is made when the chat joins the queue (`english_for_the_queue`). One owner, one
+            // paid call.
+            continue;
+        }
         let reader = reader_language(chat, *side);
         if !language.same_language(&reader) && !out.contains(&reader) {
             out.push(reader);
@@ -239,6 +252,40 @@ async fn reread_earlier(
         if corrected || translated != had {
             tracing::info!(chat_id = %chat.id, seq = message.seq, "re-read in the chat's new language");
             deliver_update(&deps.chat, chat, &translated, None).await;
+        }
+    }
+    Ok(())
+}
+
+/// The chat left the bot for the queue: the citizen's words written while the bot had it
+/// that still have no English (the bot's translation failed, or the chat left the bot while
+/// the bot was reading them) get it now, before an operator claims; an operator who already
+/// holds the chat gets the update. Normally the bot stored them all and this costs one read.
+async fn english_for_the_queue(
+    deps: &TranslateDeps,
+    chat: &Chat,
+    before: u64,
+) -> Result<(), DeliverError> {
+    let start = before.saturating_sub(REREAD_WINDOW as u64 + 1);
+    let earlier = deps
+        .chat
+        .store
+        .messages_after(&chat.id, start, REREAD_WINDOW)
+        .await?;
+    let english = LanguageCode::english();
+    for message in earlier {
+        let untranslated = message.seq < before
+            && message.sender == Sender::Citizen
+            && matches!(&message.body, MessageBody::Text { language, .. } if !language.same_language(&english))
+            && message.translation(&english).is_none();
+        if !untranslated {
+            continue;
+        }
+        let had = message.clone();
+        let translated = translate_message(deps, chat, message).await?;
+        if translated != had {
+            tracing::info!(chat_id = %chat.id, seq = translated.seq, "English made as the chat joined the queue");
+            deliver_update(&deps.chat, chat, &translated, Some(&english)).await;
         }
     }
     Ok(())
