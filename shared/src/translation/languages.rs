@@ -74,6 +74,7 @@ pub fn language_info(code: &LanguageCode) -> Option<&'static LanguageInfo> {
         ("fil", _) => Some("tl"),
         ("kmr", _) => Some("ku"),
         ("mni", _) => Some("mni-Mtei"),
+        ("pa", ["Arab", ..]) => Some("pa-Arab"),
         _ => None,
     };
     alias.and_then(find).or_else(|| find(primary))
@@ -234,6 +235,9 @@ static LANGUAGES: &[LanguageInfo] = &[
     lang("mg", Google, Ltr, "Malagasy", "Malagasy"),
     lang("mi", Google, Ltr, "Māori", "Te reo Māori"),
     lang("mni-Mtei", Google, Ltr, "Meiteilon (Manipuri)", "ꯃꯩꯇꯩꯂꯣꯟ"),
+    // Punjabi in Shahmukhi (Arabic script, as written in Pakistan): `pa` alone is Gurmukhi,
+    // so a Shahmukhi reader falling back to `pa` would get the wrong script.
+    lang("pa-Arab", Google, Rtl, "Punjabi (Shahmukhi)", "پنجابی"),
     lang("lus", Google, Ltr, "Mizo", "Mizo ṭawng"),
     lang("my", Google, Ltr, "Myanmar (Burmese)", "မြန်မာ"),
     lang("ne", Google, Ltr, "Nepali", "नेपाली"),
@@ -321,12 +325,24 @@ mod tests {
             .map(|l| l.code)
             .collect();
         let expected: HashSet<&str> = [
-            "ar", "fa", "fa-AF", "ur", "he", "ps", "ckb", "sd", "ug", "yi", "dv",
+            "ar", "fa", "fa-AF", "ur", "he", "ps", "ckb", "sd", "ug", "yi", "dv", "pa-Arab",
         ]
         .into();
         assert_eq!(rtl, expected);
         for ltr in ["en", "pl", "ku", "ti", "am", "pa", "tr", "hi"] {
             assert_eq!(language_info(&code(ltr)).unwrap().direction, Direction::Ltr);
+        }
+    }
+
+    #[test]
+    fn punjabi_in_shahmukhi_is_its_own_language_and_not_gurmukhi() {
+        let shahmukhi = language_info(&code("pa-Arab")).unwrap();
+        assert_eq!(shahmukhi.code, "pa-Arab");
+        assert_eq!(shahmukhi.direction, Direction::Rtl);
+        assert_eq!(shahmukhi.provider, Google);
+        assert_eq!(language_info(&code("pa-Arab-PK")).unwrap().code, "pa-Arab");
+        for gurmukhi in ["pa", "pa-IN", "pa-Guru"] {
+            assert_eq!(language_info(&code(gurmukhi)).unwrap().code, "pa");
         }
     }
 
