@@ -10,6 +10,7 @@ use axum::routing::post;
 use axum::Router;
 use bluelamp::delivery::Api;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::sync::mpsc;
 
@@ -36,6 +37,9 @@ pub struct Socket {
 #[derive(Default, Clone)]
 pub struct Sockets {
     inner: Arc<Mutex<HashMap<String, Socket>>>,
+    /// `PostToConnection` calls answered, to either API, gone sockets included (what a test
+    /// counts for the cost of a chat: API Gateway bills each).
+    posts: Arc<AtomicU64>,
 }
 
 pub fn stage(api: Api) -> &'static str {
@@ -90,6 +94,11 @@ impl Sockets {
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// How many `PostToConnection` calls the management API has answered.
+    pub fn posts(&self) -> u64 {
+        self.posts.load(Ordering::Relaxed)
     }
 
     /// Sends to a socket of the given API; false when there is no such socket there.
@@ -150,6 +159,7 @@ async fn post_to_connection(
     let Some(api) = api_of_stage(&stage) else {
         return StatusCode::NOT_FOUND.into_response();
     };
+    sockets.posts.fetch_add(1, Ordering::Relaxed);
     if body.len() > bluelamp::protocol::MAX_SERVER_FRAME_BYTES {
         return payload_too_large();
     }

@@ -49,7 +49,8 @@ pub struct Options {
     pub bot_questions: usize,
     /// Messages each way once the operator holds the chat (citizen, then operator).
     pub exchanges: usize,
-    /// File, read back and assess a report.
+    /// Check the reports API: file, read back and assess a report (in production: only the
+    /// refusals, an invalid report and the operator endpoints without a token).
     pub report: bool,
 }
 
@@ -333,7 +334,7 @@ async fn script(run: &mut Run<'_>) -> Result<(), StepFailure> {
     for q in 0..opts.bot_questions {
         run.step("the citizen asks the bot and gets its answer", async {
             let id = format!("c-bot-{q}");
-            let text = BOT_QUESTIONS[q % BOT_QUESTIONS.len()];
+            let text = lines(&lang, BOT_QUESTIONS, q);
             citizen
                 .send(json!({"action": "send", "clientMessageId": id, "text": text}))
                 .await?;
@@ -386,7 +387,7 @@ async fn script(run: &mut Run<'_>) -> Result<(), StepFailure> {
                 "the citizen writes, the operator reads it translated",
                 async {
                     let id = format!("c-{i}");
-                    let text = CITIZEN_LINES[i % CITIZEN_LINES.len()];
+                    let text = lines(&lang, CITIZEN_LINES, i);
                     citizen
                         .send(json!({"action": "send", "clientMessageId": id, "text": text}))
                         .await?;
@@ -459,6 +460,9 @@ async fn script(run: &mut Run<'_>) -> Result<(), StepFailure> {
     }
     run.left.sockets.extend([citizen, operator]);
 
+    if !opts.report && !opts.prod {
+        return Ok(());
+    }
     let http = run.http();
     let queue_url = run.reports_url("/operator/reports");
     run.step("the operator reports endpoints refuse no token", async {
@@ -490,7 +494,7 @@ async fn script(run: &mut Run<'_>) -> Result<(), StepFailure> {
     .await?;
 
     let reports_url = run.reports_url("/reports");
-    if opts.prod || !opts.report {
+    if opts.prod {
         return run
             .step("an invalid report is refused", async {
                 let response = http
@@ -591,17 +595,40 @@ pub fn report_body(now: chrono::DateTime<chrono::Utc>) -> Value {
     })
 }
 
-const BOT_QUESTIONS: &[&str] = &[
-    "Jak mogę zgłosić kradzież roweru?",
-    "Gdzie znajdę informacje o zgubionych rzeczach?",
+/// The `i`th line, in Polish, or in English for an English citizen.
+fn lines(language: &str, lines: &[[&'static str; 2]], i: usize) -> &'static str {
+    lines[i % lines.len()][usize::from(language == "en")]
+}
+
+const BOT_QUESTIONS: &[[&str; 2]] = &[
+    [
+        "Jak mogę zgłosić kradzież roweru?",
+        "How can I report a stolen bike?",
+    ],
+    [
+        "Gdzie znajdę informacje o zgubionych rzeczach?",
+        "Where can I find out about lost property?",
+    ],
 ];
 
-const CITIZEN_LINES: &[&str] = &[
-    "Dzień dobry, ktoś ukradł mój rower sprzed domu.",
-    "To był czerwony rower górski.",
-    "Stał przypięty przy płocie w ogrodzie.",
-    "Zauważyłam to dziś rano, około siódmej.",
-    "Nie, nikogo nie widziałam.",
+const CITIZEN_LINES: &[[&str; 2]] = &[
+    [
+        "Dzień dobry, ktoś ukradł mój rower sprzed domu.",
+        "Hello, someone took my bike from outside my house.",
+    ],
+    [
+        "To był czerwony rower górski.",
+        "It was a red mountain bike.",
+    ],
+    [
+        "Stał przypięty przy płocie w ogrodzie.",
+        "It was locked to the fence in the garden.",
+    ],
+    [
+        "Zauważyłam to dziś rano, około siódmej.",
+        "I noticed this morning, at about seven.",
+    ],
+    ["Nie, nikogo nie widziałam.", "No, I did not see anyone."],
 ];
 
 const OPERATOR_LINES: &[&str] = &[
