@@ -275,6 +275,7 @@ impl EmergencyDetector {
         // Word-level rules: "he's trying to break the door down" (an attempt at harm, now);
         // "if I see someone with a knife" (a hypothetical, which reads as past).
         hits.extend(english_harm_attempts(&folded));
+        hits.extend(english_forced_entry(&folded));
         hits.extend(english_hypotheticals(&folded));
         if hits.is_empty() {
             return None;
@@ -561,6 +562,103 @@ fn english_harm_attempts(folded: &str) -> Vec<Hit<Tag>> {
             },
             start: ws[i].0,
             end: at + verb.len(),
+        });
+    }
+    out
+}
+
+/// Someone forcing their way in, now, however it is put: a forcing verb as it happens
+/// ("kicking", "smashing", "booting", "jemmying", "shoulder barging", "prising"), or attempted
+/// ("trying to climb in through my window"), with a way in as its object a few words on (a
+/// door, window, lock, the glass, the patio doors): "there's a guy kicking my front door in".
+/// Also a third person who "just" did it ("they just smashed the glass in the front door").
+/// A weak break-in, so the past stays quiet ("someone was kicking the door last night"), and a
+/// finished act is no hit at all ("my door was kicked in last week"); so is the first person
+/// ("I keep kicking the door when it sticks") and, after "just", a vehicle ("someone just
+/// smashed my car window" is a crime to report, not a way into a home).
+fn english_forced_entry(folded: &str) -> Vec<Hit<Tag>> {
+    /// Each forcing verb as written now (with the text-speak "-in"), after "trying to", and
+    /// done.
+    const FORCING: &[(&[&str], &str, &[&str])] = &[
+        (&["kicking", "kickin"], "kick", &["kicked"]),
+        (&["smashing", "smashin"], "smash", &["smashed"]),
+        (&["forcing", "forcin"], "force", &["forced"]),
+        (&["breaking", "breakin"], "break", &["broke"]),
+        (&["booting", "bootin"], "boot", &["booted"]),
+        (&["bashing", "bashin"], "bash", &["bashed"]),
+        (&["battering", "batterin"], "batter", &["battered"]),
+        (&["barging", "bargin"], "barge", &["barged"]),
+        (&["ramming", "rammin"], "ram", &["rammed"]),
+        (
+            &["prising", "prizing", "prying"],
+            "prise",
+            &["prised", "prized", "pried"],
+        ),
+        (&["jemmying", "jimmying"], "jemmy", &["jemmied", "jimmied"]),
+        (&["levering"], "lever", &["levered"]),
+        (&["climbing", "climbin"], "climb", &["climbed"]),
+    ];
+    const WAYS_IN: &[&str] = &[
+        "door",
+        "doors",
+        "frontdoor",
+        "backdoor",
+        "window",
+        "windows",
+        "lock",
+        "locks",
+        "glass",
+        "patio",
+        "letterbox",
+    ];
+    const FIRST_PERSON: &[&str] = &["i", "im", "am", "ive", "we", "were", "me", "myself"];
+    const THIRD_PERSON: &[&str] = &[
+        "they",
+        "theyve",
+        "he",
+        "hes",
+        "she",
+        "shes",
+        "someone",
+        "someones",
+        "somebody",
+        "somebodys",
+        "people",
+        "men",
+        "guys",
+        "lads",
+    ];
+    const VEHICLES: &[&str] = &["car", "cars", "van", "vans", "vehicle", "motor", "lorry"];
+    let ws = spanned_words(folded);
+    let word = |i: usize| ws.get(i).map_or("", |w| w.1);
+    let ahead = |i: usize| &ws[(i + 1).min(ws.len())..ws.len().min(i + 6)];
+    let way_in = |i: usize| ahead(i).iter().any(|w| WAYS_IN.contains(&w.1));
+    let mut out = Vec::new();
+    for (i, &(at, w)) in ws.iter().enumerate() {
+        let before = [
+            word(i.wrapping_sub(1)),
+            word(i.wrapping_sub(2)),
+            word(i.wrapping_sub(3)),
+        ];
+        let by_me = before.iter().any(|b| FIRST_PERSON.contains(b));
+        let forcing = FORCING.iter().find(|(now, base, _)| {
+            now.contains(&w)
+                || (*base == w && word(i.wrapping_sub(1)) == "to" && before[1] == "trying")
+        });
+        let just_done = FORCING.iter().any(|(_, _, done)| done.contains(&w))
+            && before[0] == "just"
+            && THIRD_PERSON.contains(&before[1])
+            && !ahead(i).iter().any(|x| VEHICLES.contains(&x.1));
+        if by_me || !(forcing.is_some() || just_done) || !way_in(i) {
+            continue;
+        }
+        out.push(Hit {
+            tag: Tag {
+                language: "en",
+                kind: Kind::Weak(EmergencyReason::BreakIn),
+            },
+            start: at,
+            end: at + w.len(),
         });
     }
     out

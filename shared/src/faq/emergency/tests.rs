@@ -633,6 +633,62 @@ fn batch_d_kinds_fire_on_now_and_stay_quiet_on_the_past_and_staging() {
     );
 }
 
+/// Someone forcing their way in now, as a family (issue 11, batch E): any forcing verb as it
+/// happens, tried, or "just" done by someone else, with a way in as its object; and the same in
+/// the languages the batch missed. Finished acts, the past and the first person stay quiet.
+#[test]
+fn forcing_a_way_in_fires_in_every_wording_and_not_when_it_is_over() {
+    for t in [
+        "a bloke is kicking my back door in",
+        "someone keeps booting the front door",
+        "theres a lad smashin my kitchen window",
+        "two men forcing the patio doors",
+        "hes battering the door, the kids are crying",
+        "someone prising my window open with a screwdriver",
+        "man jimmying the lock on the back door",
+        "someone trying to climb through the bathroom window",
+        "they just kicked the front door and theyre shouting",
+        "my ex keeps ramming the door with his shoulder",
+    ] {
+        fires("en", t);
+    }
+    for t in [
+        "my door was kicked in last week, can i claim on insurance",
+        "someone was kicking my door last night, i have it on my doorbell camera",
+        "i keep booting the back door shut because it sticks, who fixes it",
+        "im trying to prise my door open, the key snapped in the lock",
+        "someone just smashed my car window, how do i report it",
+        "our front door got smashed in a burglary in march, any update",
+        "how do i stop someone forcing my door when im away",
+    ] {
+        quiet("en", t);
+    }
+    // Spanish, Italian, French, Arabic, Lithuanian, Turkish, Persian: kicking, breaking or
+    // forcing a door or window now. NEED NATIVE-SPEAKER REVIEW.
+    for (lang, t) in [
+        (
+            "es",
+            "Un hombre está golpeando la puerta y rompiendo la cerradura",
+        ),
+        ("es", "Dos tipos intentan entrar por el balcón"),
+        ("it", "Qualcuno sta forzando la finestra della cucina"),
+        ("fr", "Des hommes enfoncent la porte de l'immeuble"),
+        ("ar", "رجل يحاول كسر النافذة"),
+        ("lt", "Kažkas spardo mūsų duris"),
+        ("tr", "Biri kapıyı tekmeliyor"),
+        ("fa", "یکی داره پنجره رو میشکنه"),
+    ] {
+        fires(lang, t);
+    }
+    for (lang, t) in [
+        ("es", "El año pasado forzaron la puerta de mi casa, ¿cómo pido una copia de la denuncia?"),
+        ("it", "L'anno scorso hanno sfondato la porta del mio negozio, come posso avere aggiornamenti?"),
+        ("tr", "Geçen yıl kapımı kırdılar, dosyam ne durumda?"),
+    ] {
+        quiet(lang, t);
+    }
+}
+
 #[test]
 fn the_automaton_compiled_at_build_time_finds_what_one_compiled_now_finds() {
     let loaded = EmergencyDetector::new().unwrap();
