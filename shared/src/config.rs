@@ -168,6 +168,29 @@ impl CapturedLogs {
         (logs, tracing::subscriber::set_default(subscriber))
     }
 
+    /// Captures every thread's log lines for the rest of the process, through the filter
+    /// `directives` (as `RUST_LOG` reads them), as [`init_tracing`] writes them: for a test
+    /// binary that runs a whole gateway (its tasks run on any thread). The first call installs
+    /// it; later calls share it.
+    pub fn global(directives: &str) -> Self {
+        static GLOBAL: std::sync::OnceLock<CapturedLogs> = std::sync::OnceLock::new();
+        GLOBAL
+            .get_or_init(|| {
+                let logs = Self::default();
+                let sink = logs.clone();
+                let subscriber = tracing_subscriber::fmt()
+                    .json()
+                    .with_env_filter(tracing_subscriber::EnvFilter::new(directives))
+                    .with_current_span(false)
+                    .without_time()
+                    .with_writer(move || sink.clone())
+                    .finish();
+                let _ = tracing::subscriber::set_global_default(subscriber);
+                logs
+            })
+            .clone()
+    }
+
     /// Everything captured so far.
     pub fn text(&self) -> String {
         self.0
