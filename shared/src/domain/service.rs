@@ -112,6 +112,12 @@ impl StaffedHours {
         Ok(Self { from_min, to_min })
     }
 
+    /// The window as a force writes it, `HH:MM-HH:MM` (what [`parse`](Self::parse) reads).
+    pub fn to_text(&self) -> String {
+        let hm = |m: u16| format!("{:02}:{:02}", m / 60, m % 60);
+        format!("{}-{}", hm(self.from_min), hm(self.to_min))
+    }
+
     /// Whether the room is staffed at `now_ms` (milliseconds since the epoch, UTC).
     pub fn contains(&self, now_ms: i64) -> bool {
         let minute = u16::try_from(now_ms.rem_euclid(86_400_000) / 60_000).unwrap_or(0);
