@@ -1,6 +1,6 @@
 //! `bluelamp-smoke` against the local gateway on both stores: the smoke conversation passes, in
-//! production mode too; a broken setup fails naming its step; the Cognito sign-in works against
-//! moto's Cognito and SSM. And what a chat costs, measured: the DynamoDB requests counted on the
+//! production mode too; a broken setup fails naming its step (the Cognito sign-in against moto
+//! is the smoke crate's own test, `smoke/tests/cognito.rs`). And what a chat costs, measured: the DynamoDB requests counted on the
 //! wire (a counting proxy in front of moto), `PostToConnection` calls counted at the gateway's
 //! management API, the functions' invocations from the frames, sockets and reports calls, and
 //! the characters sent to the translator (a counting translator in the providers' place).
@@ -10,7 +10,7 @@ use bluelamp::domain::LanguageCode;
 use bluelamp::translation::{OfflineTranslator, TranslateError, Translation, Translator};
 use bluelamp_local::Running;
 use bluelamp_smoke::{run, Credentials, Options, StepFailure, Target};
-use bluelamp_tests::{aws_cli, both_stores, moto_endpoint, spawn_gateway, StoreKind};
+use bluelamp_tests::{both_stores, moto_endpoint, spawn_gateway, StoreKind};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -407,158 +407,5 @@ async fn cost_of_a_chat_measured() -> anyhow::Result<()> {
     anyhow::ensure!(polish.translate_chars > 0 && english.translate_chars == 0);
     anyhow::ensure!(polish.posts >= polish.counts.frames_received());
     anyhow::ensure!(polish.dynamodb.values().map(|o| o.requests).sum::<u64>() > 0);
-    Ok(())
-}
-
-/// The deployed sign-in, against moto's Cognito and SSM: a pool, an app client that allows
-/// USER_PASSWORD_AUTH, a user in `operators` and its credentials as a SecureString. The binary
-/// signs in (step 1 passes) and the local gateway then refuses moto's token (step 2), which
-/// proves the token came from that sign-in and not from the gateway.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_cognito_sign_in_reads_ssm_and_signs_in() -> anyhow::Result<()> {
-    let moto = moto_endpoint();
-    let aws = |args: Vec<String>| {
-        let moto = moto.clone();
-        async move {
-            let mut full = vec![
-                "--endpoint-url".to_owned(),
-                moto,
-                "--output".into(),
-                "json".into(),
-            ];
-            full.extend(args);
-            let refs: Vec<&str> = full.iter().map(String::as_str).collect();
-            let out = aws_cli(&refs).await?;
-            anyhow::ensure!(
-                out.status.success(),
-                "aws {:?}: {}",
-                &refs[4..],
-                String::from_utf8_lossy(&out.stderr)
-            );
-            Ok::<serde_json::Value, anyhow::Error>(
-                serde_json::from_slice(&out.stdout).unwrap_or_default(),
-            )
-        }
-    };
-    let s = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-    let pool = aws(s(&[
-        "cognito-idp",
-        "create-user-pool",
-        "--pool-name",
-        "smoke",
-    ]))
-    .await?;
-    let pool = pool["UserPool"]["Id"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
-    let client = aws(s(&[
-        "cognito-idp",
-        "create-user-pool-client",
-        "--user-pool-id",
-        &pool,
-        "--client-name",
-        "smoke",
-        "--explicit-auth-flows",
-        "ALLOW_USER_PASSWORD_AUTH",
-        "ALLOW_REFRESH_TOKEN_AUTH",
-    ]))
-    .await?;
-    let client = client["UserPoolClient"]["ClientId"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
-    let password = "Smoke-test-password-1";
-    aws(s(&[
-        "cognito-idp",
-        "admin-create-user",
-        "--user-pool-id",
-        &pool,
-        "--username",
-        "smoke-operator",
-    ]))
-    .await?;
-    aws(s(&[
-        "cognito-idp",
-        "admin-set-user-password",
-        "--user-pool-id",
-        &pool,
-        "--username",
-        "smoke-operator",
-        "--password",
-        password,
-        "--permanent",
-    ]))
-    .await?;
-    let parameter = format!(
-        "/bluelamp/{}/smoke-operator",
-        bluelamp_tests::unique_prefix()
-    );
-    let secret =
-        serde_json::json!({"username": "smoke-operator", "password": password}).to_string();
-    aws(s(&[
-        "ssm",
-        "put-parameter",
-        "--name",
-        &parameter,
-        "--type",
-        "SecureString",
-        "--value",
-        &secret,
-    ]))
-    .await?;
-
-    let gw = spawn_gateway(StoreKind::Embedded).await;
-    let smoke = std::env::current_exe()?
-        .parent()
-        .and_then(|deps| deps.parent())
-        .map(|dir| dir.join("bluelamp-smoke"))
-        .ok_or_else(|| anyhow::anyhow!("no target directory"))?;
-    let out = tokio::process::Command::new(&smoke)
-        .args(["--public-ws", &gw.public_ws_url()])
-        .args(["--operator-ws", &format!("ws://{}/operator", gw.addr)])
-        .args(["--reports-api", &gw.http_url()])
-        .args([
-            "--cognito-client-id",
-            &client,
-            "--operator-secret-parameter",
-            &parameter,
-        ])
-        .args([
-            "--region",
-            "eu-west-2",
-            "--cognito-endpoint",
-            &moto,
-            "--ssm-endpoint",
-            &moto,
-        ])
-        .args(["--step-timeout", "5"])
-        .env("AWS_ACCESS_KEY_ID", "local")
-        .env("AWS_SECRET_ACCESS_KEY", "local")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env_remove("AWS_PROFILE")
-        .output()
-        .await
-        .map_err(|e| {
-            anyhow::anyhow!(
-                "cannot run {} (cargo build --workspace --bins): {e}",
-                smoke.display()
-            )
-        })?;
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    anyhow::ensure!(
-        stdout.contains("ok   step 1 (the operator signs in)"),
-        "{stdout}{stderr}"
-    );
-    anyhow::ensure!(
-        !out.status.success()
-            && stderr.contains(
-                "step 2 (the operator connects and says hello): the socket was refused: HTTP 401"
-            ),
-        "{stdout}{stderr}"
-    );
-    anyhow::ensure!(!stdout.contains(password) && !stderr.contains(password));
-    gw.stop().await;
     Ok(())
 }
