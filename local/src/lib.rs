@@ -7,6 +7,7 @@ pub mod reports;
 pub mod signin;
 pub mod sockets;
 pub mod stream;
+pub mod throttle;
 pub mod web;
 pub mod ws;
 
@@ -54,6 +55,8 @@ pub struct GatewayConfig {
     pub web_dir: std::path::PathBuf,
     /// Origins of the force's sites that may frame the widget, besides the gateway's own.
     pub widget_frame_ancestors: Vec<String>,
+    /// The stages' `$connect` throttling (public, operator): the template's by default.
+    pub connect_throttle: (throttle::ThrottleSettings, throttle::ThrottleSettings),
 }
 
 impl Default for GatewayConfig {
@@ -68,6 +71,10 @@ impl Default for GatewayConfig {
             reports: report_intake::IntakeConfig::default(),
             web_dir: web::default_dir(),
             widget_frame_ancestors: Vec::new(),
+            connect_throttle: (
+                throttle::ThrottleSettings::PUBLIC_CONNECT,
+                throttle::ThrottleSettings::OPERATOR_CONNECT,
+            ),
         }
     }
 }
@@ -96,6 +103,8 @@ pub struct Gateway {
     pub web: web::Web,
     /// The service's own texts' translator (cached), for the widget's strings.
     pub fixed_texts: Arc<dyn Translator>,
+    /// `$connect` throttling of the public and the operator API.
+    pub connect_throttle: (throttle::Throttle, throttle::Throttle),
 }
 
 /// A running gateway (the binary, and each test's own).
@@ -266,6 +275,7 @@ pub async fn start(config: GatewayConfig) -> anyhow::Result<Running> {
         store,
         deliver: Arc::new(deliver),
         config: config.chat.clone(),
+        metrics: bluelamp::metrics::Metrics::discard(),
     };
     let reports = reports::deps(&config, verifier.clone(), addr.port(), deps.clone()).await?;
     let report_store = reports.store.clone();
@@ -310,6 +320,10 @@ pub async fn start(config: GatewayConfig) -> anyhow::Result<Running> {
             origins: web::Origins::new(addr.port(), &config.widget_frame_ancestors),
         },
         fixed_texts,
+        connect_throttle: (
+            throttle::Throttle::new(config.connect_throttle.0),
+            throttle::Throttle::new(config.connect_throttle.1),
+        ),
     });
     let app = Router::new()
         .route("/public", get(ws::public_upgrade))

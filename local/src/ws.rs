@@ -228,6 +228,14 @@ async fn open(
     headers: HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> Response {
+    let throttle = match api {
+        Api::Public => &gw.connect_throttle.0,
+        Api::Operator => &gw.connect_throttle.1,
+    };
+    if !throttle.admit() {
+        // API Gateway's answer to a throttled $connect; nothing reaches the functions.
+        return (StatusCode::TOO_MANY_REQUESTS, "Too Many Requests").into_response();
+    }
     let meta = Meta {
         api,
         connection_id: new_connection_id(),

@@ -67,7 +67,7 @@ test('a Polish citizen in the widget and an operator in the console: bot, queue,
   await reply.pressSequentially('When did it happen?', { delay: 10 });
   await expect(frame.getByText('Operator pisze…')).toBeVisible();
   // On a pause, the reply as the citizen will read it, before it is sent; nothing is sent yet.
-  const preview = panel.getByRole('region', { name: "Preview of your reply in the citizen's language" });
+  const preview = panel.getByRole('region', { name: 'Your reply as the citizen will read it' });
   await expect(preview).toContainText('How the citizen will read it, in Polish (not translated: no translation service here)');
   await expect(preview.locator('.preview-text')).toHaveText('[pl ← en, not translated] When did it happen?');
   await expect(preview.locator('.preview-text')).toHaveAttribute('lang', 'pl');

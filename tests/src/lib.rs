@@ -217,8 +217,14 @@ pub async fn spawn_gateway_with(
         table_prefix: unique_prefix(),
         ..GatewayConfig::default()
     };
-    // Tests send faster than people type.
+    // Tests send faster than people type, and open sockets faster than any room of operators
+    // (the flood test sets the template's `$connect` throttling back).
     config.chat.rate_limit.max = 1000;
+    let unthrottled = bluelamp_local::throttle::ThrottleSettings {
+        rate_per_second: 10_000.0,
+        burst: 10_000,
+    };
+    config.connect_throttle = (unthrottled, unthrottled);
     config.reports.rate_limit = 1000;
     tweak(&mut config);
     start(config).await.expect("the gateway starts")

@@ -207,7 +207,7 @@ class Chat {
     this.previewHeading = el('p', { class: 'preview-heading' });
     this.previewText = el('p', { class: 'user-text preview-text' });
     this.preview = el('section', {
-      class: 'reply-preview', hidden: true, 'aria-label': 'Preview of your reply in the citizen\'s language',
+      class: 'reply-preview', hidden: true, 'aria-label': 'Your reply as the citizen will read it',
     }, this.previewHeading, this.previewText);
     this.form = el('form', { class: 'reply', novalidate: true },
       this.replyLabel, this.replyHint, this.replyError, this.reply, this.preview,
