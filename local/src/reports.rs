@@ -106,6 +106,7 @@ pub async fn deps(
         )),
         clock: Arc::new(SystemClock),
         config: intake,
+        metrics: bluelamp::metrics::Metrics::discard(),
         chats: Some(chats),
     })
 }

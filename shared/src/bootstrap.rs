@@ -48,6 +48,7 @@ pub fn chat_deps_with(sdk: &aws_config::SdkConfig) -> Result<Deps, ConfigError> 
         store: Arc::new(store),
         deliver: Arc::new(deliver),
         config,
+        metrics: crate::metrics::Metrics::stdout(),
     })
 }
 

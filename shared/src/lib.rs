@@ -9,6 +9,7 @@ pub mod delivery;
 pub mod domain;
 pub mod faq;
 pub mod json;
+pub mod metrics;
 pub mod protocol;
 pub mod report;
 pub mod store;

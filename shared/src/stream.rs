@@ -43,6 +43,16 @@ where
     response
 }
 
+/// Emits `FailedRecords` for a batch's answer: the records it reports as failed (nothing when
+/// none failed, so a quiet shard writes no metric lines).
+pub fn count_failed_records(deps: &crate::chat::Deps, response: &DynamoDbEventResponse) {
+    let failed = response.batch_item_failures.len();
+    if failed > 0 {
+        deps.metrics
+            .count(&deps.config.force, crate::metrics::FAILED_RECORDS, failed);
+    }
+}
+
 fn new_message(record: EventRecord) -> Result<Option<ChatMessage>, crate::store::StoreError> {
     if record.event_name != INSERT {
         return Ok(None);

@@ -130,6 +130,7 @@ async fn cpu_per_message(open_chats: usize) -> (Duration, Duration) {
         store: store.clone(),
         deliver: Arc::new(CountingDelivery::default()),
         config,
+        metrics: bluelamp::metrics::Metrics::discard(),
     };
     let mdeps = message_deps(&deps);
     let tdeps = translate_deps(&deps);
@@ -215,6 +216,7 @@ async fn dynamodb_requests_per_message(open_chats: usize) -> (f64, f64) {
         store: store.clone(),
         deliver: Arc::new(CountingDelivery::default()),
         config,
+        metrics: bluelamp::metrics::Metrics::discard(),
     };
     let mdeps = message_deps(&deps);
     let tdeps = translate_deps(&deps);

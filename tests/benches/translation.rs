@@ -64,6 +64,7 @@ async fn bench(language: &str) -> Bench {
             store: store.clone(),
             deliver: Arc::new(CountingDelivery::default()),
             config: ChatConfig::default(),
+            metrics: bluelamp::metrics::Metrics::discard(),
         },
         translators: Translators::new(
             Arc::new(RoutingTranslator::new(provider.clone(), provider.clone())),

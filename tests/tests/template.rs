@@ -1963,6 +1963,7 @@ fn the_wait_and_failed_records_alarms_read_the_metrics_the_functions_emit() {
     for (alarm, metric) in [
         ("ChatWaitingTooLongAlarm", "LongestWaitSeconds"),
         ("FailedRecordsAlarm", "FailedRecords"),
+        ("FlaggedReportAlarm", "FlaggedReportFiled"),
     ] {
         let p = props(alarm);
         assert_eq!(p["Namespace"], "Bluelamp", "{alarm}");
@@ -1993,15 +1994,70 @@ fn the_wait_and_failed_records_alarms_read_the_metrics_the_functions_emit() {
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../docs/deploy.md"),
     )
     .expect("docs/deploy.md");
-    for metric in ["ChatsWaiting", "LongestWaitSeconds", "FailedRecords"] {
-        assert!(
-            deploy.contains(&format!("`{metric}`")),
-            "docs/deploy.md documents {metric}"
-        );
-    }
     for (id, _) in FUNCTIONS {
         assert!(body.contains(&format!("${{{id}}}")), "dashboard: {id}");
     }
+    // Every metric the code emits is a row of docs/deploy.md's table ("| `Name` | Unit |"),
+    // with its unit, and the table names no other.
+    let rows: BTreeSet<(String, String)> = deploy
+        .lines()
+        .filter_map(|l| {
+            let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+            let name = cells.get(1)?.strip_prefix('`')?.strip_suffix('`')?;
+            let unit = cells.get(2)?;
+            matches!(*unit, "Count" | "Seconds").then(|| (name.to_owned(), (*unit).to_owned()))
+        })
+        .collect();
+    let emitted: BTreeSet<(String, String)> = bluelamp::metrics::ALL
+        .iter()
+        .map(|m| (m.name.to_owned(), m.unit.as_str().to_owned()))
+        .collect();
+    assert_eq!(
+        rows, emitted,
+        "docs/deploy.md's metrics table is the code's"
+    );
+}
+
+#[test]
+fn every_metric_the_template_reads_is_one_the_code_emits() {
+    let emits = |name: &str| bluelamp::metrics::ALL_METRICS.contains(&name);
+    let mut read = 0;
+    for (id, r) in resources() {
+        let p = &r["Properties"];
+        if r["Type"] == "AWS::CloudWatch::Alarm" && p["Namespace"] == bluelamp::metrics::NAMESPACE {
+            let name = p["MetricName"].as_str().unwrap_or_default();
+            assert!(emits(name), "{id} reads {name}, which no function emits");
+            let dims = as_list(&p["Dimensions"]);
+            assert_eq!(dims.len(), 1, "{id}");
+            assert_eq!(dims[0]["Name"], bluelamp::metrics::DIMENSION, "{id}");
+            read += 1;
+        }
+    }
+    let body = props("Dashboard")["DashboardBody"]["Fn::Sub"][0]
+        .as_str()
+        .expect("the dashboard's body")
+        .to_owned();
+    let prefix = format!("[\"{}\", \"", bluelamp::metrics::NAMESPACE);
+    for (at, _) in body.match_indices(&prefix) {
+        let rest = &body[at + prefix.len()..];
+        let name = &rest[..rest.find('"').unwrap_or(0)];
+        assert!(
+            emits(name),
+            "the dashboard reads {name}, which no function emits"
+        );
+        assert!(
+            rest[name.len()..].starts_with(&format!(
+                "\", \"{}\", \"${{ForceId}}\"]",
+                bluelamp::metrics::DIMENSION
+            )),
+            "the dashboard reads {name} by Force"
+        );
+        read += 1;
+    }
+    assert!(
+        read >= 9,
+        "the alarms and the dashboard read the metrics: {read}"
+    );
 }
 
 #[test]

@@ -18,6 +18,7 @@ fn deps() -> (Deps, Arc<MemoryStore>) {
         store: store.clone(),
         deliver: Arc::new(RecordingDelivery::new()),
         config: ChatConfig::default(),
+        metrics: bluelamp::metrics::Metrics::discard(),
     };
     (deps, store)
 }

@@ -11,7 +11,7 @@ use bluelamp::domain::{
 };
 use bluelamp::faq::{emergency_advice, FaqAnswer, FaqBot, Outcome, Question, UnansweredQuestion};
 use bluelamp::store::{AppendError, StoreError};
-use bluelamp::stream::for_each_new_message;
+use bluelamp::stream::{count_failed_records, for_each_new_message};
 use bluelamp::translation::Translator;
 use std::sync::Arc;
 
@@ -36,7 +36,9 @@ pub enum ReplyError {
 }
 
 pub async fn handle(deps: &FaqDeps, event: Event) -> DynamoDbEventResponse {
-    for_each_new_message(event, |m| reply(deps, m)).await
+    let response = for_each_new_message(event, |m| reply(deps, m)).await;
+    count_failed_records(&deps.chat, &response);
+    response
 }
 
 /// Answers one stored message if it is the citizen's words. A record seen twice answers once:

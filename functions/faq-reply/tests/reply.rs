@@ -27,6 +27,7 @@ fn world() -> World {
         store: store.clone(),
         deliver: Arc::new(RecordingDelivery::new()),
         config: ChatConfig::default(),
+        metrics: bluelamp::metrics::Metrics::discard(),
     };
     World {
         deps: FaqDeps {

@@ -311,6 +311,7 @@ async fn send(
         now_ms(),
     );
     let appended = deps.store.append_message(&chat, msg).await?;
+    crate::count_stored(deps, &appended);
     // The operator is told, after the message that decided it.
     let event = match decision {
         LanguageDecision::Switched { from, to } => Some(ChatEvent::LanguageChanged {

@@ -77,6 +77,15 @@ impl From<UpdateError> for Failure {
     }
 }
 
+/// `MessagesStored`: one per citizen's or operator's message stored (a retried frame that
+/// stored nothing new counts nothing).
+fn count_stored(deps: &Deps, appended: &bluelamp::store::Appended) {
+    if !appended.duplicate {
+        deps.metrics
+            .count(&deps.config.force, bluelamp::metrics::MESSAGES_STORED, 1);
+    }
+}
+
 fn ok() -> ApiGatewayProxyResponse {
     gateway_response(200)
 }

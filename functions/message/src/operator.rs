@@ -60,6 +60,7 @@ pub(crate) async fn dispatch(
                 now_ms(),
             );
             let appended = deps.store.append_message(&chat, msg).await?;
+            crate::count_stored(deps, &appended);
             Ok(Some(ServerFrame::Ack {
                 chat_id: chat.id,
                 client_message_id,

@@ -34,6 +34,7 @@ async fn setup() -> (MessageDeps, Arc<MemoryStore>, Arc<RecordingDelivery>) {
             store: store.clone(),
             deliver: deliver.clone(),
             config: ChatConfig::default(),
+            metrics: bluelamp::metrics::Metrics::discard(),
         },
         preview: Arc::new(OfflineTranslator::new()),
     };
@@ -111,4 +112,38 @@ async fn a_frame_from_an_unknown_connection_is_refused_without_a_reply() {
     let resp = message::handle(&deps, event).await;
     assert_eq!(resp.status_code, 403);
     assert!(deliver.posted().is_empty());
+}
+
+#[tokio::test]
+async fn a_stored_message_is_counted_once_in_messages_stored() {
+    let (mut deps, _store, deliver) = setup().await;
+    let (metrics, emitted) = bluelamp::metrics::Metrics::captured();
+    deps.chat.metrics = metrics;
+    message::handle(&deps, fixture(include_str!("fixtures/message_start.json"))).await;
+    assert!(
+        emitted.lines().is_empty(),
+        "starting a chat stores no message"
+    );
+    let words = "my bike was stolen from the station";
+    for _ in 0..2 {
+        // The same client message id twice: the retry stores nothing new.
+        let mut event = fixture(include_str!("fixtures/message_start.json"));
+        event.body = Some(
+            serde_json::json!({"action": "send", "clientMessageId": "c1", "text": words})
+                .to_string(),
+        );
+        message::handle(&deps, event).await;
+    }
+    let acks = deliver
+        .frames_to(&ConnectionId::parse(CONN).unwrap())
+        .into_iter()
+        .filter(|f| matches!(f, ServerFrame::Ack { .. }))
+        .count();
+    assert_eq!(acks, 2);
+    assert_eq!(emitted.values("MessagesStored"), vec![1.0]);
+    assert_eq!(emitted.documents()[0]["Force"], "demo");
+    assert!(
+        emitted.lines().iter().all(|l| !l.contains("bike")),
+        "no words in a metric"
+    );
 }

@@ -2,6 +2,7 @@
 //! value stops the function with a message that names the variable.
 
 use crate::cors::{AllowedOrigins, CorsOrigins, InvalidOrigin};
+use bluelamp::domain::ForceId;
 use chrono::Duration;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -30,6 +31,8 @@ pub const ENV_RATE_WINDOW_SECONDS: &str = "REPORT_RATE_WINDOW_SECONDS";
 pub const ENV_REPORTS_ALLOWED_ORIGINS: &str = "REPORTS_ALLOWED_ORIGINS";
 /// The origins of the operator console's pages.
 pub const ENV_CONSOLE_ALLOWED_ORIGINS: &str = "CONSOLE_ALLOWED_ORIGINS";
+/// The force whose metrics these are (`FORCE_ID`, as the chat functions read it).
+pub const ENV_FORCE_ID: &str = "FORCE_ID";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IntakeConfig {
@@ -48,6 +51,8 @@ pub struct IntakeConfig {
     /// Which pages may call the API from a browser: `REPORTS_ALLOWED_ORIGINS` and
     /// `CONSOLE_ALLOWED_ORIGINS`, comma-separated exact origins; default none.
     pub cors: CorsOrigins,
+    /// The force: the `Force` dimension of its metrics. `FORCE_ID`, default `demo`.
+    pub force: ForceId,
 }
 
 /// The largest body of an assessment (notes are at most 2,000 characters).
@@ -65,6 +70,7 @@ impl Default for IntakeConfig {
             rate_limit: 10,
             rate_window: Duration::hours(1),
             cors: CorsOrigins::default(),
+            force: ForceId::parse("demo").unwrap_or_else(|_| unreachable!("a valid literal")),
         }
     }
 }
@@ -147,6 +153,13 @@ impl IntakeConfig {
             cors: CorsOrigins {
                 public: origins(&lookup, ENV_REPORTS_ALLOWED_ORIGINS)?,
                 console: origins(&lookup, ENV_CONSOLE_ALLOWED_ORIGINS)?,
+            },
+            force: match lookup(ENV_FORCE_ID).filter(|v| !v.trim().is_empty()) {
+                None => d.force,
+                Some(v) => ForceId::parse(v.trim()).map_err(|e| ConfigError::Invalid {
+                    var: ENV_FORCE_ID,
+                    reason: e.to_string(),
+                })?,
             },
         })
     }

@@ -20,8 +20,9 @@ pub use auth::{
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use config::{
     ConfigError, IntakeConfig, ENV_ASSESSMENT_TARGET_HOURS, ENV_CONSOLE_ALLOWED_ORIGINS,
-    ENV_IDEMPOTENCY_HOURS, ENV_MAX_BODY_BYTES, ENV_RATE_LIMIT, ENV_RATE_WINDOW_SECONDS,
-    ENV_REPORTS_ALLOWED_ORIGINS, ENV_RETENTION_DAYS, MAX_ASSESSMENT_BODY_BYTES,
+    ENV_FORCE_ID, ENV_IDEMPOTENCY_HOURS, ENV_MAX_BODY_BYTES, ENV_RATE_LIMIT,
+    ENV_RATE_WINDOW_SECONDS, ENV_REPORTS_ALLOWED_ORIGINS, ENV_RETENTION_DAYS,
+    MAX_ASSESSMENT_BODY_BYTES,
 };
 pub use cors::{
     AllowedOrigins, CorsOrigins, InvalidOrigin, Origin, OriginError, PREFLIGHT_MAX_AGE_SECS,
@@ -61,6 +62,8 @@ pub const OPTIONAL_ENV: &[&str] = &[
     ENV_RATE_WINDOW_SECONDS,
     ENV_REPORTS_ALLOWED_ORIGINS,
     ENV_CONSOLE_ALLOWED_ORIGINS,
+    // The `Force` dimension of its metric (`bluelamp::metrics::FLAGGED_REPORT_FILED`).
+    ENV_FORCE_ID,
     // `POST /chat/quick-exit` is on when `CHATS_TABLE` is set: the function then starts the
     // chat service with `bootstrap::chat_deps_from_env`, which requires the other three of
     // `bootstrap::REQUIRED_CHAT_ENV` and reads `ChatConfig`'s variables. Of those, what it
@@ -84,6 +87,8 @@ pub struct Deps {
     pub rate_limit: Arc<dyn SourceRateLimit>,
     pub clock: Arc<dyn Clock>,
     pub config: IntakeConfig,
+    /// Its metric (`FlaggedReportFiled`): stdout in Lambda.
+    pub metrics: bluelamp::metrics::Metrics,
     /// The chat service, for "Leave the site" without a socket (`POST /chat/quick-exit`);
     /// `None` where the function is not given the chats' tables (the path is then 404).
     pub chats: Option<bluelamp::chat::Deps>,

@@ -43,6 +43,7 @@ async fn main() -> Result<(), lambda_http::Error> {
         )),
         clock: Arc::new(SystemClock),
         config,
+        metrics: bluelamp::metrics::Metrics::stdout(),
         chats,
     };
     tracing::info!("report-intake ready");

@@ -16,10 +16,10 @@ pub const IDEMPOTENCY_HEADER: &str = "idempotency-key";
 /// Set on a reply that repeats the reply to an earlier submission with the same key.
 pub const REPLAYED_HEADER: &str = "idempotent-replayed";
 
-/// The `metric` field of the log line written when a report flagged as an emergency (the 999
-/// signpost) is filed: a CloudWatch Logs metric filter on it is what an alarm counts, since
-/// such a report should not wait (docs/reports.md, "The assessment queue and audit").
-pub const FLAGGED_REPORT_METRIC: &str = "FlaggedReportFiled";
+/// The metric emitted (EMF, `bluelamp::metrics`) when a report flagged as an emergency (the
+/// 999 signpost) is filed: the template's alarm counts it, since such a report should not wait
+/// (docs/reports.md, "The assessment queue and audit").
+pub const FLAGGED_REPORT_METRIC: &str = bluelamp::metrics::FLAGGED_REPORT_FILED.name;
 
 /// Draws of a fresh reference when the one drawn is taken (one in 10^12: never, in practice).
 const REFERENCE_ATTEMPTS: usize = 3;
@@ -89,9 +89,13 @@ pub(crate) async fn submit(deps: &Deps, req: &Request) -> Response<Body> {
                 let codes: Vec<&str> = signposts.iter().map(|s| s.code()).collect();
                 info!(reference = %receipt.reference, kind = %report.kind(), signposts = ?codes, "report taken");
                 if QueuePriority::of(&signposts) == QueuePriority::Emergency {
-                    // The alarm's metric filter counts this line: one per report filed.
+                    // The alarm counts the metric: one per report filed.
+                    deps.metrics.count(
+                        &deps.config.force,
+                        bluelamp::metrics::FLAGGED_REPORT_FILED,
+                        1,
+                    );
                     warn!(
-                        metric = FLAGGED_REPORT_METRIC,
                         reference = %receipt.reference,
                         kind = %report.kind(),
                         "a report flagged as an emergency was filed: it waits first in the assessment queue"

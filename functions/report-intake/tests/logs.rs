@@ -1,6 +1,6 @@
-//! What report-intake logs when a report flagged as an emergency is filed: one line with the
-//! stable metric name the template's alarm counts, the reference and kind, and nothing the
-//! citizen typed. A test binary of its own, because tracing caches per-callsite interest across
+//! What report-intake logs and emits when a report flagged as an emergency is filed: one
+//! `FlaggedReportFiled` metric (embedded metric format, what the template's alarm counts), a
+//! log line with the reference and kind, and nothing the citizen typed in either. A test binary of its own, because tracing caches per-callsite interest across
 //! the threads of one process.
 
 mod common;
@@ -12,7 +12,9 @@ use serde_json::json;
 #[tokio::test]
 async fn a_flagged_report_is_logged_for_the_alarm_without_what_was_typed() {
     let (logs, _guard) = CapturedLogs::start();
-    let app = app();
+    let mut app = app();
+    let (metrics, emitted) = bluelamp::metrics::Metrics::captured();
+    app.deps.metrics = metrics;
 
     let mut flagged = crime();
     let words = "He is outside my door with a knife right now";
@@ -27,15 +29,36 @@ async fn a_flagged_report_is_logged_for_the_alarm_without_what_was_typed() {
     assert_eq!(resp.status(), 201);
 
     let lines = logs.lines();
-    let metric: Vec<&String> = lines
+    let flagged_lines: Vec<&String> = lines
         .iter()
-        .filter(|l| l.contains(r#""metric":"FlaggedReportFiled""#))
+        .filter(|l| l.contains("flagged as an emergency was filed"))
         .collect();
     assert_eq!(report_intake::FLAGGED_REPORT_METRIC, "FlaggedReportFiled");
-    assert_eq!(metric.len(), 1, "one line per flagged report: {lines:#?}");
-    assert!(metric[0].contains(&reference), "{}", metric[0]);
-    assert!(metric[0].contains(r#""kind":"crime""#), "{}", metric[0]);
-    for line in &lines {
+    assert_eq!(
+        flagged_lines.len(),
+        1,
+        "one line per flagged report: {lines:#?}"
+    );
+    assert!(
+        flagged_lines[0].contains(&reference),
+        "{}",
+        flagged_lines[0]
+    );
+    assert!(
+        flagged_lines[0].contains(r#""kind":"crime""#),
+        "{}",
+        flagged_lines[0]
+    );
+    // The metric: one document, for the one flagged report, under the force.
+    let docs = emitted.documents();
+    assert_eq!(docs.len(), 1, "{:?}", emitted.lines());
+    assert_eq!(docs[0]["FlaggedReportFiled"], 1.0);
+    assert_eq!(docs[0]["Force"], "demo");
+    assert_eq!(
+        docs[0]["_aws"]["CloudWatchMetrics"][0]["Metrics"][0]["Name"],
+        "FlaggedReportFiled"
+    );
+    for line in lines.iter().chain(emitted.lines().iter()) {
         for secret in [
             "knife",
             "Ann Example",

@@ -15,7 +15,7 @@ use bluelamp::domain::{
 };
 use bluelamp::protocol::{MessageView, ServerFrame};
 use bluelamp::store::StoreError;
-use bluelamp::stream::for_each_new_message;
+use bluelamp::stream::{count_failed_records, for_each_new_message};
 use bluelamp::translation::{Provider, TranslateError, Translator, Translators};
 
 /// What the translate function depends on: the chat service's store and delivery, and the
@@ -47,7 +47,9 @@ pub const REREAD_WINDOW: usize = 50;
 /// One batch of the stream: partial batch failures, stopping at the first failure so that the
 /// order within a chat holds.
 pub async fn handle(deps: &TranslateDeps, event: Event) -> DynamoDbEventResponse {
-    for_each_new_message(event, |m| deliver_message(deps, m)).await
+    let response = for_each_new_message(event, |m| deliver_message(deps, m)).await;
+    count_failed_records(&deps.chat, &response);
+    response
 }
 
 /// What the Lambda receives: a batch of the stream, or the schedule's tick (EventBridge).
@@ -78,13 +80,23 @@ pub async fn invoke(deps: &TranslateDeps, invocation: Invocation) -> serde_json:
         Invocation::Stream(event) => {
             serde_json::to_value(handle(deps, event).await).unwrap_or_default()
         }
-        Invocation::RetryPending => match retry_pending(deps, RETRY_BATCH).await {
-            Ok(report) => serde_json::to_value(report).unwrap_or_default(),
-            Err(e) => {
-                tracing::error!(error = ?e, "could not list the translations to retry");
-                serde_json::json!({ "error": "store unavailable" })
+        Invocation::RetryPending => {
+            // The queue's gauges, every minute (the wait alarm's data), whatever the retry does.
+            if let Err(e) = bluelamp::chat::emit_queue_metrics(&deps.chat).await {
+                tracing::error!(error = ?e, "could not read the queue for its metrics");
             }
-        },
+            retry_invocation(deps).await
+        }
+    }
+}
+
+async fn retry_invocation(deps: &TranslateDeps) -> serde_json::Value {
+    match retry_pending(deps, RETRY_BATCH).await {
+        Ok(report) => serde_json::to_value(report).unwrap_or_default(),
+        Err(e) => {
+            tracing::error!(error = ?e, "could not list the translations to retry");
+            serde_json::json!({ "error": "store unavailable" })
+        }
     }
 }
 
@@ -184,6 +196,9 @@ async fn translate_message(
                     retryable = e.is_retryable(), error = %e,
                     "translation unavailable; delivering the original"
                 );
+                deps.chat
+                    .metrics
+                    .count(&chat.force, bluelamp::metrics::TRANSLATION_FAILURES, 1);
                 MessageTranslation::Unavailable {
                     since_ms: now_ms(),
                     attempts: 1,

@@ -70,6 +70,7 @@ async fn setup() -> (TranslateDeps, Arc<MemoryStore>, Arc<RecordingDelivery>) {
         store: store.clone(),
         deliver: deliver.clone(),
         config: ChatConfig::default(),
+        metrics: bluelamp::metrics::Metrics::discard(),
     };
     let offline = Arc::new(OfflineTranslator::new());
     let translators = Translators::new(
@@ -146,4 +147,61 @@ async fn a_failed_delivery_is_reported_by_sequence_number_and_delivered_on_retry
     let resp = translate::handle(&deps, event()).await;
     assert!(resp.batch_item_failures.is_empty());
     assert_eq!(deliver.frames_to(&conn).len(), 1);
+}
+
+#[tokio::test]
+async fn a_failed_record_is_counted_in_failed_records_and_a_good_batch_writes_no_metric() {
+    let (mut deps, _store, deliver) = setup().await;
+    let (metrics, emitted) = bluelamp::metrics::Metrics::captured();
+    deps.chat.metrics = metrics;
+    let conn = ConnectionId::parse(OP_CONN).unwrap();
+    deliver.set_failing(&conn, true);
+    translate::handle(&deps, event()).await;
+    assert_eq!(emitted.values("FailedRecords"), vec![1.0]);
+    assert_eq!(emitted.documents()[0]["Force"], "demo");
+    deliver.set_failing(&conn, false);
+    translate::handle(&deps, event()).await;
+    assert_eq!(emitted.lines().len(), 1, "{:?}", emitted.lines());
+}
+
+#[tokio::test]
+async fn the_scheduled_run_emits_the_queue_s_gauges_every_time() {
+    let (mut deps, store, _deliver) = setup().await;
+    let (metrics, emitted) = bluelamp::metrics::Metrics::captured();
+    deps.chat.metrics = metrics;
+    // Nothing waiting: zeros, one operator (alice) available.
+    translate::invoke(&deps, translate::Invocation::RetryPending).await;
+    let now = now_ms();
+    for (id, waited_secs, priority) in [
+        ("w1", 90, Priority::Normal),
+        ("w2", 400, Priority::Normal),
+        ("w3", 10, Priority::Emergency),
+    ] {
+        let mut chat = store
+            .get_chat(&ChatId::parse("c1").unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        chat.id = ChatId::parse(id).unwrap();
+        chat.state = ChatState::Waiting;
+        chat.operator = None;
+        chat.queue = Some(QueueSlot {
+            priority,
+            since_ms: now - waited_secs * 1000,
+        });
+        store.create_chat(&chat).await.unwrap();
+    }
+    translate::invoke(&deps, translate::Invocation::RetryPending).await;
+    assert_eq!(emitted.values("ChatsWaiting"), vec![0.0, 3.0]);
+    assert_eq!(emitted.values("OperatorsAvailable"), vec![1.0, 1.0]);
+    let longest = emitted.values("LongestWaitSeconds");
+    assert_eq!(longest[0], 0.0);
+    // The longest waiter, not the head (the emergency jumped the queue).
+    assert!((400.0..402.0).contains(&longest[1]), "{longest:?}");
+    let doc = &emitted.documents()[1];
+    assert_eq!(
+        doc.as_object().unwrap().len(),
+        5,
+        "_aws, Force and the three gauges: {doc}"
+    );
 }

@@ -76,6 +76,7 @@ async fn world(language: &str) -> World {
             store: store.clone(),
             deliver: deliver.clone(),
             config: ChatConfig::default(),
+            metrics: bluelamp::metrics::Metrics::discard(),
         },
         translators,
     };
@@ -222,13 +223,17 @@ async fn a_record_seen_twice_is_translated_and_delivered_once() {
 
 #[tokio::test]
 async fn a_failed_translation_is_delivered_marked_then_arrives_as_an_update_after_the_retry() {
-    let w = world("pl").await;
+    let mut w = world("pl").await;
+    let (metrics, emitted) = bluelamp::metrics::Metrics::captured();
+    w.deps.chat.metrics = metrics;
     w.translator.fail_with(Some(OfflineFailure::Unavailable));
     let m = w
         .store_text(Sender::Citizen, "Ukradziono mi rower", "pl")
         .await;
 
     deliver_message(&w.deps, m.clone()).await.unwrap();
+    // One failure counted; the background retries that follow count none.
+    assert_eq!(emitted.values("TranslationFailures"), vec![1.0]);
 
     let first = w.views_to(OPERATOR);
     assert_eq!(first.len(), 1, "delivered although the translation failed");
@@ -272,6 +277,7 @@ async fn a_failed_translation_is_delivered_marked_then_arrives_as_an_update_afte
         .unwrap()
         .is_empty());
 
+    assert_eq!(emitted.total("TranslationFailures"), 1.0);
     // Nothing left to do.
     assert_eq!(retry_pending(&w.deps, 10).await.unwrap().translated, 0);
     assert_eq!(w.views_to(OPERATOR).len(), 2);

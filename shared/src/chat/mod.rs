@@ -7,8 +7,8 @@ mod resume;
 mod transcript;
 
 pub use queue::{
-    announce_availability, announce_queue, availability, end_chat, enter_queue, flag_emergency,
-    queue_entries, wait_estimate_secs, Availability, MoveError,
+    announce_availability, announce_queue, availability, emit_queue_metrics, end_chat, enter_queue,
+    flag_emergency, queue_entries, wait_estimate_secs, Availability, MoveError, QueueGauges,
 };
 pub use quick_exit::{quick_exit, QuickExit};
 pub use resume::{ResumeToken, ResumeTokenError};
@@ -27,6 +27,8 @@ pub struct Deps {
     pub store: Arc<dyn Store>,
     pub deliver: Arc<dyn Deliver>,
     pub config: ChatConfig,
+    /// The functions' own metrics (`crate::metrics`): stdout in Lambda.
+    pub metrics: crate::metrics::Metrics,
 }
 
 impl Deps {

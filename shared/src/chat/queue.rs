@@ -99,6 +99,64 @@ pub async fn availability(deps: &Deps) -> Result<Availability, StoreError> {
     ))
 }
 
+/// What the queue looks like now, as the dashboard and the wait alarm read it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QueueGauges {
+    /// Chats waiting in the force's queue (at most the queue's page, 200).
+    pub chats_waiting: usize,
+    /// How long the chat that has waited longest has waited, in seconds (0 when none). Not
+    /// the head's: an emergency that jumped the queue may be newer than the chats behind it.
+    pub longest_wait_secs: u64,
+    /// Operators online and taking chats.
+    pub operators_available: usize,
+}
+
+impl QueueGauges {
+    /// From the waiting chats and the operators' connections, at `now_ms`.
+    pub fn of(
+        chats: &[crate::domain::Chat],
+        operators: &[crate::domain::Connection],
+        now_ms: i64,
+    ) -> Self {
+        let waiting: Vec<i64> = chats
+            .iter()
+            .filter_map(|c| c.queue.map(|q| q.since_ms))
+            .collect();
+        let longest_ms = waiting
+            .iter()
+            .map(|since| now_ms.saturating_sub(*since).max(0))
+            .max()
+            .unwrap_or(0);
+        Self {
+            chats_waiting: waiting.len(),
+            longest_wait_secs: u64::try_from(longest_ms / 1000).unwrap_or(0),
+            operators_available: Availability::of(operators, true).operators_available,
+        }
+    }
+}
+
+/// Reads the force's queue and the operators online (a `Query` of each index) and emits
+/// `ChatsWaiting`, `LongestWaitSeconds` and `OperatorsAvailable` as one metric document:
+/// every minute from translate's schedule, so that the wait alarm always has its data.
+pub async fn emit_queue_metrics(deps: &Deps) -> Result<QueueGauges, StoreError> {
+    use crate::metrics::{CHATS_WAITING, LONGEST_WAIT_SECONDS, OPERATORS_AVAILABLE};
+    let chats = deps
+        .store
+        .waiting_chats(&deps.config.force, QUEUE_LIMIT)
+        .await?;
+    let operators = deps.store.operator_connections(None).await?;
+    let gauges = QueueGauges::of(&chats, &operators, crate::domain::now_ms());
+    deps.metrics.emit(
+        &deps.config.force,
+        &[
+            (CHATS_WAITING, gauges.chats_waiting as f64),
+            (LONGEST_WAIT_SECONDS, gauges.longest_wait_secs as f64),
+            (OPERATORS_AVAILABLE, gauges.operators_available as f64),
+        ],
+    );
+    Ok(gauges)
+}
+
 /// Tells every operator online the queue, and every waiting citizen their place in it.
 pub async fn announce_queue(deps: &Deps, force: &ForceId) -> Result<(), StoreError> {
     announce_queue_to(deps, force, None, true).await
