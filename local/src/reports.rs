@@ -111,15 +111,15 @@ pub async fn deps(
     })
 }
 
-/// `/reports` and everything under `/operator/reports`, every method: the function answers
-/// 404 and 405 itself, as behind a REST API's proxy resources.
+/// `/reports`, `/chat/quick-exit` and everything under `/operator/`, every method, as the
+/// template's REST API routes them (`/operator/{proxy+}`): the function answers 401, 404 and
+/// 405 itself.
 pub fn routes(deps: Deps) -> Router {
     let deps = Arc::new(deps);
     Router::new()
         .route("/reports", any(serve))
         .route("/chat/quick-exit", any(serve))
-        .route("/operator/reports", any(serve))
-        .route("/operator/reports/{*rest}", any(serve))
+        .route("/operator/{*rest}", any(serve))
         .with_state(deps)
 }
 

@@ -71,6 +71,8 @@ async fn dynamodb_report_items_carry_their_ttl_and_leave_the_queue_index_when_as
     let store = DynamoReportStore::new(client.clone(), names.clone());
 
     let mut new = new_report(ReportKind::Crime, 0, Some(("ttl-key", b"body")));
+    let audit_expiry =
+        new.submitted_at + chrono::Duration::days(7) + chrono::Duration::milliseconds(500);
     // Half a second past a whole second: the TTL rounds up, never down.
     new.expires_at += chrono::Duration::milliseconds(500);
     store.create(new.clone()).await.unwrap();
@@ -110,6 +112,8 @@ async fn dynamodb_report_items_carry_their_ttl_and_leave_the_queue_index_when_as
                 assessor: OperatorId::parse("op-1").unwrap(),
                 assessed_at: new.submitted_at,
             },
+            // An audit retention period, half a second past a whole second.
+            Some(audit_expiry),
         )
         .await
         .unwrap();
@@ -119,5 +123,46 @@ async fn dynamodb_report_items_carry_their_ttl_and_leave_the_queue_index_when_as
     assert!(
         report.contains_key(ttl),
         "an assessed report keeps its retention"
+    );
+    // The audit table's TTL attribute: on the record written with a retention period (rounded
+    // up to the second), on none written without.
+    store
+        .append_audit(bluelamp::report::AuditRecord {
+            at: new.submitted_at,
+            operator: OperatorId::parse("op-2").unwrap(),
+            action: bluelamp::report::AuditAction::ReportViewed,
+            reference: Some(new.reference.clone()),
+            expires_at: None,
+        })
+        .await
+        .unwrap();
+    let audit = client
+        .scan()
+        .table_name(&names.audit)
+        .send()
+        .await
+        .unwrap()
+        .items
+        .unwrap_or_default();
+    let audit_ttl = tables::AUDIT.ttl_attribute.unwrap();
+    let mut seen: Vec<(String, Option<AttributeValue>)> = audit
+        .iter()
+        .map(|i| {
+            let action = i["action"].as_s().unwrap().clone();
+            (action, i.get(audit_ttl).cloned())
+        })
+        .collect();
+    seen.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        seen,
+        [
+            (
+                "reportAssessed".to_owned(),
+                Some(AttributeValue::N(
+                    (audit_expiry.timestamp() + 1).to_string()
+                ))
+            ),
+            ("reportViewed".to_owned(), None),
+        ]
     );
 }

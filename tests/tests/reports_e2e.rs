@@ -366,6 +366,40 @@ async fn a_public_caller_cannot_reach_any_operator_endpoint(kind: StoreKind) -> 
     Ok(())
 }
 
+/// Every path under `/operator/` reaches the function (the template's `/operator/{proxy+}`):
+/// without a token an unknown one is the function's 401, like the known ones (nobody learns
+/// what exists); signed in, its 404; both with a problem body.
+#[tokio::test]
+async fn an_unknown_operator_path_gets_the_function_s_401_or_404_problem() -> R {
+    let gw = spawn_gateway(StoreKind::Embedded).await;
+    let token = gw.operator_token("alice")?;
+    for path in ["/operator/nothing-here", "/operator/stats/today"] {
+        for (token, status, code) in [
+            (None, StatusCode::UNAUTHORIZED, "unauthorized"),
+            (Some(token.as_str()), StatusCode::NOT_FOUND, "not_found"),
+        ] {
+            let resp = operator_get(&gw, path, token).await?;
+            assert_eq!(resp.status(), status, "{path}");
+            if token.is_none() {
+                assert_eq!(header(&resp, "www-authenticate"), Some("Bearer"), "{path}");
+            }
+            assert_eq!(
+                header(&resp, "content-type"),
+                Some("application/problem+json"),
+                "{path}"
+            );
+            let body: Value = resp.json().await?;
+            assert_eq!(
+                (body["status"].as_u64(), body["code"].as_str()),
+                (Some(u64::from(status.as_u16())), Some(code)),
+                "{path}"
+            );
+        }
+    }
+    gw.stop().await;
+    Ok(())
+}
+
 async fn submissions_from_one_address_are_rate_limited(kind: StoreKind) -> R {
     let gw = spawn_gateway_with(kind, |c| c.reports.rate_limit = 2).await;
     submit_ok(&gw, &crime()).await?;

@@ -31,6 +31,8 @@ pub const ENV_RATE_WINDOW_SECONDS: &str = "REPORT_RATE_WINDOW_SECONDS";
 pub const ENV_REPORTS_ALLOWED_ORIGINS: &str = "REPORTS_ALLOWED_ORIGINS";
 /// The origins of the operator console's pages.
 pub const ENV_CONSOLE_ALLOWED_ORIGINS: &str = "CONSOLE_ALLOWED_ORIGINS";
+/// How long audit records are kept (their TTL), in days: unset or empty, for ever.
+pub const ENV_AUDIT_RETENTION_DAYS: &str = "AUDIT_RETENTION_DAYS";
 /// The force whose metrics these are (`FORCE_ID`, as the chat functions read it).
 pub const ENV_FORCE_ID: &str = "FORCE_ID";
 
@@ -53,6 +55,10 @@ pub struct IntakeConfig {
     pub cors: CorsOrigins,
     /// The force: the `Force` dimension of its metrics. `FORCE_ID`, default `demo`.
     pub force: ForceId,
+    /// How long each audit record is kept (its `expires_at`): `AUDIT_RETENTION_DAYS`; `None`
+    /// (unset or empty, the default) keeps them for ever. The force's retention schedule
+    /// decides it.
+    pub audit_retention: Option<Duration>,
 }
 
 /// The largest body of an assessment (notes are at most 2,000 characters).
@@ -71,6 +77,7 @@ impl Default for IntakeConfig {
             rate_window: Duration::hours(1),
             cors: CorsOrigins::default(),
             force: ForceId::parse("demo").unwrap_or_else(|_| unreachable!("a valid literal")),
+            audit_retention: None,
         }
     }
 }
@@ -161,6 +168,16 @@ impl IntakeConfig {
                     reason: e.to_string(),
                 })?,
             },
+            audit_retention: match lookup(ENV_AUDIT_RETENTION_DAYS).filter(|v| !v.trim().is_empty())
+            {
+                None => None,
+                Some(_) => Some(Duration::days(signed(number(
+                    &lookup,
+                    ENV_AUDIT_RETENTION_DAYS,
+                    None,
+                    1..=36_500,
+                )?))),
+            },
         })
     }
 }
@@ -177,6 +194,41 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         IntakeConfig::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn the_audit_log_is_kept_for_ever_unless_a_retention_is_set() {
+        let base = [("REPORT_RETENTION_DAYS", "30")];
+        assert_eq!(from(&base).unwrap().audit_retention, None);
+        let empty = [
+            ("REPORT_RETENTION_DAYS", "30"),
+            ("AUDIT_RETENTION_DAYS", " "),
+        ];
+        assert_eq!(from(&empty).unwrap().audit_retention, None);
+        let set = [
+            ("REPORT_RETENTION_DAYS", "30"),
+            ("AUDIT_RETENTION_DAYS", "2555"),
+        ];
+        assert_eq!(
+            from(&set).unwrap().audit_retention,
+            Some(Duration::days(2555))
+        );
+        for bad in ["0", "seven", "-1"] {
+            let c = [
+                ("REPORT_RETENTION_DAYS", "30"),
+                ("AUDIT_RETENTION_DAYS", bad),
+            ];
+            assert!(
+                matches!(
+                    from(&c),
+                    Err(ConfigError::Invalid {
+                        var: "AUDIT_RETENTION_DAYS",
+                        ..
+                    })
+                ),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

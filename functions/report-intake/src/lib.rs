@@ -19,9 +19,9 @@ pub use auth::{
 };
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use config::{
-    ConfigError, IntakeConfig, ENV_ASSESSMENT_TARGET_HOURS, ENV_CONSOLE_ALLOWED_ORIGINS,
-    ENV_FORCE_ID, ENV_IDEMPOTENCY_HOURS, ENV_MAX_BODY_BYTES, ENV_RATE_LIMIT,
-    ENV_RATE_WINDOW_SECONDS, ENV_REPORTS_ALLOWED_ORIGINS, ENV_RETENTION_DAYS,
+    ConfigError, IntakeConfig, ENV_ASSESSMENT_TARGET_HOURS, ENV_AUDIT_RETENTION_DAYS,
+    ENV_CONSOLE_ALLOWED_ORIGINS, ENV_FORCE_ID, ENV_IDEMPOTENCY_HOURS, ENV_MAX_BODY_BYTES,
+    ENV_RATE_LIMIT, ENV_RATE_WINDOW_SECONDS, ENV_REPORTS_ALLOWED_ORIGINS, ENV_RETENTION_DAYS,
     MAX_ASSESSMENT_BODY_BYTES,
 };
 pub use cors::{
@@ -62,6 +62,8 @@ pub const OPTIONAL_ENV: &[&str] = &[
     ENV_RATE_WINDOW_SECONDS,
     ENV_REPORTS_ALLOWED_ORIGINS,
     ENV_CONSOLE_ALLOWED_ORIGINS,
+    // How long audit records are kept (unset: for ever).
+    ENV_AUDIT_RETENTION_DAYS,
     // The `Force` dimension of its metric (`bluelamp::metrics::FLAGGED_REPORT_FILED`).
     ENV_FORCE_ID,
     // `POST /chat/quick-exit` is on when `CHATS_TABLE` is set: the function then starts the

@@ -222,17 +222,24 @@ fn invalid_cursor() -> FieldError {
     )
 }
 
+/// When an audit record written at `at` may be deleted: never, without a retention period.
+fn audit_expiry(deps: &Deps, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    deps.config.audit_retention.map(|keep| at + keep)
+}
+
 async fn audit(
     deps: &Deps,
     operator: &OperatorId,
     action: AuditAction,
     reference: Option<&ReportReference>,
 ) -> Result<(), Response<Body>> {
+    let at = deps.clock.now();
     let record = AuditRecord {
-        at: deps.clock.now(),
+        at,
         operator: operator.clone(),
         action,
         reference: reference.cloned(),
+        expires_at: audit_expiry(deps, at),
     };
     deps.store
         .append_audit(record)
@@ -363,7 +370,12 @@ pub(crate) async fn assess(
         assessed_at: deps.clock.now(),
     };
     // The store appends the ReportAssessed audit record in the same atomic step.
-    match deps.store.record_assessment(&reference, assessment).await {
+    let audit_expires_at = audit_expiry(deps, assessment.assessed_at);
+    match deps
+        .store
+        .record_assessment(&reference, assessment, audit_expires_at)
+        .await
+    {
         Ok(stored) => {
             info!(operator = %operator, reference = %reference, outcome = %outcome, action = "reportAssessed", "operator assessed a report");
             json(StatusCode::OK, &ReportView::from(stored))

@@ -677,6 +677,7 @@ mod failing_store {
             &self,
             _: &ReportReference,
             _: Assessment,
+            _: Option<chrono::DateTime<chrono::Utc>>,
         ) -> Result<StoredReport, StoreError> {
             Err(down())
         }
@@ -701,5 +702,37 @@ mod failing_store {
             .send(operator_get("/operator/reports", Some(OPERATOR_TOKEN)))
             .await;
         assert_eq!(resp.status(), 503);
+    }
+}
+
+#[tokio::test]
+async fn with_an_audit_retention_every_audit_record_carries_its_expiry_and_without_none() {
+    for retention in [None, Some(chrono::Duration::days(2555))] {
+        let mut app = app();
+        app.deps.config.audit_retention = retention;
+        let resp = app.send(post_report(&crime().to_string(), None)).await;
+        let reference = body_json(&resp)["reference"].as_str().unwrap().to_owned();
+        app.send(operator_get("/operator/reports", Some(OPERATOR_TOKEN)))
+            .await;
+        let path = format!("/operator/reports/{reference}");
+        app.send(operator_get(&path, Some(OPERATOR_TOKEN))).await;
+        let resp = app
+            .send(operator_post(
+                &format!("{path}/assessment"),
+                Some(OPERATOR_TOKEN),
+                r#"{"outcome": "noCrime"}"#,
+            ))
+            .await;
+        assert_eq!(resp.status(), 200, "{}", body_text(&resp));
+        let log = app.store.audit_log();
+        assert_eq!(log.len(), 3, "listed, viewed, assessed");
+        for record in &log {
+            // The clock is fixed: each record expires `retention` after it was written.
+            assert_eq!(
+                record.expires_at,
+                retention.map(|keep| record.at + keep),
+                "{record:?}"
+            );
+        }
     }
 }

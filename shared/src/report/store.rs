@@ -355,6 +355,9 @@ pub struct AuditRecord {
     pub action: AuditAction,
     /// `None` for an action on no single report (listing the queue).
     pub reference: Option<ReportReference>,
+    /// When the record may be deleted (the audit table's TTL, to the second, rounded up):
+    /// `None`, the default, keeps it for ever. Set from `AUDIT_RETENTION_DAYS`.
+    pub expires_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -393,12 +396,14 @@ pub trait ReportStore: Send + Sync {
     async fn queue(&self, query: &QueueQuery) -> Result<QueuePage, StoreError>;
 
     /// Records the assessment of a report that is still new, and in the same atomic step
-    /// appends its `ReportAssessed` audit record. [`StoreError::NotFound`], or
-    /// [`StoreError::NotNew`] when it was assessed already (by anyone).
+    /// appends its `ReportAssessed` audit record (expiring at `audit_expires_at`, or kept for
+    /// ever). [`StoreError::NotFound`], or [`StoreError::NotNew`] when it was assessed already
+    /// (by anyone).
     async fn record_assessment(
         &self,
         reference: &ReportReference,
         assessment: Assessment,
+        audit_expires_at: Option<DateTime<Utc>>,
     ) -> Result<StoredReport, StoreError>;
 
     /// Appends to the audit log; records are never changed or removed.

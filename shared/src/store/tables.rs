@@ -121,8 +121,9 @@ pub const AUDIT: TableDef = TableDef {
     partition_key: "pk",
     sort_key: Some("sk"),
     indexes: &[],
-    // No retention period has been decided for the audit log: records are kept.
-    ttl_attribute: None,
+    // The force decides the retention (`AuditRetentionDays`): with it, each record carries
+    // `expires_at`; without, none does, and TTL deletes nothing.
+    ttl_attribute: Some("expires_at"),
     stream: false,
 };
 

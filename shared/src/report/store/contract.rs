@@ -98,6 +98,7 @@ where
     an_assessment_is_recorded_once_with_its_audit_record(fresh().await).await;
     concurrent_assessments_of_one_report_have_one_winner(fresh().await).await;
     the_audit_trail_is_append_only_and_per_report(fresh().await).await;
+    audit_records_carry_their_expiry_only_when_given_one(fresh().await).await;
 }
 
 pub async fn a_created_report_reads_back_as_stored(store: Store) {
@@ -224,7 +225,7 @@ pub async fn the_queue_is_new_reports_oldest_first_filtered_by_kind(store: Store
         store.create(r.clone()).await.expect("create");
     }
     store
-        .record_assessment(&assessed.reference, assessment("op-1", 40))
+        .record_assessment(&assessed.reference, assessment("op-1", 40), None)
         .await
         .expect("assess");
 
@@ -317,7 +318,7 @@ pub async fn reports_flagged_as_emergencies_wait_first(store: Store) {
         store.create(r.clone()).await.expect("create");
     }
     store
-        .record_assessment(&flagged_assessed.reference, assessment("op-1", 60))
+        .record_assessment(&flagged_assessed.reference, assessment("op-1", 60), None)
         .await
         .expect("assess");
     let want = [
@@ -357,7 +358,7 @@ pub async fn an_assessment_is_recorded_once_with_its_audit_record(store: Store) 
     let r = new_report(ReportKind::Collision, 0, None);
     store.create(r.clone()).await.expect("create");
     let done = store
-        .record_assessment(&r.reference, assessment("op-1", 60))
+        .record_assessment(&r.reference, assessment("op-1", 60), None)
         .await
         .expect("assess");
     assert_eq!(done.status, ReportStatus::Assessed);
@@ -365,7 +366,7 @@ pub async fn an_assessment_is_recorded_once_with_its_audit_record(store: Store) 
     assert_eq!(store.get(&r.reference).await.expect("get"), Some(done));
 
     let again = store
-        .record_assessment(&r.reference, assessment("op-2", 70))
+        .record_assessment(&r.reference, assessment("op-2", 70), None)
         .await;
     assert!(
         matches!(
@@ -377,7 +378,7 @@ pub async fn an_assessment_is_recorded_once_with_its_audit_record(store: Store) 
         "{again:?}"
     );
     let unknown = store
-        .record_assessment(&ReportReference::new_random(), assessment("op-1", 80))
+        .record_assessment(&ReportReference::new_random(), assessment("op-1", 80), None)
         .await;
     assert!(matches!(unknown, Err(StoreError::NotFound)), "{unknown:?}");
 
@@ -389,6 +390,7 @@ pub async fn an_assessment_is_recorded_once_with_its_audit_record(store: Store) 
             operator: operator("op-1"),
             action: AuditAction::ReportAssessed,
             reference: Some(r.reference.clone()),
+            expires_at: None,
         }]
     );
 }
@@ -402,7 +404,7 @@ pub async fn concurrent_assessments_of_one_report_have_one_winner(store: Store) 
         let reference = r.reference.clone();
         tasks.spawn(async move {
             store
-                .record_assessment(&reference, assessment(&format!("op-{i}"), i))
+                .record_assessment(&reference, assessment(&format!("op-{i}"), i), None)
                 .await
         });
     }
@@ -431,6 +433,7 @@ pub async fn the_audit_trail_is_append_only_and_per_report(store: Store) {
         operator: operator("op-9"),
         action: AuditAction::ReportViewed,
         reference: Some(reference.clone()),
+        expires_at: None,
     };
     store
         .append_audit(record(1, &a.reference))
@@ -450,9 +453,38 @@ pub async fn the_audit_trail_is_append_only_and_per_report(store: Store) {
             operator: operator("op-9"),
             action: AuditAction::QueueListed,
             reference: None,
+            expires_at: None,
         })
         .await
         .expect("listing");
     let trail = store.audit_trail(&a.reference).await.expect("trail");
     assert_eq!(trail, [record(1, &a.reference), record(3, &a.reference)]);
+}
+
+/// With a retention period each audit record carries its expiry (both ways in: appended, and
+/// with an assessment); without one, none does.
+pub async fn audit_records_carry_their_expiry_only_when_given_one(store: Store) {
+    let r = new_report(ReportKind::Crime, 0, None);
+    store.create(r.clone()).await.expect("create");
+    let expiry = base_time() + Duration::days(2555);
+    let viewed = |secs, expires_at| AuditRecord {
+        at: base_time() + Duration::seconds(secs),
+        operator: operator("op-3"),
+        action: AuditAction::ReportViewed,
+        reference: Some(r.reference.clone()),
+        expires_at,
+    };
+    store
+        .append_audit(viewed(1, Some(expiry)))
+        .await
+        .expect("with");
+    store.append_audit(viewed(2, None)).await.expect("without");
+    store
+        .record_assessment(&r.reference, assessment("op-3", 3), Some(expiry))
+        .await
+        .expect("assessed");
+    let trail = store.audit_trail(&r.reference).await.expect("trail");
+    let expiries: Vec<Option<DateTime<Utc>>> = trail.iter().map(|a| a.expires_at).collect();
+    assert_eq!(expiries, [Some(expiry), None, Some(expiry)], "{trail:?}");
+    assert_eq!(trail[2].action, AuditAction::ReportAssessed);
 }

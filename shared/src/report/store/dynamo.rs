@@ -252,6 +252,9 @@ struct AuditItem {
     action: AuditAction,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     reference: Option<ReportReference>,
+    /// The table's TTL attribute (epoch seconds), only with a retention period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    expires_at: Option<i64>,
 }
 
 impl AuditItem {
@@ -273,6 +276,7 @@ impl AuditItem {
             operator: record.operator.clone(),
             action: record.action,
             reference: record.reference.clone(),
+            expires_at: record.expires_at.map(ttl_secs),
         }
     }
 }
@@ -284,6 +288,7 @@ impl From<AuditItem> for AuditRecord {
             operator: i.operator,
             action: i.action,
             reference: i.reference,
+            expires_at: i.expires_at.and_then(|s| DateTime::from_timestamp(s, 0)),
         }
     }
 }
@@ -531,12 +536,14 @@ impl ReportStore for DynamoReportStore {
         &self,
         reference: &ReportReference,
         assessment: Assessment,
+        audit_expires_at: Option<DateTime<Utc>>,
     ) -> Result<StoredReport, StoreError> {
         let audit = AuditRecord {
             at: assessment.assessed_at,
             operator: assessment.assessor.clone(),
             action: AuditAction::ReportAssessed,
             reference: Some(reference.clone()),
+            expires_at: audit_expires_at,
         };
         let assessment_value = to_value(
             "assessment",

@@ -126,6 +126,7 @@ impl ReportStore for MemoryReportStore {
         &self,
         reference: &ReportReference,
         assessment: Assessment,
+        audit_expires_at: Option<DateTime<Utc>>,
     ) -> Result<StoredReport, StoreError> {
         let mut state = self.lock();
         let report = state
@@ -142,6 +143,7 @@ impl ReportStore for MemoryReportStore {
             operator: assessment.assessor.clone(),
             action: AuditAction::ReportAssessed,
             reference: Some(reference.clone()),
+            expires_at: audit_expires_at,
         };
         report.status = ReportStatus::Assessed;
         report.assessment = Some(assessment);
