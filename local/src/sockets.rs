@@ -49,14 +49,6 @@ pub fn stage(api: Api) -> &'static str {
     }
 }
 
-fn api_of_stage(s: &str) -> Option<Api> {
-    match s {
-        "public" => Some(Api::Public),
-        "operator" => Some(Api::Operator),
-        _ => None,
-    }
-}
-
 impl Sockets {
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Socket>> {
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
@@ -110,14 +102,27 @@ impl Sockets {
     }
 }
 
-/// The management API routes.
+/// The management API routes, one stage each (`/public/...`, `/operator/...`): named in full,
+/// so that they win over the reports API's `/operator/{*rest}` on the same origin (in AWS the
+/// two are different hosts).
 pub fn management_routes(sockets: Sockets) -> Router {
+    fn routes_of(api: Api) -> axum::routing::MethodRouter<Sockets> {
+        post(
+            move |s: State<Sockets>, Path(id): Path<String>, body: Bytes| {
+                post_to_connection(s, api, id, body)
+            },
+        )
+        .get(move |s: State<Sockets>, Path(id): Path<String>| get_connection(s, api, id))
+        .delete(move |s: State<Sockets>, Path(id): Path<String>| delete_connection(s, api, id))
+    }
     Router::new()
         .route(
-            "/{stage}/@connections/{id}",
-            post(post_to_connection)
-                .get(get_connection)
-                .delete(delete_connection),
+            &format!("/{}/@connections/{{id}}", stage(Api::Public)),
+            routes_of(Api::Public),
+        )
+        .route(
+            &format!("/{}/@connections/{{id}}", stage(Api::Operator)),
+            routes_of(Api::Operator),
         )
         .with_state(sockets)
 }
@@ -153,12 +158,10 @@ fn payload_too_large() -> Response {
 
 async fn post_to_connection(
     State(sockets): State<Sockets>,
-    Path((stage, id)): Path<(String, String)>,
+    api: Api,
+    id: String,
     body: Bytes,
 ) -> Response {
-    let Some(api) = api_of_stage(&stage) else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
     sockets.posts.fetch_add(1, Ordering::Relaxed);
     if body.len() > bluelamp::protocol::MAX_SERVER_FRAME_BYTES {
         return payload_too_large();
@@ -171,13 +174,7 @@ async fn post_to_connection(
     }
 }
 
-async fn get_connection(
-    State(sockets): State<Sockets>,
-    Path((stage, id)): Path<(String, String)>,
-) -> Response {
-    let Some(api) = api_of_stage(&stage) else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
+async fn get_connection(State(sockets): State<Sockets>, api: Api, id: String) -> Response {
     let found = sockets.lock().get(&id).filter(|s| s.api == api).map(|s| {
         serde_json::json!({
             "connectedAt": s.connected_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
@@ -191,13 +188,7 @@ async fn get_connection(
     }
 }
 
-async fn delete_connection(
-    State(sockets): State<Sockets>,
-    Path((stage, id)): Path<(String, String)>,
-) -> Response {
-    let Some(api) = api_of_stage(&stage) else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
+async fn delete_connection(State(sockets): State<Sockets>, api: Api, id: String) -> Response {
     if sockets.send(api, &id, Outgoing::Close) {
         StatusCode::NO_CONTENT.into_response()
     } else {

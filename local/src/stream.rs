@@ -11,8 +11,8 @@ use bluelamp::domain::{
 };
 use bluelamp::faq::{UnansweredLog, UnansweredLogError, UnansweredQuestion};
 use bluelamp::store::{
-    AppendError, Appended, ChatStore, ConnectionStore, RateError, RateLimit, Store, StoreError,
-    UpdateError,
+    AppendError, Appended, ChatStore, ConnectionStore, Moved, RateError, RateLimit, Store,
+    StoreError, UpdateError,
 };
 use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -136,6 +136,17 @@ impl ChatStore for Tapped {
         patch: &ChatPatch,
     ) -> Result<Chat, UpdateError> {
         self.inner.update_chat(id, guard, patch).await
+    }
+    async fn move_chat(
+        &self,
+        id: &ChatId,
+        guard: &Guard,
+        patch: &ChatPatch,
+        event: NewMessage,
+    ) -> Result<Moved, UpdateError> {
+        let moved = self.inner.move_chat(id, guard, patch, event).await?;
+        self.stream.publish(&moved.event, moved.chat.expires_at);
+        Ok(moved)
     }
     async fn append_message(&self, chat: &Chat, msg: NewMessage) -> Result<Appended, AppendError> {
         let appended = self.inner.append_message(chat, msg).await?;

@@ -246,9 +246,16 @@ async fn claim(deps: &Deps, me: &OperatorId, id: &ChatId) -> Result<ServerFrame,
         queue: Some(None),
         ..Default::default()
     };
-    // The conditional write decides: of many operators claiming at once, one wins.
-    let chat = match deps.store.update_chat(id, &guard, &patch).await {
-        Ok(chat) => chat,
+    let joined = NewMessage::event(
+        ChatEvent::OperatorJoined {
+            operator_id: me.clone(),
+        },
+        now_ms(),
+    );
+    // The conditional write decides: of many operators claiming at once, one wins; the
+    // `operator_joined` event is stored with the claim.
+    let moved = match deps.store.move_chat(id, &guard, &patch, joined).await {
+        Ok(moved) => moved,
         Err(UpdateError::Conflict) => {
             // Lost the race: say who won (or nobody, if the chat ended meanwhile).
             let holder = deps.store.get_chat(id).await?.and_then(|c| c.operator);
@@ -256,19 +263,8 @@ async fn claim(deps: &Deps, me: &OperatorId, id: &ChatId) -> Result<ServerFrame,
         }
         Err(e) => return Err(e.into()),
     };
+    let chat = moved.chat;
     tracing::info!(chat_id = %id, operator_id = %me, "chat claimed");
-    let joined = deps
-        .store
-        .append_message(
-            &chat,
-            NewMessage::event(
-                ChatEvent::OperatorJoined {
-                    operator_id: me.clone(),
-                },
-                now_ms(),
-            ),
-        )
-        .await?;
     announce_queue(deps, &chat.force).await?;
     let transcript = deps.store.messages_after(id, 0, CLAIM_PAGE).await?;
     let full_page = transcript.len() == CLAIM_PAGE;
@@ -279,7 +275,7 @@ async fn claim(deps: &Deps, me: &OperatorId, id: &ChatId) -> Result<ServerFrame,
         TRANSCRIPT_BUDGET_BYTES,
     );
     let mut summary = ChatSummary::from(&chat);
-    summary.last_seq = joined.message.seq;
+    summary.last_seq = moved.event.seq;
     Ok(ServerFrame::Claimed {
         chat: summary,
         transcript,
@@ -357,10 +353,8 @@ async fn hand_back(deps: &Deps, me: &OperatorId, id: &ChatId) -> Result<ServerFr
         })),
         ..Default::default()
     };
-    let chat = deps.store.update_chat(id, &guard, &patch).await?;
-    deps.store
-        .append_message(&chat, NewMessage::event(ChatEvent::HandedBack, now_ms()))
-        .await?;
+    let event = NewMessage::event(ChatEvent::HandedBack, now_ms());
+    let chat = deps.store.move_chat(id, &guard, &patch, event).await?.chat;
     tracing::info!(chat_id = %id, operator_id = %me, "chat handed back");
     announce_queue(deps, &chat.force).await?;
     Ok(ServerFrame::HandedBack {

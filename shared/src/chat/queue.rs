@@ -433,12 +433,6 @@ pub async fn end_chat(
 ) -> Result<crate::domain::Chat, MoveError> {
     use crate::domain::{now_ms, Actor, ChatEvent, ChatPatch, ChatState, NewMessage, Transition};
     let guard = chat.check(actor, &Transition::End(reason))?;
-    deps.store
-        .append_message(
-            chat,
-            NewMessage::event(ChatEvent::Ended { reason }, now_ms()),
-        )
-        .await?;
     let patch = ChatPatch {
         state: Some(ChatState::Ended),
         ended: Some(reason),
@@ -448,7 +442,21 @@ pub async fn end_chat(
         citizen_connection: matches!(actor, Actor::Citizen).then_some(None),
         ..Default::default()
     };
-    let ended = deps.store.update_chat(&chat.id, &guard, &patch).await?;
+    let event = NewMessage::event(ChatEvent::Ended { reason }, now_ms());
+    let ended = match deps.store.move_chat(&chat.id, &guard, &patch, event).await {
+        Ok(moved) => moved.chat,
+        // Ended meanwhile (the other side, or a quick exit by beacon): said as such.
+        Err(crate::store::UpdateError::Conflict)
+            if deps
+                .store
+                .get_chat(&chat.id)
+                .await?
+                .is_some_and(|c| c.state == ChatState::Ended) =>
+        {
+            return Err(crate::store::AppendError::ChatEnded.into());
+        }
+        Err(e) => return Err(e.into()),
+    };
     tracing::info!(chat_id = %chat.id, ?reason, "chat ended");
     if chat.state == ChatState::Waiting {
         announce_queue(deps, &ended.force).await?;

@@ -6,7 +6,7 @@ use super::items::{
     ClientMessageItem, ConnectionItem, MessageItem, CHAT_SK, OPERATOR_ROLE, TRANSLATION_RETRY,
 };
 use super::{
-    AppendError, Appended, ChatStore, ConnectionStore, RateError, RateLimit, StoreError,
+    AppendError, Appended, ChatStore, ConnectionStore, Moved, RateError, RateLimit, StoreError,
     UpdateError,
 };
 use crate::domain::{
@@ -446,6 +446,81 @@ impl DynamoStore {
 }
 
 /// How many times an append retries when another writer took the next sequence number.
+/// The update of a chat item that `patch` makes, and the condition that `guard` sets on it.
+fn chat_change(
+    id: &ChatId,
+    guard: &Guard,
+    patch: &ChatPatch,
+) -> Result<(Expr, String), StoreError> {
+    let mut e = Expr::default();
+    if let Some(st) = patch.state {
+        e.set("state", to_value(&st)?);
+        match (st, &patch.operator) {
+            (ChatState::Active, Some(Some(op))) => e.set("active_operator", s(op.as_str())),
+            _ => e.remove("active_operator"),
+        }
+    }
+    let priority = patch
+        .queue
+        .and_then(|q| q.map(|slot| slot.priority))
+        .or(patch.priority);
+    if let Some(p) = priority {
+        e.set("priority", to_value(&p)?);
+    }
+    if let Some(r) = &patch.emergency_reason {
+        e.set("emergency_reason", s(r.as_str()));
+    }
+    match patch.queue {
+        Some(Some(slot)) => {
+            e.set("queue_sk", s(super::items::queue_sk(&slot, id)));
+            e.set("queue_since_ms", n(slot.since_ms));
+        }
+        Some(None) => {
+            e.remove("queue_sk");
+            e.remove("queue_since_ms");
+        }
+        None => {}
+    }
+    match &patch.operator {
+        Some(Some(op)) => e.set("operator_id", s(op.as_str())),
+        Some(None) => e.remove("operator_id"),
+        None => {}
+    }
+    match &patch.citizen_connection {
+        Some(Some(c)) => e.set("citizen_connection", s(c.as_str())),
+        Some(None) => e.remove("citizen_connection"),
+        None => {}
+    }
+    if let Some(l) = &patch.language {
+        e.set("language", s(l.code().as_str()));
+        e.set("language_state", to_value(l)?);
+    }
+    if let Some(a) = &patch.bot_answers {
+        if a.is_empty() {
+            e.remove("bot_answers");
+        } else {
+            e.set("bot_answers", to_value(a)?);
+        }
+    }
+    if let Some(r) = patch.ended {
+        e.set("ended", to_value(&r)?);
+    }
+    let state_name = e.name("state");
+    let mut allowed = Vec::new();
+    for st in &guard.states {
+        allowed.push(e.value(to_value(st)?));
+    }
+    let mut condition = format!(
+        "attribute_exists(pk) AND {state_name} IN ({})",
+        allowed.join(", ")
+    );
+    if let Some(op) = &guard.operator {
+        let (n, v) = (e.name("operator_id"), e.value(s(op.as_str())));
+        condition.push_str(&format!(" AND {n} = {v}"));
+    }
+    Ok((e, condition))
+}
+
 const APPEND_ATTEMPTS: usize = 16;
 
 #[async_trait]
@@ -476,72 +551,7 @@ impl ChatStore for DynamoStore {
         guard: &Guard,
         patch: &ChatPatch,
     ) -> Result<Chat, UpdateError> {
-        let mut e = Expr::default();
-        if let Some(st) = patch.state {
-            e.set("state", to_value(&st)?);
-            match (st, &patch.operator) {
-                (ChatState::Active, Some(Some(op))) => e.set("active_operator", s(op.as_str())),
-                _ => e.remove("active_operator"),
-            }
-        }
-        let priority = patch
-            .queue
-            .and_then(|q| q.map(|slot| slot.priority))
-            .or(patch.priority);
-        if let Some(p) = priority {
-            e.set("priority", to_value(&p)?);
-        }
-        if let Some(r) = &patch.emergency_reason {
-            e.set("emergency_reason", s(r.as_str()));
-        }
-        match patch.queue {
-            Some(Some(slot)) => {
-                e.set("queue_sk", s(super::items::queue_sk(&slot, id)));
-                e.set("queue_since_ms", n(slot.since_ms));
-            }
-            Some(None) => {
-                e.remove("queue_sk");
-                e.remove("queue_since_ms");
-            }
-            None => {}
-        }
-        match &patch.operator {
-            Some(Some(op)) => e.set("operator_id", s(op.as_str())),
-            Some(None) => e.remove("operator_id"),
-            None => {}
-        }
-        match &patch.citizen_connection {
-            Some(Some(c)) => e.set("citizen_connection", s(c.as_str())),
-            Some(None) => e.remove("citizen_connection"),
-            None => {}
-        }
-        if let Some(l) = &patch.language {
-            e.set("language", s(l.code().as_str()));
-            e.set("language_state", to_value(l)?);
-        }
-        if let Some(a) = &patch.bot_answers {
-            if a.is_empty() {
-                e.remove("bot_answers");
-            } else {
-                e.set("bot_answers", to_value(a)?);
-            }
-        }
-        if let Some(r) = patch.ended {
-            e.set("ended", to_value(&r)?);
-        }
-        let state_name = e.name("state");
-        let mut allowed = Vec::new();
-        for st in &guard.states {
-            allowed.push(e.value(to_value(st)?));
-        }
-        let mut condition = format!(
-            "attribute_exists(pk) AND {state_name} IN ({})",
-            allowed.join(", ")
-        );
-        if let Some(op) = &guard.operator {
-            let (n, v) = (e.name("operator_id"), e.value(s(op.as_str())));
-            condition.push_str(&format!(" AND {n} = {v}"));
-        }
+        let (e, condition) = chat_change(id, guard, patch)?;
         let Some(update) = e.update_expression() else {
             let chat = self.get_chat(id).await?.ok_or(UpdateError::NotFound)?;
             return if guard.admits(&chat) {
@@ -569,6 +579,80 @@ impl ChatStore for DynamoStore {
                 Some(_) => Err(UpdateError::Conflict),
             },
         }
+    }
+
+    async fn move_chat(
+        &self,
+        id: &ChatId,
+        guard: &Guard,
+        patch: &ChatPatch,
+        event: NewMessage,
+    ) -> Result<Moved, UpdateError> {
+        let mut current = self.get_chat(id).await?.ok_or(UpdateError::NotFound)?;
+        for _ in 0..APPEND_ATTEMPTS {
+            if !guard.admits(&current) {
+                return Err(UpdateError::Conflict);
+            }
+            // The change and the event, as one transaction: the chat as the guard expects and
+            // with no message stored since it was read, then the event as its next message.
+            let seq = current.last_seq + 1;
+            let (mut e, mut condition) = chat_change(id, guard, patch)?;
+            let last_seq = e.name("last_seq");
+            let prev = e.value(n(current.last_seq));
+            condition.push_str(&format!(" AND {last_seq} = {prev}"));
+            e.set("last_seq", n(seq));
+            let message = ChatMessage {
+                chat_id: id.clone(),
+                seq,
+                sender: event.sender.clone(),
+                body: event.body.clone(),
+                client_message_id: None,
+                sent_ms: event.sent_ms,
+            };
+            let update = built(
+                Update::builder()
+                    .table_name(&self.tables.chats)
+                    .set_key(Some(Self::chat_key(id, CHAT_SK.to_owned())))
+                    .update_expression(e.update_expression().unwrap_or_default())
+                    .condition_expression(condition)
+                    .set_expression_attribute_names(Some(e.names))
+                    .set_expression_attribute_values(Some(e.values))
+                    .build(),
+            )?;
+            let put = built(
+                Put::builder()
+                    .table_name(&self.tables.chats)
+                    .set_item(Some(to_item(&MessageItem::new(
+                        &message,
+                        current.expires_at,
+                    ))?))
+                    .condition_expression("attribute_not_exists(pk)")
+                    .build(),
+            )?;
+            let sent = self
+                .client
+                .transact_write_items()
+                .transact_items(TransactWriteItem::builder().update(update).build())
+                .transact_items(TransactWriteItem::builder().put(put).build())
+                .send()
+                .await;
+            match sent {
+                Ok(_) => {
+                    let chat = self.get_chat(id).await?.ok_or(UpdateError::NotFound)?;
+                    return Ok(Moved {
+                        chat,
+                        event: message,
+                    });
+                }
+                Err(SdkError::ServiceError(se)) if se.err().is_transaction_canceled_exception() => {
+                    // The chat moved on: another message, or another move. Read it again; the
+                    // guard decides whether this move still applies.
+                    current = self.get_chat(id).await?.ok_or(UpdateError::NotFound)?;
+                }
+                Err(err) => return Err(StoreError::unavailable("moving a chat", err).into()),
+            }
+        }
+        Err(StoreError::Corrupt("too much contention moving a chat".into()).into())
     }
 
     async fn append_message(&self, chat: &Chat, msg: NewMessage) -> Result<Appended, AppendError> {

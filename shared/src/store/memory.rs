@@ -2,7 +2,7 @@
 //! It keeps the DynamoDB adapter's semantics (conditional writes, ordering, idempotency).
 
 use super::{
-    AppendError, Appended, ChatStore, ConnectionStore, RateError, RateLimit, StoreError,
+    AppendError, Appended, ChatStore, ConnectionStore, Moved, RateError, RateLimit, StoreError,
     UpdateError,
 };
 use crate::domain::{
@@ -104,6 +104,37 @@ impl ChatStore for MemoryStore {
         }
         patch.apply(chat);
         Ok(chat.clone())
+    }
+
+    async fn move_chat(
+        &self,
+        id: &ChatId,
+        guard: &Guard,
+        patch: &ChatPatch,
+        event: NewMessage,
+    ) -> Result<Moved, UpdateError> {
+        let mut inner = self.lock();
+        let rec = inner.chats.get_mut(id).ok_or(UpdateError::NotFound)?;
+        let chat = rec.chat.as_mut().ok_or(UpdateError::NotFound)?;
+        if !guard.admits(chat) {
+            return Err(UpdateError::Conflict);
+        }
+        patch.apply(chat);
+        chat.last_seq += 1;
+        let message = ChatMessage {
+            chat_id: id.clone(),
+            seq: chat.last_seq,
+            sender: event.sender,
+            body: event.body,
+            client_message_id: None,
+            sent_ms: event.sent_ms,
+        };
+        let chat = chat.clone();
+        rec.messages.push(message.clone());
+        Ok(Moved {
+            chat,
+            event: message,
+        })
     }
 
     async fn append_message(&self, chat: &Chat, msg: NewMessage) -> Result<Appended, AppendError> {

@@ -77,6 +77,14 @@ pub struct Appended {
     pub duplicate: bool,
 }
 
+/// The result of a move ([`ChatStore::move_chat`]): the chat as it now is, and the event
+/// stored with the change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Moved {
+    pub chat: Chat,
+    pub event: ChatMessage,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum RateError {
     #[error("no such connection")]
@@ -110,6 +118,19 @@ pub trait ChatStore: Send + Sync {
         guard: &Guard,
         patch: &ChatPatch,
     ) -> Result<Chat, UpdateError>;
+
+    /// A move of the chat's life (claim, hand back, end, ...): changes the chat as
+    /// [`update_chat`](Self::update_chat) does and stores `event` as its next message, both or
+    /// neither, so that the transcript's events always agree with the chat's state (a move
+    /// whose event could not follow it, because the chat ended in between, would otherwise be
+    /// missing from the transcript). `event` carries no client message id.
+    async fn move_chat(
+        &self,
+        id: &ChatId,
+        guard: &Guard,
+        patch: &ChatPatch,
+        event: NewMessage,
+    ) -> Result<Moved, UpdateError>;
 
     /// Stores a message as the next in the chat's order. A message whose client message id was
     /// stored before is not stored again: the earlier one is returned as a duplicate.
