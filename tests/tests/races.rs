@@ -15,20 +15,18 @@ type R = anyhow::Result<()>;
 fn replay(events: &[ChatEvent]) -> Result<(ChatState, Option<OperatorId>), String> {
     let (mut state, mut operator) = (ChatState::Bot, None);
     for (i, event) in events.iter().enumerate() {
-        let step = |to: ChatState| Ok::<_, String>(to);
         state = match (state, event) {
             (ChatState::Ended, e) => return Err(format!("event {i} after the end: {e:?}")),
             // An ended chat keeps who held it last (they may still read how it ended).
-            (_, ChatEvent::Ended { .. }) => step(ChatState::Ended)?,
-            (ChatState::Bot, ChatEvent::Queued { .. }) => step(ChatState::Waiting)?,
-            (ChatState::Waiting, ChatEvent::Queued { .. }) => step(ChatState::Waiting)?,
+            (_, ChatEvent::Ended { .. }) => ChatState::Ended,
+            (ChatState::Bot | ChatState::Waiting, ChatEvent::Queued { .. }) => ChatState::Waiting,
             (ChatState::Waiting, ChatEvent::OperatorJoined { operator_id }) => {
                 operator = Some(operator_id.clone());
-                step(ChatState::Active)?
+                ChatState::Active
             }
             (ChatState::Active, ChatEvent::HandedBack) => {
                 operator = None;
-                step(ChatState::Waiting)?
+                ChatState::Waiting
             }
             (
                 s,

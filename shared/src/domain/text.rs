@@ -20,14 +20,14 @@ pub enum ParseTextError {
 pub struct MessageText(String);
 
 impl MessageText {
-    /// Trims surrounding whitespace, drops control characters other than newlines and tabs,
-    /// and checks the length.
+    /// Drops control characters other than newlines and tabs, trims surrounding whitespace
+    /// (in that order, so that what it gives back reads back as itself), and checks the length.
     pub fn parse(s: &str) -> Result<Self, ParseTextError> {
-        let cleaned: String = s
-            .trim()
+        let kept: String = s
             .chars()
             .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
             .collect();
+        let cleaned = kept.trim().to_owned();
         if cleaned.is_empty() {
             return Err(ParseTextError::Empty);
         }
@@ -64,6 +64,14 @@ mod tests {
     fn text_is_trimmed_and_control_characters_dropped() {
         let t = MessageText::parse("  hello\u{0007} there\n ").unwrap();
         assert_eq!(t.as_str(), "hello there");
+    }
+
+    #[test]
+    fn a_control_character_at_the_end_leaves_no_whitespace_behind() {
+        // Found by the property test (shared/tests/parsers.rs): trimmed before the NUL was
+        // dropped, "¡\t\0" gave "¡\t", which read again gave "¡".
+        assert_eq!(MessageText::parse("¡\t\0").unwrap().as_str(), "¡");
+        assert_eq!(MessageText::parse("\0 hi \u{7}").unwrap().as_str(), "hi");
     }
 
     #[test]
