@@ -335,12 +335,7 @@ async fn script(run: &mut Run<'_>) -> Result<(), StepFailure> {
         run.step("the citizen asks the bot and gets its answer", async {
             let id = format!("c-bot-{q}");
             let text = lines(&lang, BOT_QUESTIONS, q);
-            citizen
-                .send(json!({"action": "send", "clientMessageId": id, "text": text}))
-                .await?;
-            citizen
-                .expect("ack", |f| f["type"] == "ack" && f["clientMessageId"] == id)
-                .await?;
+            citizen.say(None, &id, text).await?;
             citizen
                 .expect("the bot's answer", |f| message_from(f, &chat, "bot", None))
                 .await?;
@@ -388,12 +383,7 @@ async fn script(run: &mut Run<'_>) -> Result<(), StepFailure> {
                 async {
                     let id = format!("c-{i}");
                     let text = lines(&lang, CITIZEN_LINES, i);
-                    citizen
-                        .send(json!({"action": "send", "clientMessageId": id, "text": text}))
-                        .await?;
-                    citizen
-                        .expect("ack", |f| f["type"] == "ack" && f["clientMessageId"] == id)
-                        .await?;
+                    citizen.say(None, &id, text).await?;
                     let got = operator
                         .expect("the citizen's message", |f| {
                             message_from(f, &chat, "citizen", Some(&id))
@@ -403,18 +393,20 @@ async fn script(run: &mut Run<'_>) -> Result<(), StepFailure> {
                 },
             )
             .await?;
-            run.step("the operator replies, the citizen reads it translated", async {
-                let id = format!("o-{i}");
-                let text = OPERATOR_LINES[i % OPERATOR_LINES.len()];
-                operator
-                    .send(json!({"action": "send", "chatId": chat, "clientMessageId": id, "text": text}))
-                    .await?;
-                operator.expect("ack", |f| f["type"] == "ack" && f["clientMessageId"] == id).await?;
-                let got = citizen
-                    .expect("the operator's message", |f| message_from(f, &chat, "operator", Some(&id)))
-                    .await?;
-                check_translated(&got, &lang, "en")
-            })
+            run.step(
+                "the operator replies, the citizen reads it translated",
+                async {
+                    let id = format!("o-{i}");
+                    let text = OPERATOR_LINES[i % OPERATOR_LINES.len()];
+                    operator.say(Some(&chat), &id, text).await?;
+                    let got = citizen
+                        .expect("the operator's message", |f| {
+                            message_from(f, &chat, "operator", Some(&id))
+                        })
+                        .await?;
+                    check_translated(&got, &lang, "en")
+                },
+            )
             .await?;
         }
     }

@@ -52,6 +52,17 @@ impl Socket {
         Ok(())
     }
 
+    /// Sends a message (in `chat`, for an operator) and waits for its acknowledgement.
+    pub async fn say(&mut self, chat: Option<&str>, id: &str, text: &str) -> anyhow::Result<Value> {
+        let mut frame = serde_json::json!({"action": "send", "clientMessageId": id, "text": text});
+        if let Some(chat) = chat {
+            frame["chatId"] = serde_json::json!(chat);
+        }
+        self.send(frame).await?;
+        self.expect("ack", |f| f["type"] == "ack" && f["clientMessageId"] == id)
+            .await
+    }
+
     /// The next frame that `pred` accepts (the others are kept for later); `what` names it in
     /// the error after the step's timeout.
     pub async fn expect(
