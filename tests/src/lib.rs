@@ -372,6 +372,73 @@ impl Client {
     }
 }
 
+/// The offline stand-in, recording what it was asked (the pair and the words: test texts
+/// only) so that a test can count calls and characters, and able to fail the first call for
+/// chosen words.
+#[derive(Default)]
+pub struct RecordingTranslator {
+    inner: bluelamp::translation::OfflineTranslator,
+    asked: Mutex<Vec<(String, String, String)>>,
+    /// Words whose next translation fails once (as a provider outage).
+    pub fail_once: Mutex<std::collections::HashSet<String>>,
+}
+
+impl RecordingTranslator {
+    /// How many times these words were translated from `from` to `to`.
+    pub fn times(&self, from: &str, to: &str, text: &str) -> usize {
+        self.asked()
+            .iter()
+            .filter(|(f, t, w)| f == from && t == to && w == text)
+            .count()
+    }
+
+    /// Every call so far.
+    pub fn calls(&self) -> u64 {
+        self.asked().len() as u64
+    }
+
+    /// The characters of every call so far: what a provider bills.
+    pub fn chars(&self) -> u64 {
+        self.asked()
+            .iter()
+            .map(|(_, _, w)| w.chars().count() as u64)
+            .sum()
+    }
+
+    fn asked(&self) -> std::sync::MutexGuard<'_, Vec<(String, String, String)>> {
+        self.asked.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+#[async_trait::async_trait]
+impl bluelamp::translation::Translator for RecordingTranslator {
+    async fn translate(
+        &self,
+        text: &str,
+        from: &bluelamp::domain::LanguageCode,
+        to: &bluelamp::domain::LanguageCode,
+    ) -> Result<bluelamp::translation::Translation, bluelamp::translation::TranslateError> {
+        self.asked().push((
+            from.as_str().to_owned(),
+            to.as_str().to_owned(),
+            text.to_owned(),
+        ));
+        let fail = self
+            .fail_once
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(text);
+        if fail {
+            use bluelamp::translation::OfflineFailure;
+            self.inner.fail_with(Some(OfflineFailure::Unavailable));
+            let failed = self.inner.translate(text, from, to).await;
+            self.inner.fail_with(None);
+            return failed;
+        }
+        self.inner.translate(text, from, to).await
+    }
+}
+
 /// Runs each end-to-end case (`async fn case(kind: StoreKind) -> anyhow::Result<()>`, in scope
 /// where the macro is called) once on the embedded store and once on DynamoDB (moto).
 #[macro_export]

@@ -5,14 +5,10 @@
 //! management API, the functions' invocations from the frames, sockets and reports calls, and
 //! the characters sent to the translator (a counting translator in the providers' place).
 
-use async_trait::async_trait;
-use bluelamp::domain::LanguageCode;
-use bluelamp::translation::{OfflineTranslator, TranslateError, Translation, Translator};
 use bluelamp_local::Running;
 use bluelamp_smoke::{run, Credentials, Options, StepFailure, Target};
-use bluelamp_tests::{both_stores, moto_endpoint, spawn_gateway, StoreKind};
+use bluelamp_tests::{both_stores, moto_endpoint, spawn_gateway, RecordingTranslator, StoreKind};
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -244,31 +240,8 @@ async fn wire_proxy(upstream: String, wire: Wire) -> anyhow::Result<String> {
     Ok(format!("http://{addr}"))
 }
 
-/// The offline stand-in, counting the calls and characters that would go to Amazon Translate
-/// (or Google): it sits where the gateway puts both providers, behind the real routing and the
+/// The translator sits where the gateway puts both providers, behind the real routing and the
 /// real translation cache, so a same-language pair or a cached bot answer is not counted.
-#[derive(Default)]
-struct CountingTranslator {
-    inner: OfflineTranslator,
-    calls: AtomicU64,
-    chars: AtomicU64,
-}
-
-#[async_trait]
-impl Translator for CountingTranslator {
-    async fn translate(
-        &self,
-        text: &str,
-        from: &LanguageCode,
-        to: &LanguageCode,
-    ) -> Result<Translation, TranslateError> {
-        self.calls.fetch_add(1, Ordering::Relaxed);
-        self.chars
-            .fetch_add(text.chars().count() as u64, Ordering::Relaxed);
-        self.inner.translate(text, from, to).await
-    }
-}
-
 /// What one scenario cost.
 struct Measured {
     name: &'static str,
@@ -339,7 +312,7 @@ async fn settle(gw: &Running) -> u64 {
 async fn measure(name: &'static str, tweak: impl FnOnce(&mut Options)) -> anyhow::Result<Measured> {
     let wire = Wire::default();
     let proxy = wire_proxy(moto_endpoint(), wire.clone()).await?;
-    let translator = Arc::new(CountingTranslator::default());
+    let translator = Arc::new(RecordingTranslator::default());
     let provider = translator.clone();
     let gw = bluelamp_tests::spawn_gateway_with(StoreKind::Dynamo, |c| {
         c.dynamodb_endpoint = Some(proxy);
@@ -358,8 +331,8 @@ async fn measure(name: &'static str, tweak: impl FnOnce(&mut Options)) -> anyhow
     settle(&gw).await;
     wire.take();
     let posts_before = gw.sockets.posts();
-    let calls_before = translator.calls.load(Ordering::Relaxed);
-    let chars_before = translator.chars.load(Ordering::Relaxed);
+    let calls_before = translator.calls();
+    let chars_before = translator.chars();
     let outcome = smoke(&opts).await?;
     let posts = settle(&gw).await;
     let measured = Measured {
@@ -367,8 +340,8 @@ async fn measure(name: &'static str, tweak: impl FnOnce(&mut Options)) -> anyhow
         dynamodb: wire.take(),
         posts: posts - posts_before,
         counts: outcome.counts,
-        translate_calls: translator.calls.load(Ordering::Relaxed) - calls_before,
-        translate_chars: translator.chars.load(Ordering::Relaxed) - chars_before,
+        translate_calls: translator.calls() - calls_before,
+        translate_chars: translator.chars() - chars_before,
     };
     gw.stop().await;
     Ok(measured)

@@ -6,7 +6,7 @@
 use bluelamp::domain::{ChatId, LanguageCode, MessageText, NewMessage, Sender};
 use bluelamp::translation::{OfflineFailure, OfflineTranslator};
 use bluelamp_local::Running;
-use bluelamp_tests::{spawn_gateway_with, Client, StoreKind};
+use bluelamp_tests::{spawn_gateway_with, Client, RecordingTranslator, StoreKind};
 use serde_json::{json, Value};
 use std::sync::Arc;
 use std::time::Duration;
@@ -553,49 +553,6 @@ async fn an_english_chat_s_preview_makes_no_translation_call(kind: StoreKind) ->
     assert_eq!(translator.calls(), 0);
     gw.stop().await;
     Ok(())
-}
-
-/// A stand-in that records what it was asked (the pair and the words), and can fail the first
-/// call for chosen words.
-#[derive(Default)]
-struct RecordingTranslator {
-    inner: OfflineTranslator,
-    asked: std::sync::Mutex<Vec<(String, String, String)>>,
-    fail_once: std::sync::Mutex<std::collections::HashSet<String>>,
-}
-
-impl RecordingTranslator {
-    /// How many times these words were translated from `from` to `to`.
-    fn times(&self, from: &str, to: &str, text: &str) -> usize {
-        let asked = self.asked.lock().expect("lock");
-        asked
-            .iter()
-            .filter(|(f, t, w)| f == from && t == to && w == text)
-            .count()
-    }
-}
-
-#[async_trait::async_trait]
-impl bluelamp::translation::Translator for RecordingTranslator {
-    async fn translate(
-        &self,
-        text: &str,
-        from: &LanguageCode,
-        to: &LanguageCode,
-    ) -> Result<bluelamp::translation::Translation, bluelamp::translation::TranslateError> {
-        self.asked.lock().expect("lock").push((
-            from.as_str().to_owned(),
-            to.as_str().to_owned(),
-            text.to_owned(),
-        ));
-        if self.fail_once.lock().expect("lock").remove(text) {
-            self.inner.fail_with(Some(OfflineFailure::Unavailable));
-            let failed = self.inner.translate(text, from, to).await;
-            self.inner.fail_with(None);
-            return failed;
-        }
-        self.inner.translate(text, from, to).await
-    }
 }
 
 /// The citizen's words in the claimed transcript, in order.
