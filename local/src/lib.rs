@@ -29,7 +29,7 @@ use sockets::Sockets;
 use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
-use stream::{Stream, StreamConsumer, Tapped};
+use stream::{Stream, StreamConsumer};
 use translate::TranslateDeps;
 
 /// Where and how to run.
@@ -189,10 +189,11 @@ impl Running {
 /// the tables created from the one set of definitions.
 async fn open_store(
     config: &GatewayConfig,
+    stream: Arc<Stream>,
 ) -> anyhow::Result<(Arc<dyn Store>, Arc<dyn TranslationCache>)> {
     let Some(endpoint) = &config.dynamodb_endpoint else {
         return Ok((
-            Arc::new(MemoryStore::new()),
+            Arc::new(MemoryStore::new().with_feed(stream)),
             Arc::new(InMemoryTranslationCache::new()),
         ));
     };
@@ -211,7 +212,8 @@ async fn open_store(
     .await
     .with_context(|| format!("cannot create the tables on DynamoDB at {endpoint}"))?;
     let cache = DynamoTranslationCache::new(client.clone(), cache_table);
-    Ok((Arc::new(DynamoStore::new(client, names)), Arc::new(cache)))
+    let store = DynamoStore::new(client, names).with_feed(stream);
+    Ok((Arc::new(store), Arc::new(cache)))
 }
 
 /// The FAQ bot, fed by the stream as in AWS, with the gateway's translator (the offline
@@ -261,8 +263,7 @@ pub async fn start(config: GatewayConfig) -> anyhow::Result<Running> {
 
     let consumers: Arc<OnceLock<Vec<Arc<dyn StreamConsumer>>>> = Arc::new(OnceLock::new());
     let stream = Stream::start(consumers.clone());
-    let (store, cache) = open_store(&config).await?;
-    let store: Arc<dyn Store> = Arc::new(Tapped::new(store, stream));
+    let (store, cache) = open_store(&config, stream).await?;
     // The functions reach the sockets the way they do in AWS: the management API, through
     // the real SDK client, pointed at this gateway.
     let sdk = bluelamp::config::aws_local(None);

@@ -120,7 +120,8 @@ pub async fn aws() -> aws_config::SdkConfig {
 }
 
 /// Static configuration for local servers (moto, the local gateway): fixed region and
-/// throwaway credentials, nothing read from the machine.
+/// throwaway credentials, nothing read from the machine. Not in Lambda binaries (`local`).
+#[cfg(feature = "local")]
 pub fn aws_local(endpoint_url: Option<&str>) -> aws_config::SdkConfig {
     let creds = aws_credential_types::Credentials::new("local", "local", None, None, "local");
     let mut b = aws_config::SdkConfig::builder()

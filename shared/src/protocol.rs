@@ -408,7 +408,7 @@ pub struct QueueEntry {
     pub language: LanguageCode,
     pub priority: Priority,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub emergency_reason: Option<String>,
+    pub emergency_reason: Option<crate::domain::EmergencyReason>,
     pub waiting_since_ms: i64,
     /// What the bot answered before the chat joined the queue: its knowledge base entries
     /// (`lost-property`, `report-crime-online`), first first.
@@ -425,7 +425,7 @@ pub struct ChatSummary {
     pub language: LanguageCode,
     pub priority: Priority,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub emergency_reason: Option<String>,
+    pub emergency_reason: Option<crate::domain::EmergencyReason>,
     pub citizen_online: bool,
     pub last_seq: u64,
 }
@@ -437,7 +437,7 @@ impl From<&Chat> for ChatSummary {
             state: c.state,
             language: c.language.clone(),
             priority: c.priority,
-            emergency_reason: c.emergency_reason.clone(),
+            emergency_reason: c.emergency_reason,
             citizen_online: c.citizen_connection.is_some(),
             last_seq: c.last_seq,
         }

@@ -61,7 +61,8 @@ fn new_message(record: EventRecord) -> Result<Option<ChatMessage>, crate::store:
 }
 
 /// A stream event holding one new message, as DynamoDB Streams would deliver it (the local
-/// gateway's stream and tests build these).
+/// gateway's stream and tests build these; not in Lambda binaries: `local`).
+#[cfg(feature = "local")]
 pub fn event_for(
     message: &ChatMessage,
     expires_at: i64,

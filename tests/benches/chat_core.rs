@@ -82,26 +82,12 @@ async fn populate(store: &dyn Store, n: usize) -> Vec<(ChatId, String)> {
         let id = ChatId::parse(format!("chat{i}")).expect("id");
         let conn = format!("c{i}=");
         store
-            .create_chat(&Chat {
-                id: id.clone(),
-                force: ForceId::parse("demo").expect("id"),
-                state: ChatState::Active,
-                language: LanguageCode::english(),
-                language_state: bluelamp::translation::ChatLanguage::settled(
-                    &LanguageCode::english(),
-                ),
-                priority: Priority::Normal,
-                emergency_reason: None,
-                queue: None,
-                operator: Some(OperatorId::parse(format!("op{}", i % 20)).expect("id")),
-                citizen_connection: Some(ConnectionId::parse(conn.clone()).expect("id")),
-                resume_hash: String::new(),
-                created_ms: 0,
-                last_seq: 0,
-                ended: None,
-                expires_at: 2_000_000_000,
-                bot_answers: Vec::new(),
-            })
+            .create_chat(
+                &Chat::for_test(id.as_str())
+                    .active(&format!("op{}", i % 20))
+                    .citizen(&conn)
+                    .build(),
+            )
             .await
             .expect("create");
         store

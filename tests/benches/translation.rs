@@ -11,7 +11,7 @@ use bluelamp::config::ChatConfig;
 use bluelamp::domain::*;
 use bluelamp::store::{ChatStore, ConnectionStore, MemoryStore};
 use bluelamp::translation::{
-    ChatLanguage, InMemoryTranslationCache, OfflineTranslator, RoutingTranslator, Translators,
+    InMemoryTranslationCache, OfflineTranslator, RoutingTranslator, Translators,
 };
 use bluelamp_tests::bench::{median, CountingDelivery};
 use std::sync::Arc;
@@ -31,24 +31,11 @@ async fn bench(language: &str) -> Bench {
     let provider = Arc::new(OfflineTranslator::new());
     let language = LanguageCode::parse(language).expect("code");
     let op = OperatorId::parse("op").expect("id");
-    let chat = Chat {
-        id: ChatId::parse(format!("chat-{language}")).expect("id"),
-        force: ForceId::parse("demo").expect("id"),
-        state: ChatState::Active,
-        language: language.clone(),
-        language_state: ChatLanguage::settled(&language),
-        priority: Priority::Normal,
-        emergency_reason: None,
-        queue: None,
-        operator: Some(op.clone()),
-        citizen_connection: Some(ConnectionId::parse("citizen=").expect("id")),
-        resume_hash: String::new(),
-        created_ms: 0,
-        last_seq: 0,
-        ended: None,
-        expires_at: 2_000_000_000,
-        bot_answers: Vec::new(),
-    };
+    let chat = Chat::for_test(&format!("chat-{language}"))
+        .active("op")
+        .language(language.as_str())
+        .citizen("citizen=")
+        .build();
     store.create_chat(&chat).await.expect("create");
     store
         .put_connection(&Connection::opened(

@@ -360,6 +360,16 @@ impl Client {
         ))
     }
 
+    /// A citizen whose chat waits in the queue (a normal chat, at the back); returns the
+    /// client and the chat id.
+    pub async fn waiting_citizen(gw: &Running) -> anyhow::Result<(Self, String)> {
+        let mut citizen = Self::citizen(gw).await?;
+        let (chat, _) = citizen.start_chat().await?;
+        citizen.send(json!({"action": "request_operator"})).await?;
+        citizen.expect("queued").await?;
+        Ok((citizen, chat))
+    }
+
     /// Sends a text and waits for its acknowledgement; returns the ack.
     pub async fn say(&mut self, chat: Option<&str>, id: &str, text: &str) -> anyhow::Result<Value> {
         let mut frame = json!({"action": "send", "clientMessageId": id, "text": text});

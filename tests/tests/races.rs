@@ -183,6 +183,67 @@ async fn claims_hand_backs_quick_exits_and_endings_race_and_the_transcript_agree
     Ok(())
 }
 
+/// The citizen asks for a person while the bot flags their words as an emergency: two
+/// functions, each moving the chat as it read it. Whichever lands first, the chat waits at the
+/// front of the queue as an emergency, with its reason, and joined the queue once (one `queued`
+/// event).
+async fn joining_the_queue_races_an_emergency_flag_and_the_emergency_waits_first(
+    kind: StoreKind,
+) -> R {
+    use bluelamp::domain::{Actor, EmergencyReason, Priority};
+    let gw = spawn_gateway(kind).await;
+    // An earlier normal chat waiting, which the emergency must jump.
+    let _earlier = Client::waiting_citizen(&gw).await?;
+    let rounds = match kind {
+        StoreKind::Embedded => 200,
+        StoreKind::Dynamo => 20,
+    };
+    for round in 0..rounds {
+        let mut citizen = Client::citizen(&gw).await?;
+        let (chat, _) = citizen.start_chat().await?;
+        let id = ChatId::parse(chat.as_str())?;
+        let read = gw.deps.store.get_chat(&id).await?.expect("the chat");
+        let (joined, flagged) = if round % 2 == 0 {
+            tokio::join!(
+                bluelamp::chat::enter_queue(&gw.deps, &read, &Actor::Citizen),
+                bluelamp::chat::flag_emergency(&gw.deps, &read, EmergencyReason::Weapon),
+            )
+        } else {
+            let (f, j) = tokio::join!(
+                bluelamp::chat::flag_emergency(&gw.deps, &read, EmergencyReason::Weapon),
+                bluelamp::chat::enter_queue(&gw.deps, &read, &Actor::Citizen),
+            );
+            (j, f)
+        };
+        joined.map_err(|e| anyhow::anyhow!("round {round}, joining: {e}"))?;
+        flagged.map_err(|e| anyhow::anyhow!("round {round}, flagging: {e}"))?;
+        let stored = gw.deps.store.get_chat(&id).await?.expect("the chat");
+        anyhow::ensure!(
+            stored.state == ChatState::Waiting
+                && stored.priority == Priority::Emergency
+                && stored.queue.map(|q| q.priority) == Some(Priority::Emergency)
+                && stored.emergency_reason == Some(EmergencyReason::Weapon),
+            "round {round}: {stored:?}"
+        );
+        let queue = bluelamp::chat::queue_entries(&gw.deps, &gw.deps.config.force).await?;
+        anyhow::ensure!(queue[0].chat_id == id, "round {round}: {queue:?}");
+        let queued = gw
+            .deps
+            .store
+            .messages_after(&id, 0, 100)
+            .await?
+            .into_iter()
+            .filter(|m| matches!(m.body, MessageBody::Event(ChatEvent::Queued { .. })))
+            .count();
+        anyhow::ensure!(queued == 1, "round {round}: queued {queued} times");
+        citizen.send(json!({"action": "leave"})).await?;
+        answer(&mut citizen, &chat, &["chat_ended"]).await?;
+    }
+    gw.stop().await;
+    Ok(())
+}
+
 bluelamp_tests::both_stores!(
     claims_hand_backs_quick_exits_and_endings_race_and_the_transcript_agrees,
+    joining_the_queue_races_an_emergency_flag_and_the_emergency_waits_first,
 );

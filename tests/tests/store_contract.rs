@@ -9,24 +9,14 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 fn chat(id: &str) -> Chat {
-    Chat {
-        id: ChatId::parse(id).unwrap(),
-        force: ForceId::parse("demo").unwrap(),
-        state: ChatState::Bot,
-        language: LanguageCode::parse("pl").unwrap(),
-        language_state: ChatLanguage::from_browser(&LanguageCode::parse("pl").unwrap()),
-        priority: Priority::Normal,
-        emergency_reason: None,
-        queue: None,
-        operator: None,
-        citizen_connection: Some(ConnectionId::parse("conn-1").unwrap()),
-        resume_hash: "ab".repeat(32),
-        created_ms: 1_000,
-        last_seq: 0,
-        ended: None,
-        expires_at: 2_000_000_000,
-        bot_answers: Vec::new(),
-    }
+    Chat::for_test(id)
+        .language_state(ChatLanguage::from_browser(
+            &LanguageCode::parse("pl").unwrap(),
+        ))
+        .citizen("conn-1")
+        .resume_hash(&"ab".repeat(32))
+        .created_ms(1_000)
+        .build()
 }
 
 fn text(s: &str, cmid: Option<&str>) -> NewMessage {

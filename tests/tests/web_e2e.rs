@@ -387,12 +387,10 @@ async fn an_operator_reads_how_a_chat_they_held_ended_and_nobody_else_can(kind: 
 async fn an_emergency_flagged_while_the_citizen_joins_the_queue_still_waits_first(
     kind: StoreKind,
 ) -> R {
-    use bluelamp::domain::{Actor, ChatId, ChatPatch, Guard, Priority};
+    use bluelamp::domain::{Actor, ChatId, ChatPatch, EmergencyReason, Guard, Priority};
     let gw = spawn_gateway(kind).await;
-    let mut earlier = Client::citizen(&gw).await?;
-    earlier.start_chat().await?;
-    earlier.send(json!({"action": "request_operator"})).await?;
-    earlier.expect("queued").await?;
+    // An earlier normal chat waiting, which the emergency must jump.
+    let _earlier = Client::waiting_citizen(&gw).await?;
     for flag_lands_first in [false, true] {
         let mut citizen = Client::citizen(&gw).await?;
         let (chat, _) = citizen.start_chat().await?;
@@ -403,7 +401,7 @@ async fn an_emergency_flagged_while_the_citizen_joins_the_queue_still_waits_firs
             // the chat as it was before, lands on top of it.
             let patch = ChatPatch {
                 priority: Some(Priority::Emergency),
-                emergency_reason: Some("weapon".to_owned()),
+                emergency_reason: Some(EmergencyReason::Weapon),
                 ..Default::default()
             };
             gw.deps
@@ -413,7 +411,7 @@ async fn an_emergency_flagged_while_the_citizen_joins_the_queue_still_waits_firs
             bluelamp::chat::enter_queue(&gw.deps, &stale, &Actor::Citizen).await?;
         } else {
             bluelamp::chat::enter_queue(&gw.deps, &stale, &Actor::Citizen).await?;
-            bluelamp::chat::flag_emergency(&gw.deps, &stale, "weapon").await?;
+            bluelamp::chat::flag_emergency(&gw.deps, &stale, EmergencyReason::Weapon).await?;
         }
         let queue = bluelamp::chat::queue_entries(&gw.deps, &gw.deps.config.force).await?;
         assert_eq!(

@@ -687,7 +687,7 @@ const REASONS = {
   cry_for_help: 'a cry for help',
 };
 
-/** An emergency reason code as words: "threat_to_life" -> "threat to life". */
+/** An emergency reason code as words: "threat_to_kill" -> "threat to kill". */
 export function reasonText(reason) {
   if (!reason) return 'flagged by the bot';
   return REASONS[reason] ?? String(reason).replace(/_/g, ' ');

@@ -3,11 +3,8 @@
 //! socket and tells the operator when a citizen's connection drops.
 
 use aws_lambda_events::apigw::{ApiGatewayProxyResponse, ApiGatewayWebsocketProxyRequest};
-use bluelamp::chat::{gateway_response, Deps};
-use bluelamp::domain::{
-    now_ms, ChatEvent, ChatPatch, ChatState, Connection, ConnectionId, Guard, NewMessage,
-    OperatorId, Role,
-};
+use bluelamp::chat::{apply_move, gateway_response, Deps, MoveError};
+use bluelamp::domain::{now_ms, Connection, ConnectionId, OperatorId, Role};
 use bluelamp::store::StoreError;
 
 /// The authorizer context key that names the signed-in operator.
@@ -118,34 +115,10 @@ async fn disconnect(deps: &Deps, id: &ConnectionId) -> Result<i64, StoreError> {
         return Ok(200);
     };
     // Only if this socket is still the chat's: a citizen who already resumed elsewhere
-    // has not left.
-    if chat.state == ChatState::Ended || chat.citizen_connection.as_ref() != Some(id) {
-        return Ok(200);
-    }
-    let patch = ChatPatch {
-        citizen_connection: Some(None),
-        ..Default::default()
-    };
-    let chat = match deps
-        .store
-        .update_chat(chat_id, &Guard::not_ended(), &patch)
-        .await
-    {
-        Ok(chat) => chat,
-        Err(bluelamp::store::UpdateError::Store(e)) => return Err(e),
-        Err(_) => return Ok(200),
-    };
-    match deps
-        .store
-        .append_message(
-            &chat,
-            NewMessage::event(ChatEvent::CitizenDisconnected, now_ms()),
-        )
-        .await
-    {
-        Ok(_) | Err(bluelamp::store::AppendError::ChatEnded) => {}
-        Err(bluelamp::store::AppendError::Store(e)) => return Err(e),
-        Err(bluelamp::store::AppendError::NotFound) => {}
+    // has not left. A chat that ended meanwhile has nothing to record.
+    match apply_move(deps, &chat, |c| Ok(c.citizen_disconnected(id))).await {
+        Ok(_) | Err(MoveError::Refused { .. } | MoveError::NotFound | MoveError::Contended) => {}
+        Err(MoveError::Store(e)) => return Err(e),
     }
     tracing::info!(connection_id = %id, chat_id = %chat_id, "citizen disconnected");
     Ok(200)

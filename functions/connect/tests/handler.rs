@@ -78,24 +78,10 @@ async fn a_citizen_who_disconnects_mid_chat_is_reported_to_the_operator_and_noth
     let (deps, store) = deps();
     connect::handle(&deps, fixture(include_str!("fixtures/connect_public.json"))).await;
     let conn_id = ConnectionId::parse("O1ZlbfkkLPECIPw=").unwrap();
-    let chat = Chat {
-        id: ChatId::parse("c1").unwrap(),
-        force: ForceId::parse("demo").unwrap(),
-        state: ChatState::Active,
-        language: LanguageCode::english(),
-        language_state: bluelamp::translation::ChatLanguage::settled(&LanguageCode::english()),
-        priority: Priority::Normal,
-        emergency_reason: None,
-        queue: None,
-        operator: Some(OperatorId::parse("alice").unwrap()),
-        citizen_connection: Some(conn_id.clone()),
-        resume_hash: String::new(),
-        created_ms: 0,
-        last_seq: 0,
-        ended: None,
-        expires_at: 2_000_000_000,
-        bot_answers: Vec::new(),
-    };
+    let chat = Chat::for_test("c1")
+        .active("alice")
+        .citizen(conn_id.as_str())
+        .build();
     store.create_chat(&chat).await.unwrap();
     store.set_connection_chat(&conn_id, &chat.id).await.unwrap();
     store

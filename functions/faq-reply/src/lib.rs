@@ -160,7 +160,7 @@ async fn answer(deps: &FaqDeps, chat: &Chat, message: &ChatMessage) -> Result<()
         "bot answered"
     );
     match (&answer.emergency, answer.outcome) {
-        (Some(signal), _) => flag_emergency(&deps.chat, chat, signal.reason.code()).await?,
+        (Some(signal), _) => flag_emergency(&deps.chat, chat, signal.reason).await?,
         (None, Outcome::OperatorRequested) => enter_queue(&deps.chat, chat, &Actor::System).await?,
         _ => {}
     }

@@ -40,26 +40,12 @@ fn world() -> World {
 }
 
 async fn chat_in(w: &World, id: &str, state: ChatState, language: &str) -> Chat {
-    let chat = Chat {
-        id: ChatId::parse(id).unwrap(),
-        force: ForceId::parse("demo").unwrap(),
-        state,
-        language: LanguageCode::parse(language).unwrap(),
-        language_state: bluelamp::translation::ChatLanguage::chosen_by_citizen(
+    let chat = Chat::for_test(id)
+        .state(state)
+        .language_state(bluelamp::translation::ChatLanguage::chosen_by_citizen(
             &LanguageCode::parse(language).unwrap(),
-        ),
-        priority: Priority::Normal,
-        emergency_reason: None,
-        queue: None,
-        operator: None,
-        citizen_connection: None,
-        resume_hash: String::new(),
-        created_ms: 0,
-        last_seq: 0,
-        ended: None,
-        expires_at: 2_000_000_000,
-        bot_answers: Vec::new(),
-    };
+        ))
+        .build();
     w.store.create_chat(&chat).await.unwrap();
     chat
 }

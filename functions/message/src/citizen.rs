@@ -2,11 +2,12 @@
 
 use crate::Failure;
 use bluelamp::chat::{
-    availability, end_chat, enter_queue, fit_transcript, Deps, ResumeToken, TRANSCRIPT_BUDGET_BYTES,
+    apply_move, availability, end_chat, enter_queue, fit_transcript, Deps, ResumeToken,
+    TRANSCRIPT_BUDGET_BYTES,
 };
 use bluelamp::domain::{
     now_ms, Actor, Chat, ChatEvent, ChatId, ChatPatch, ChatState, ClientMessageId, Connection,
-    EndReason, Guard, LanguageCode, MessageText, NewMessage, Priority, Sender, Side,
+    EndReason, Guard, LanguageCode, MessageText, NewMessage, Opening, Sender, Side,
     TransitionError,
 };
 use bluelamp::protocol::{ClientFrame, ErrorCode, ServerFrame};
@@ -185,24 +186,15 @@ async fn start(
     } else {
         ChatLanguage::from_browser(&asked)
     };
-    let chat = Chat {
+    let chat = Chat::open(Opening {
         id: id.clone(),
         force: deps.config.force.clone(),
-        state: ChatState::Bot,
-        language: language_state.code().clone(),
-        language_state,
-        priority: Priority::Normal,
-        emergency_reason: None,
-        queue: None,
-        operator: None,
-        citizen_connection: Some(conn.id.clone()),
+        citizen_connection: conn.id.clone(),
+        language: language_state,
         resume_hash: token.hash(),
-        created_ms: now,
-        last_seq: 0,
-        ended: None,
-        expires_at: now / 1000 + deps.config.chat_retention_days * 86_400,
-        bot_answers: Vec::new(),
-    };
+        now_ms: now,
+        retention_days: deps.config.chat_retention_days,
+    });
     deps.store.create_chat(&chat).await?;
     deps.store.set_connection_chat(&conn.id, &id).await?;
     tracing::info!(chat_id = %id, connection_id = %conn.id, "chat started");
@@ -247,22 +239,11 @@ async fn resume(
     if chat.state == ChatState::Ended {
         return Err(Failure::client(ErrorCode::ChatEnded, "the chat has ended"));
     }
-    let patch = ChatPatch {
-        citizen_connection: Some(Some(conn.id.clone())),
-        ..Default::default()
-    };
-    let chat = deps
-        .store
-        .update_chat(&chat.id, &Guard::not_ended(), &patch)
-        .await?;
+    let chat = apply_move(deps, &chat, |c| c.citizen_returned(&conn.id).map(Some))
+        .await?
+        .chat;
     deps.store.set_connection_chat(&conn.id, &chat.id).await?;
     let missed = deps.store.messages_after(&chat.id, after_seq, PAGE).await?;
-    deps.store
-        .append_message(
-            &chat,
-            NewMessage::event(ChatEvent::CitizenReturned, now_ms()),
-        )
-        .await?;
     let full_page = missed.len() == PAGE;
     let (missed, cut) = fit_transcript(
         &missed,

@@ -56,9 +56,12 @@ impl From<bluelamp::chat::MoveError> for Failure {
     fn from(e: bluelamp::chat::MoveError) -> Self {
         use bluelamp::chat::MoveError;
         match e {
-            MoveError::Transition(t) => citizen::transition(t),
-            MoveError::Update(u) => u.into(),
-            MoveError::Append(a) => a.into(),
+            MoveError::Refused { error, .. } => citizen::transition(error),
+            MoveError::NotFound => Failure::client(ErrorCode::NoChat, "there is no such chat"),
+            MoveError::Contended => Failure::client(
+                ErrorCode::NotWaiting,
+                "the chat changed meanwhile; look again",
+            ),
             MoveError::Store(s) => Failure::Store(s),
         }
     }

@@ -1,16 +1,16 @@
 //! What an operator can do: see the queue, claim, send, read back, hand back, end.
 
-use crate::citizen::{history, transition};
+use crate::citizen::history;
 use crate::Failure;
 use bluelamp::chat::{
-    announce_queue, end_chat, fit_transcript, queue_entries, Deps, TRANSCRIPT_BUDGET_BYTES,
+    announce_queue, apply_move, end_chat, fit_transcript, queue_entries, Applied, Deps, MoveError,
+    TRANSCRIPT_BUDGET_BYTES,
 };
 use bluelamp::domain::{
     now_ms, Actor, Chat, ChatEvent, ChatId, ChatPatch, ChatState, Connection, EndReason, Guard,
-    LanguageCode, NewMessage, OperatorId, Presence, QueueSlot, Sender, Side, Transition,
+    LanguageCode, NewMessage, OperatorId, Presence, Sender, Side,
 };
 use bluelamp::protocol::{ChatSummary, ClientFrame, ErrorCode, ServerFrame};
-use bluelamp::store::UpdateError;
 use bluelamp::translation::{LanguageDecision, LanguageSource, Translator};
 
 pub(crate) async fn dispatch(
@@ -233,37 +233,23 @@ async fn claim(deps: &Deps, me: &OperatorId, id: &ChatId) -> Result<ServerFrame,
     if chat.force != deps.config.force {
         return Err(not_waiting());
     }
-    let actor = Actor::Operator(me.clone());
-    let guard = chat
-        .check(&actor, &Transition::Claim)
-        .map_err(|e| match chat.state {
-            ChatState::Active => already_claimed(chat.operator.clone()),
-            _ => transition(e),
-        })?;
-    let patch = ChatPatch {
-        state: Some(ChatState::Active),
-        operator: Some(Some(me.clone())),
-        queue: Some(None),
-        ..Default::default()
-    };
-    let joined = NewMessage::event(
-        ChatEvent::OperatorJoined {
-            operator_id: me.clone(),
-        },
-        now_ms(),
-    );
     // The conditional write decides: of many operators claiming at once, one wins; the
-    // `operator_joined` event is stored with the claim.
-    let moved = match deps.store.move_chat(id, &guard, &patch, joined).await {
-        Ok(moved) => moved,
-        Err(UpdateError::Conflict) => {
-            // Lost the race: say who won (or nobody, if the chat ended meanwhile).
-            let holder = deps.store.get_chat(id).await?.and_then(|c| c.operator);
-            return Err(already_claimed(holder));
+    // `operator_joined` event is stored with the claim. A loser is told who won (or that
+    // nobody holds it, if it ended meanwhile).
+    let applied = match apply_move(deps, &chat, |c| c.claim(me).map(Some)).await {
+        Err(MoveError::Refused { chat, .. }) if chat.state == ChatState::Active => {
+            return Err(already_claimed(chat.operator.clone()))
         }
-        Err(e) => return Err(e.into()),
+        other => other?,
     };
-    let chat = moved.chat;
+    let Applied {
+        chat,
+        moved: true,
+        event: Some(joined),
+    } = applied
+    else {
+        return Err(not_waiting());
+    };
     tracing::info!(chat_id = %id, operator_id = %me, "chat claimed");
     announce_queue(deps, &chat.force).await?;
     let transcript = deps.store.messages_after(id, 0, CLAIM_PAGE).await?;
@@ -275,7 +261,7 @@ async fn claim(deps: &Deps, me: &OperatorId, id: &ChatId) -> Result<ServerFrame,
         TRANSCRIPT_BUDGET_BYTES,
     );
     let mut summary = ChatSummary::from(&chat);
-    summary.last_seq = moved.event.seq;
+    summary.last_seq = joined.seq;
     Ok(ServerFrame::Claimed {
         chat: summary,
         transcript,
@@ -340,21 +326,9 @@ fn already_claimed(holder: Option<OperatorId>) -> Failure {
 
 async fn hand_back(deps: &Deps, me: &OperatorId, id: &ChatId) -> Result<ServerFrame, Failure> {
     let chat = held_chat(deps, me, Some(id)).await?;
-    let guard = chat
-        .check(&Actor::Operator(me.clone()), &Transition::HandBack)
-        .map_err(transition)?;
-    let patch = ChatPatch {
-        state: Some(ChatState::Waiting),
-        operator: Some(None),
-        // Back where it would have been: it has waited since it started.
-        queue: Some(Some(QueueSlot {
-            priority: chat.priority,
-            since_ms: chat.created_ms,
-        })),
-        ..Default::default()
-    };
-    let event = NewMessage::event(ChatEvent::HandedBack, now_ms());
-    let chat = deps.store.move_chat(id, &guard, &patch, event).await?.chat;
+    let chat = apply_move(deps, &chat, |c| c.hand_back(me).map(Some))
+        .await?
+        .chat;
     tracing::info!(chat_id = %id, operator_id = %me, "chat handed back");
     announce_queue(deps, &chat.force).await?;
     Ok(ServerFrame::HandedBack {

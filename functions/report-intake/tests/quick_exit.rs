@@ -7,12 +7,11 @@ mod common;
 use bluelamp::chat::{enter_queue, ResumeToken};
 use bluelamp::delivery::Api;
 use bluelamp::domain::{
-    Actor, Chat, ChatEvent, ChatId, ChatState, Connection, ConnectionId, EndReason, ForceId,
-    LanguageCode, MessageBody, OperatorId, Priority, Role,
+    Actor, Chat, ChatEvent, ChatId, ChatState, Connection, ConnectionId, EndReason, MessageBody,
+    OperatorId, Role,
 };
 use bluelamp::protocol::ServerFrame;
 use bluelamp::store::{ChatStore, ConnectionStore};
-use bluelamp::translation::ChatLanguage;
 use common::*;
 use lambda_http::{Body, Request};
 use serde_json::json;
@@ -23,24 +22,11 @@ const OPERATOR_CONN: &str = "OpConn1=";
 async fn chat(app: &App, id: &str, conn: &str) -> (Chat, ResumeToken) {
     let id = ChatId::parse(id).unwrap();
     let token = ResumeToken::issue(id.clone());
-    let chat = Chat {
-        id,
-        force: ForceId::parse("demo").unwrap(),
-        state: ChatState::Bot,
-        language: LanguageCode::english(),
-        language_state: ChatLanguage::settled(&LanguageCode::english()),
-        priority: Priority::Normal,
-        emergency_reason: None,
-        queue: None,
-        operator: None,
-        citizen_connection: Some(ConnectionId::parse(conn).unwrap()),
-        resume_hash: token.hash(),
-        created_ms: 1,
-        last_seq: 0,
-        ended: None,
-        expires_at: 2_000_000_000,
-        bot_answers: Vec::new(),
-    };
+    let chat = Chat::for_test(id.as_str())
+        .citizen(conn)
+        .resume_hash(&token.hash())
+        .created_ms(1)
+        .build();
     app.chat_store.create_chat(&chat).await.unwrap();
     (chat, token)
 }

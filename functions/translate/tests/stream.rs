@@ -8,7 +8,7 @@ use bluelamp::domain::*;
 use bluelamp::protocol::ServerFrame;
 use bluelamp::store::{ChatStore, ConnectionStore, MemoryStore};
 use bluelamp::translation::{
-    ChatLanguage, InMemoryTranslationCache, OfflineTranslator, RoutingTranslator, Translators,
+    InMemoryTranslationCache, OfflineTranslator, RoutingTranslator, Translators,
 };
 use std::sync::Arc;
 use translate::TranslateDeps;
@@ -25,24 +25,10 @@ async fn setup() -> (TranslateDeps, Arc<MemoryStore>, Arc<RecordingDelivery>) {
     let store = Arc::new(MemoryStore::new());
     let deliver = Arc::new(RecordingDelivery::new());
     let alice = OperatorId::parse("alice").unwrap();
-    let chat = Chat {
-        id: ChatId::parse("c1").unwrap(),
-        force: ForceId::parse("demo").unwrap(),
-        state: ChatState::Active,
-        language: LanguageCode::english(),
-        language_state: ChatLanguage::settled(&LanguageCode::english()),
-        priority: Priority::Normal,
-        emergency_reason: None,
-        queue: None,
-        operator: Some(alice.clone()),
-        citizen_connection: Some(ConnectionId::parse("O1ZlbfkkLPECIPw=").unwrap()),
-        resume_hash: String::new(),
-        created_ms: 0,
-        last_seq: 0,
-        ended: None,
-        expires_at: 2_000_000_000,
-        bot_answers: Vec::new(),
-    };
+    let chat = Chat::for_test("c1")
+        .active("alice")
+        .citizen("O1ZlbfkkLPECIPw=")
+        .build();
     store.create_chat(&chat).await.unwrap();
     store
         .append_message(

@@ -8,8 +8,8 @@ use bluelamp::domain::*;
 use bluelamp::protocol::{MessageView, ServerFrame};
 use bluelamp::store::{ChatStore, ConnectionStore, MemoryStore};
 use bluelamp::translation::{
-    ChatLanguage, InMemoryTranslationCache, OfflineFailure, OfflineTranslator, Provider,
-    RoutingTranslator, Translators,
+    InMemoryTranslationCache, OfflineFailure, OfflineTranslator, Provider, RoutingTranslator,
+    Translators,
 };
 use std::sync::Arc;
 use translate::{deliver_message, retry_pending, Invocation, TranslateDeps};
@@ -35,24 +35,11 @@ async fn world(language: &str) -> World {
     let deliver = Arc::new(RecordingDelivery::new());
     let translator = Arc::new(OfflineTranslator::new());
     let alice = OperatorId::parse("alice").unwrap();
-    let chat = Chat {
-        id: ChatId::parse("c1").unwrap(),
-        force: ForceId::parse("demo").unwrap(),
-        state: ChatState::Active,
-        language: code(language),
-        language_state: ChatLanguage::settled(&code(language)),
-        priority: Priority::Normal,
-        emergency_reason: None,
-        queue: None,
-        operator: Some(alice.clone()),
-        citizen_connection: Some(ConnectionId::parse(CITIZEN).unwrap()),
-        resume_hash: String::new(),
-        created_ms: 0,
-        last_seq: 0,
-        ended: None,
-        expires_at: 2_000_000_000,
-        bot_answers: Vec::new(),
-    };
+    let chat = Chat::for_test("c1")
+        .active("alice")
+        .language(language)
+        .citizen(CITIZEN)
+        .build();
     store.create_chat(&chat).await.unwrap();
     store
         .put_connection(&Connection::opened(

@@ -1,14 +1,16 @@
 //! The chat service's shared moves, used by more than one function: the dependencies every
 //! handler takes, queue announcements, transcripts that fit a frame, resume tokens.
 
+mod moves;
 mod queue;
 mod quick_exit;
 mod resume;
 mod transcript;
 
+pub use moves::{apply_move, Applied, MoveError};
 pub use queue::{
     announce_availability, announce_queue, availability, emit_queue_metrics, end_chat, enter_queue,
-    flag_emergency, queue_entries, wait_estimate_secs, Availability, MoveError, QueueGauges,
+    flag_emergency, queue_entries, wait_estimate_secs, Availability, QueueGauges,
 };
 pub use quick_exit::{quick_exit, QuickExit};
 pub use resume::{ResumeToken, ResumeTokenError};

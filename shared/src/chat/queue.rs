@@ -1,6 +1,7 @@
 //! The operator queue as people see it: operators get the whole queue whenever it changes;
 //! each waiting citizen gets their position and an honest estimate.
 
+use super::moves::{apply_move, Applied, MoveError};
 use super::Deps;
 use crate::delivery::Api;
 use crate::domain::ForceId;
@@ -27,7 +28,7 @@ fn entries_of(chats: &[crate::domain::Chat]) -> Vec<(QueueEntry, &crate::domain:
                 position: i + 1,
                 language: c.language.clone(),
                 priority: c.priority,
-                emergency_reason: c.emergency_reason.clone(),
+                emergency_reason: c.emergency_reason,
                 waiting_since_ms: c.queue.map(|q| q.since_ms).unwrap_or_default(),
                 bot_answers: c.bot_answers.clone(),
             };
@@ -211,6 +212,112 @@ async fn announce_queue_to(
     Ok(())
 }
 
+/// Puts a chat in the operator queue on behalf of an actor (the citizen, or the bot on a
+/// handoff), keeping its place if it is there already, then tells everyone concerned.
+pub async fn enter_queue(
+    deps: &Deps,
+    chat: &crate::domain::Chat,
+    actor: &crate::domain::Actor,
+) -> Result<(), MoveError> {
+    use crate::domain::{now_ms, Priority};
+    let answers = bot_answers(deps, chat).await?;
+    let applied = apply_move(deps, chat, |c| {
+        c.enter_queue(actor, now_ms(), answers.clone())
+    })
+    .await?;
+    // A normal chat joins at the back: only its own citizen's place is news. An emergency
+    // goes to the front and moves everyone.
+    let mut only = None;
+    if applied.moved {
+        let emergency = applied.chat.priority == Priority::Emergency;
+        tracing::info!(chat_id = %applied.chat.id, emergency, "chat queued");
+        if !emergency {
+            only = Some(applied.chat.id.clone());
+        }
+    }
+    announce_queue_to(deps, &applied.chat.force, only.as_ref(), true).await?;
+    Ok(())
+}
+
+/// Flags a chat as an emergency with a reason code (never the citizen's words): it jumps to
+/// the front of the queue — entering it if it was with the bot — and operators see why.
+pub async fn flag_emergency(
+    deps: &Deps,
+    chat: &crate::domain::Chat,
+    reason: crate::domain::EmergencyReason,
+) -> Result<(), MoveError> {
+    use crate::domain::{now_ms, ChatState};
+    let answers = bot_answers(deps, chat).await?;
+    let applied = apply_move(deps, chat, |c| {
+        Ok(c.flag_emergency(reason, now_ms(), answers.clone()))
+    })
+    .await?;
+    let Applied {
+        chat: flagged,
+        moved: true,
+        ..
+    } = applied
+    else {
+        return Ok(());
+    };
+    tracing::warn!(chat_id = %flagged.id, reason = reason.code(), "chat flagged as an emergency");
+    if flagged.state == ChatState::Waiting {
+        announce_queue(deps, &flagged.force).await?;
+    }
+    Ok(())
+}
+
+/// The most answers a queue entry lists.
+const BOT_ANSWERS_SHOWN: usize = 10;
+
+/// What the bot answered in the chat so far (its knowledge base entries, first first, each
+/// once), read once as the chat joins the queue, so the queue can show it to operators without
+/// reading transcripts on every change.
+async fn bot_answers(deps: &Deps, chat: &crate::domain::Chat) -> Result<Vec<String>, StoreError> {
+    use crate::domain::{ChatState, MessageBody, Sender};
+    if chat.state != ChatState::Bot || chat.last_seq == 0 {
+        return Ok(chat.bot_answers.clone());
+    }
+    let messages = deps.store.messages_after(&chat.id, 0, 100).await?;
+    let mut answers: Vec<String> = Vec::new();
+    for m in &messages {
+        if let (
+            Sender::Bot,
+            MessageBody::Text {
+                bot: Some(reply), ..
+            },
+        ) = (&m.sender, &m.body)
+        {
+            if let Some(id) = &reply.answer_id {
+                if !answers.contains(id) && answers.len() < BOT_ANSWERS_SHOWN {
+                    answers.push(id.clone());
+                }
+            }
+        }
+    }
+    Ok(answers)
+}
+
+/// Ends a chat on behalf of the citizen (leaving, or "Leave the site") or of the operator who
+/// holds it, with the `ended` event in the same write, so both sides' transcripts say how it
+/// ended. A chat that was waiting leaves the queue, and the queue is told.
+pub async fn end_chat(
+    deps: &Deps,
+    chat: &crate::domain::Chat,
+    actor: &crate::domain::Actor,
+    reason: crate::domain::EndReason,
+) -> Result<crate::domain::Chat, MoveError> {
+    use crate::domain::ChatState;
+    let ended = apply_move(deps, chat, |c| c.end(actor, reason).map(Some))
+        .await?
+        .chat;
+    tracing::info!(chat_id = %chat.id, ?reason, "chat ended");
+    if chat.state == ChatState::Waiting {
+        announce_queue(deps, &ended.force).await?;
+    }
+    Ok(ended)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -252,214 +359,4 @@ mod tests {
         assert_eq!(wait_estimate_secs(3, 2, 300), 600);
         assert_eq!(wait_estimate_secs(0, 5, 300), 300);
     }
-}
-
-/// Why a chat could not be moved.
-#[derive(Debug, thiserror::Error)]
-pub enum MoveError {
-    #[error(transparent)]
-    Transition(#[from] crate::domain::TransitionError),
-    #[error(transparent)]
-    Update(#[from] crate::store::UpdateError),
-    #[error(transparent)]
-    Append(#[from] crate::store::AppendError),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
-/// Puts a chat in the operator queue on behalf of an actor (the citizen, or the bot on a
-/// handoff), keeping its place if it is there already, then tells everyone concerned.
-pub async fn enter_queue(
-    deps: &Deps,
-    chat: &crate::domain::Chat,
-    actor: &crate::domain::Actor,
-) -> Result<(), MoveError> {
-    use crate::domain::{
-        now_ms, ChatEvent, ChatPatch, ChatState, NewMessage, Priority, QueueSlot, Transition,
-    };
-    let guard = chat.check(actor, &Transition::EnterQueue)?;
-    // A normal chat joins at the back: only its own citizen's place is news. An emergency
-    // goes to the front and moves everyone.
-    let mut only = None;
-    if chat.state != ChatState::Waiting {
-        let patch = ChatPatch {
-            state: Some(ChatState::Waiting),
-            queue: Some(Some(QueueSlot {
-                priority: chat.priority,
-                since_ms: now_ms(),
-            })),
-            bot_answers: Some(bot_answers(deps, chat).await?),
-            ..Default::default()
-        };
-        let chat = deps.store.update_chat(&chat.id, &guard, &patch).await?;
-        // The bot may have flagged the chat between our read and this write: keep its place
-        // at the front.
-        let wrote_front = slot_is_at_the_front(&patch);
-        let chat = keep_emergency_first(deps, chat, wrote_front).await?;
-        let emergency = chat.priority == Priority::Emergency;
-        deps.store
-            .append_message(
-                &chat,
-                NewMessage::event(ChatEvent::Queued { emergency }, now_ms()),
-            )
-            .await?;
-        tracing::info!(chat_id = %chat.id, emergency, "chat queued");
-        if !emergency {
-            only = Some(chat.id.clone());
-        }
-    }
-    announce_queue_to(deps, &chat.force, only.as_ref(), true).await?;
-    Ok(())
-}
-
-/// Flags a chat as an emergency with a reason code (never the citizen's words): it jumps to
-/// the front of the queue — entering it if it was with the bot — and operators see why.
-pub async fn flag_emergency(
-    deps: &Deps,
-    chat: &crate::domain::Chat,
-    reason: &str,
-) -> Result<(), MoveError> {
-    use crate::domain::{Actor, ChatPatch, ChatState, Guard, Priority, QueueSlot};
-    let mut patch = ChatPatch {
-        priority: Some(Priority::Emergency),
-        emergency_reason: Some(reason.to_owned()),
-        ..Default::default()
-    };
-    if let (ChatState::Waiting, Some(slot)) = (chat.state, chat.queue) {
-        patch.queue = Some(Some(QueueSlot {
-            priority: Priority::Emergency,
-            since_ms: slot.since_ms,
-        }));
-    }
-    let flagged = deps
-        .store
-        .update_chat(&chat.id, &Guard::not_ended(), &patch)
-        .await?;
-    // The citizen may have joined the queue between our read and this write, at the back.
-    let wrote_front = patch.queue.is_some();
-    let flagged = keep_emergency_first(deps, flagged, wrote_front).await?;
-    tracing::warn!(chat_id = %chat.id, reason, "chat flagged as an emergency");
-    match flagged.state {
-        ChatState::Bot => enter_queue(deps, &flagged, &Actor::System).await,
-        ChatState::Waiting => Ok(announce_queue(deps, &flagged.force).await?),
-        _ => Ok(()),
-    }
-}
-
-/// The most answers a queue entry lists.
-const BOT_ANSWERS_SHOWN: usize = 10;
-
-/// What the bot answered in the chat so far (its knowledge base entries, first first, each
-/// once), read once as the chat joins the queue, so the queue can show it to operators without
-/// reading transcripts on every change.
-async fn bot_answers(deps: &Deps, chat: &crate::domain::Chat) -> Result<Vec<String>, StoreError> {
-    use crate::domain::{ChatState, MessageBody, Sender};
-    if chat.state != ChatState::Bot || chat.last_seq == 0 {
-        return Ok(chat.bot_answers.clone());
-    }
-    let messages = deps.store.messages_after(&chat.id, 0, 100).await?;
-    let mut answers: Vec<String> = Vec::new();
-    for m in &messages {
-        if let (
-            Sender::Bot,
-            MessageBody::Text {
-                bot: Some(reply), ..
-            },
-        ) = (&m.sender, &m.body)
-        {
-            if let Some(id) = &reply.answer_id {
-                if !answers.contains(id) && answers.len() < BOT_ANSWERS_SHOWN {
-                    answers.push(id.clone());
-                }
-            }
-        }
-    }
-    Ok(answers)
-}
-
-fn slot_is_at_the_front(patch: &crate::domain::ChatPatch) -> bool {
-    patch
-        .queue
-        .flatten()
-        .is_some_and(|slot| slot.priority == crate::domain::Priority::Emergency)
-}
-
-/// A waiting chat the bot flagged (it has an emergency reason) waits at the front. Entering
-/// the queue and being flagged are two writes from two functions that read the chat at
-/// about the same time; whichever lands second may have read it before the first, so each
-/// checks what it wrote and puts an emergency back at the front (keeping its time).
-///
-/// `wrote_front`: the write just made put the slot at the front itself. (The adapters read a
-/// slot's priority back from the chat's, so the chat read back cannot show where it sorts.)
-async fn keep_emergency_first(
-    deps: &Deps,
-    chat: crate::domain::Chat,
-    wrote_front: bool,
-) -> Result<crate::domain::Chat, MoveError> {
-    use crate::domain::{ChatPatch, ChatState, Guard, Priority, QueueSlot};
-    let misplaced =
-        !wrote_front && chat.emergency_reason.is_some() && chat.state == ChatState::Waiting;
-    let (true, Some(slot)) = (misplaced, chat.queue) else {
-        return Ok(chat);
-    };
-    let patch = ChatPatch {
-        priority: Some(Priority::Emergency),
-        queue: Some(Some(QueueSlot {
-            priority: Priority::Emergency,
-            since_ms: slot.since_ms,
-        })),
-        ..Default::default()
-    };
-    match deps
-        .store
-        .update_chat(&chat.id, &Guard::states(&[ChatState::Waiting]), &patch)
-        .await
-    {
-        Ok(moved) => Ok(moved),
-        // Claimed or ended meanwhile: it has left the queue, nothing to move.
-        Err(crate::store::UpdateError::Conflict) => Ok(chat),
-        Err(e) => Err(e.into()),
-    }
-}
-
-/// Ends a chat on behalf of the citizen (leaving, or "Leave the site") or of the operator who
-/// holds it. The `ended` event goes in first — nothing is appended once the chat has ended —
-/// so both sides' transcripts say how it ended. A chat that was waiting leaves the queue.
-pub async fn end_chat(
-    deps: &Deps,
-    chat: &crate::domain::Chat,
-    actor: &crate::domain::Actor,
-    reason: crate::domain::EndReason,
-) -> Result<crate::domain::Chat, MoveError> {
-    use crate::domain::{now_ms, Actor, ChatEvent, ChatPatch, ChatState, NewMessage, Transition};
-    let guard = chat.check(actor, &Transition::End(reason))?;
-    let patch = ChatPatch {
-        state: Some(ChatState::Ended),
-        ended: Some(reason),
-        queue: Some(None),
-        // A citizen who left has no socket on the chat any more; when the operator ends it,
-        // the citizen's socket stays so that the `ended` event reaches them.
-        citizen_connection: matches!(actor, Actor::Citizen).then_some(None),
-        ..Default::default()
-    };
-    let event = NewMessage::event(ChatEvent::Ended { reason }, now_ms());
-    let ended = match deps.store.move_chat(&chat.id, &guard, &patch, event).await {
-        Ok(moved) => moved.chat,
-        // Ended meanwhile (the other side, or a quick exit by beacon): said as such.
-        Err(crate::store::UpdateError::Conflict)
-            if deps
-                .store
-                .get_chat(&chat.id)
-                .await?
-                .is_some_and(|c| c.state == ChatState::Ended) =>
-        {
-            return Err(crate::store::AppendError::ChatEnded.into());
-        }
-        Err(e) => return Err(e.into()),
-    };
-    tracing::info!(chat_id = %chat.id, ?reason, "chat ended");
-    if chat.state == ChatState::Waiting {
-        announce_queue(deps, &ended.force).await?;
-    }
-    Ok(ended)
 }

@@ -29,7 +29,10 @@ pub async fn quick_exit(deps: &Deps, token: &ResumeToken) -> Result<QuickExit, M
     match end_chat(deps, &chat, &Actor::Citizen, EndReason::QuickExit).await {
         Ok(_) => Ok(QuickExit::Ended),
         // The socket's own quick exit won the race.
-        Err(MoveError::Append(crate::store::AppendError::ChatEnded)) => Ok(QuickExit::AlreadyEnded),
+        Err(MoveError::Refused {
+            error: crate::domain::TransitionError::Ended,
+            ..
+        }) => Ok(QuickExit::AlreadyEnded),
         Err(e) => Err(e),
     }
 }

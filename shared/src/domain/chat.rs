@@ -1,7 +1,7 @@
 //! The chat and its state machine: bot → waiting → active → ended, and who may move it where.
 //! The rules live here; the store applies them as conditional writes.
 
-use super::{ChatId, ConnectionId, ForceId, LanguageCode, OperatorId};
+use super::{ChatEvent, ChatId, ConnectionId, EmergencyReason, ForceId, LanguageCode, OperatorId};
 use crate::translation::ChatLanguage;
 use serde::{Deserialize, Serialize};
 
@@ -76,7 +76,7 @@ pub struct Chat {
     pub language_state: ChatLanguage,
     pub priority: Priority,
     /// Why the chat was flagged an emergency (a reason code, never the citizen's words).
-    pub emergency_reason: Option<String>,
+    pub emergency_reason: Option<EmergencyReason>,
     pub queue: Option<QueueSlot>,
     pub operator: Option<OperatorId>,
     pub citizen_connection: Option<ConnectionId>,
@@ -165,11 +165,220 @@ impl Chat {
     }
 }
 
+/// A move of a chat's life as the domain decides it: what the store must still find when it
+/// writes (the guard), what changes (the patch), and the event that records it in the
+/// transcript (none for a change that is news to nobody). `chat::apply_move` writes it: the
+/// change and its event together, or neither.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Move {
+    pub guard: Guard,
+    pub patch: ChatPatch,
+    pub event: Option<ChatEvent>,
+}
+
+/// A new chat with the bot, as `Chat::open` makes it.
+#[derive(Debug, Clone)]
+pub struct Opening {
+    pub id: ChatId,
+    pub force: ForceId,
+    pub citizen_connection: ConnectionId,
+    pub language: ChatLanguage,
+    /// SHA-256 (hex) of the resume token's secret half.
+    pub resume_hash: String,
+    pub now_ms: i64,
+    /// How long the transcript is kept after it starts.
+    pub retention_days: i64,
+}
+
+impl Chat {
+    /// A chat that starts with the bot, on the citizen's socket, in normal priority.
+    pub fn open(o: Opening) -> Chat {
+        Chat {
+            id: o.id,
+            force: o.force,
+            state: ChatState::Bot,
+            language: o.language.code().clone(),
+            language_state: o.language,
+            priority: Priority::Normal,
+            emergency_reason: None,
+            queue: None,
+            operator: None,
+            citizen_connection: Some(o.citizen_connection),
+            resume_hash: o.resume_hash,
+            created_ms: o.now_ms,
+            last_seq: 0,
+            ended: None,
+            expires_at: o.now_ms / 1000 + o.retention_days * 86_400,
+            bot_answers: Vec::new(),
+        }
+    }
+
+    /// Into the operator queue (the citizen asked, or the bot handed over): at the back, or at
+    /// the front for an emergency. `None` when it is waiting already: it keeps its place.
+    /// `bot_answers`: what the bot answered so far, for the operators' queue.
+    pub fn enter_queue(
+        &self,
+        actor: &Actor,
+        now_ms: i64,
+        bot_answers: Vec<String>,
+    ) -> Result<Option<Move>, TransitionError> {
+        self.check(actor, &Transition::EnterQueue)?;
+        if self.state == ChatState::Waiting {
+            return Ok(None);
+        }
+        let emergency = self.priority == Priority::Emergency;
+        Ok(Some(Move {
+            guard: Guard::states(&[ChatState::Bot]).at_priority(self.priority),
+            patch: ChatPatch {
+                state: Some(ChatState::Waiting),
+                queue: Some(Some(QueueSlot {
+                    priority: self.priority,
+                    since_ms: now_ms,
+                })),
+                bot_answers: Some(bot_answers),
+                ..Default::default()
+            },
+            event: Some(ChatEvent::Queued { emergency }),
+        }))
+    }
+
+    /// An emergency: the chat goes to the front of the queue, entering it from the bot (one
+    /// move, one `queued` event), keeping its time if it was waiting; an operator holding it
+    /// sees the reason. `None` for a chat that has ended: the citizen has gone.
+    pub fn flag_emergency(
+        &self,
+        reason: EmergencyReason,
+        now_ms: i64,
+        bot_answers: Vec<String>,
+    ) -> Option<Move> {
+        let mut patch = ChatPatch {
+            priority: Some(Priority::Emergency),
+            emergency_reason: Some(reason),
+            ..Default::default()
+        };
+        let front = |since_ms| {
+            Some(Some(QueueSlot {
+                priority: Priority::Emergency,
+                since_ms,
+            }))
+        };
+        let (guard, event) = match self.state {
+            ChatState::Ended => return None,
+            ChatState::Bot => {
+                patch.state = Some(ChatState::Waiting);
+                patch.queue = front(now_ms);
+                patch.bot_answers = Some(bot_answers);
+                (
+                    Guard::states(&[ChatState::Bot]),
+                    Some(ChatEvent::Queued { emergency: true }),
+                )
+            }
+            ChatState::Waiting => {
+                patch.queue = front(self.queue.map_or(now_ms, |q| q.since_ms));
+                (Guard::states(&[ChatState::Waiting]), None)
+            }
+            ChatState::Active => (Guard::states(&[ChatState::Active]), None),
+        };
+        Some(Move {
+            guard,
+            patch,
+            event,
+        })
+    }
+
+    /// An operator takes a waiting chat; of many claiming at once, the guard lets one win.
+    pub fn claim(&self, operator: &OperatorId) -> Result<Move, TransitionError> {
+        let guard = self.check(&Actor::Operator(operator.clone()), &Transition::Claim)?;
+        Ok(Move {
+            guard,
+            patch: ChatPatch {
+                state: Some(ChatState::Active),
+                operator: Some(Some(operator.clone())),
+                queue: Some(None),
+                ..Default::default()
+            },
+            event: Some(ChatEvent::OperatorJoined {
+                operator_id: operator.clone(),
+            }),
+        })
+    }
+
+    /// The holding operator puts the chat back in the queue, where it would have been: it
+    /// has waited since it started.
+    pub fn hand_back(&self, operator: &OperatorId) -> Result<Move, TransitionError> {
+        let guard = self.check(&Actor::Operator(operator.clone()), &Transition::HandBack)?;
+        Ok(Move {
+            guard: guard.at_priority(self.priority),
+            patch: ChatPatch {
+                state: Some(ChatState::Waiting),
+                operator: Some(None),
+                queue: Some(Some(QueueSlot {
+                    priority: self.priority,
+                    since_ms: self.created_ms,
+                })),
+                ..Default::default()
+            },
+            event: Some(ChatEvent::HandedBack),
+        })
+    }
+
+    /// The chat ends: the citizen left (or pressed "Leave the site"), or the holding operator
+    /// ended it. A waiting chat leaves the queue. A citizen who left has no socket on the
+    /// chat any more; when the operator ends it, the citizen's socket stays so that the
+    /// `ended` event reaches them.
+    pub fn end(&self, actor: &Actor, reason: EndReason) -> Result<Move, TransitionError> {
+        let guard = self.check(actor, &Transition::End(reason))?;
+        Ok(Move {
+            guard,
+            patch: ChatPatch {
+                state: Some(ChatState::Ended),
+                ended: Some(reason),
+                queue: Some(None),
+                citizen_connection: matches!(actor, Actor::Citizen).then_some(None),
+                ..Default::default()
+            },
+            event: Some(ChatEvent::Ended { reason }),
+        })
+    }
+
+    /// The citizen's socket went away (they may come back with their resume token). `None`
+    /// when it is not the chat's socket any more, or the chat has ended.
+    pub fn citizen_disconnected(&self, connection: &ConnectionId) -> Option<Move> {
+        let theirs = self.citizen_connection.as_ref() == Some(connection);
+        (self.state != ChatState::Ended && theirs).then(|| Move {
+            guard: Guard::not_ended(),
+            patch: ChatPatch {
+                citizen_connection: Some(None),
+                ..Default::default()
+            },
+            event: Some(ChatEvent::CitizenDisconnected),
+        })
+    }
+
+    /// The citizen came back on a new socket with their resume token.
+    pub fn citizen_returned(&self, connection: &ConnectionId) -> Result<Move, TransitionError> {
+        if self.state == ChatState::Ended {
+            return Err(TransitionError::Ended);
+        }
+        Ok(Move {
+            guard: Guard::not_ended(),
+            patch: ChatPatch {
+                citizen_connection: Some(Some(connection.clone())),
+                ..Default::default()
+            },
+            event: Some(ChatEvent::CitizenReturned),
+        })
+    }
+}
+
 /// What a conditional write must still find.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Guard {
     pub states: Vec<ChatState>,
     pub operator: Option<OperatorId>,
+    /// The priority the move was decided on: a move that places the chat in the queue must
+    /// not overwrite an emergency flagged meanwhile (it is decided again instead).
+    pub priority: Option<Priority>,
 }
 
 impl Guard {
@@ -177,6 +386,7 @@ impl Guard {
         Self {
             states: states.to_vec(),
             operator: None,
+            priority: None,
         }
     }
 
@@ -184,7 +394,14 @@ impl Guard {
         Self {
             states: vec![ChatState::Active],
             operator: Some(op.clone()),
+            priority: None,
         }
+    }
+
+    /// The same guard, that also finds the chat still at `priority`.
+    pub fn at_priority(mut self, priority: Priority) -> Self {
+        self.priority = Some(priority);
+        self
     }
 
     pub fn not_ended() -> Self {
@@ -197,6 +414,7 @@ impl Guard {
                 Some(op) => chat.operator.as_ref() == Some(op),
                 None => true,
             }
+            && self.priority.is_none_or(|p| chat.priority == p)
     }
 }
 
@@ -205,7 +423,7 @@ impl Guard {
 pub struct ChatPatch {
     pub state: Option<ChatState>,
     pub priority: Option<Priority>,
-    pub emergency_reason: Option<String>,
+    pub emergency_reason: Option<EmergencyReason>,
     pub queue: Option<Option<QueueSlot>>,
     pub operator: Option<Option<OperatorId>>,
     pub citizen_connection: Option<Option<ConnectionId>>,
@@ -216,23 +434,28 @@ pub struct ChatPatch {
 }
 
 impl ChatPatch {
+    /// The chat's priority once patched, if the patch changes it: the queue slot's when the
+    /// patch places the chat in the queue (the slot's priority and the chat's are one value,
+    /// as the DynamoDB item holds them), else the patch's own. Both stores read it here.
+    pub fn new_priority(&self) -> Option<Priority> {
+        self.queue
+            .and_then(|q| q.map(|slot| slot.priority))
+            .or(self.priority)
+    }
+
     /// Applies the patch to a chat in memory (the embedded store, and tests).
     pub fn apply(&self, chat: &mut Chat) {
         if let Some(s) = self.state {
             chat.state = s;
         }
-        if let Some(p) = self.priority {
+        if let Some(p) = self.new_priority() {
             chat.priority = p;
         }
-        if let Some(r) = &self.emergency_reason {
-            chat.emergency_reason = Some(r.clone());
+        if let Some(r) = self.emergency_reason {
+            chat.emergency_reason = Some(r);
         }
         if let Some(q) = self.queue {
             chat.queue = q;
-            // The queue slot's priority is the chat's (one value, as in the DynamoDB item).
-            if let Some(slot) = q {
-                chat.priority = slot.priority;
-            }
         }
         if let Some(o) = &self.operator {
             chat.operator = o.clone();
@@ -253,29 +476,98 @@ impl ChatPatch {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// A chat for tests, built from `Chat::for_test(id)`: a chat of the "demo" force with the bot,
+/// in settled English, normal priority, nobody on it, kept until 2033; each method changes one
+/// thing. Not in Lambda binaries (`test-support`).
+#[cfg(any(test, feature = "test-support"))]
+#[derive(Debug, Clone)]
+pub struct TestChat(Chat);
 
-    fn chat(state: ChatState, operator: Option<&str>) -> Chat {
-        Chat {
-            id: ChatId::parse("c1").unwrap(),
-            force: ForceId::parse("demo").unwrap(),
-            state,
-            language: LanguageCode::english(),
-            language_state: ChatLanguage::settled(&LanguageCode::english()),
+#[cfg(any(test, feature = "test-support"))]
+impl Chat {
+    pub fn for_test(id: &str) -> TestChat {
+        let english = LanguageCode::english();
+        TestChat(Chat {
+            id: ChatId::parse(id).expect("a test chat id"),
+            force: ForceId::parse("demo").expect("a force id"),
+            state: ChatState::Bot,
+            language: english.clone(),
+            language_state: ChatLanguage::settled(&english),
             priority: Priority::Normal,
             emergency_reason: None,
             queue: None,
-            operator: operator.map(|o| OperatorId::parse(o).unwrap()),
+            operator: None,
             citizen_connection: None,
             resume_hash: String::new(),
             created_ms: 0,
             last_seq: 0,
             ended: None,
-            expires_at: 0,
+            expires_at: 2_000_000_000,
             bot_answers: Vec::new(),
-        }
+        })
+    }
+}
+
+#[cfg(any(test, feature = "test-support"))]
+impl TestChat {
+    /// Held by `operator`.
+    pub fn active(mut self, operator: &str) -> Self {
+        self.0.state = ChatState::Active;
+        self.0.operator = Some(OperatorId::parse(operator).expect("an operator id"));
+        self
+    }
+
+    pub fn state(mut self, state: ChatState) -> Self {
+        self.0.state = state;
+        self
+    }
+
+    /// In `code`, settled.
+    pub fn language(self, code: &str) -> Self {
+        let code = LanguageCode::parse(code).expect("a language code");
+        self.language_state(ChatLanguage::settled(&code))
+    }
+
+    pub fn language_state(mut self, state: ChatLanguage) -> Self {
+        self.0.language = state.code().clone();
+        self.0.language_state = state;
+        self
+    }
+
+    /// The citizen on socket `connection`.
+    pub fn citizen(mut self, connection: &str) -> Self {
+        self.0.citizen_connection = Some(ConnectionId::parse(connection).expect("a connection id"));
+        self
+    }
+
+    pub fn force(mut self, force: &str) -> Self {
+        self.0.force = ForceId::parse(force).expect("a force id");
+        self
+    }
+
+    pub fn resume_hash(mut self, hash: &str) -> Self {
+        self.0.resume_hash = hash.to_owned();
+        self
+    }
+
+    pub fn created_ms(mut self, ms: i64) -> Self {
+        self.0.created_ms = ms;
+        self
+    }
+
+    pub fn build(self) -> Chat {
+        self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chat(state: ChatState, operator: Option<&str>) -> Chat {
+        let mut c = Chat::for_test("c1").state(state).build();
+        c.operator = operator.map(|o| OperatorId::parse(o).unwrap());
+        c
     }
 
     fn op(s: &str) -> Actor {
@@ -337,5 +629,109 @@ mod tests {
         assert!(c
             .check(&Actor::Citizen, &Transition::End(EndReason::OperatorEnded))
             .is_err());
+    }
+
+    #[test]
+    fn joining_the_queue_is_decided_on_the_priority_read_and_a_waiting_chat_keeps_its_place() {
+        let c = chat(ChatState::Bot, None);
+        let m = c
+            .enter_queue(&Actor::Citizen, 5, vec!["lost-property".into()])
+            .unwrap()
+            .expect("a move");
+        assert_eq!(m.event, Some(ChatEvent::Queued { emergency: false }));
+        assert_eq!(m.patch.new_priority(), Some(Priority::Normal));
+        // Flagged meanwhile: the guard no longer admits the chat, so the move is decided again.
+        let mut flagged = c.clone();
+        flagged.priority = Priority::Emergency;
+        assert!(!m.guard.admits(&flagged));
+        let mut waiting = chat(ChatState::Waiting, None);
+        waiting.queue = Some(QueueSlot {
+            priority: Priority::Normal,
+            since_ms: 1,
+        });
+        assert_eq!(waiting.enter_queue(&Actor::Citizen, 9, vec![]), Ok(None));
+    }
+
+    #[test]
+    fn an_emergency_from_the_bot_joins_the_queue_at_the_front_in_one_move() {
+        let c = chat(ChatState::Bot, None);
+        let m = c
+            .flag_emergency(EmergencyReason::Weapon, 7, vec![])
+            .unwrap();
+        assert_eq!(m.event, Some(ChatEvent::Queued { emergency: true }));
+        let mut after = c.clone();
+        m.patch.apply(&mut after);
+        assert_eq!(after.state, ChatState::Waiting);
+        assert_eq!(after.priority, Priority::Emergency);
+        assert_eq!(after.emergency_reason, Some(EmergencyReason::Weapon));
+        assert_eq!(
+            after.queue,
+            Some(QueueSlot {
+                priority: Priority::Emergency,
+                since_ms: 7
+            })
+        );
+        // Waiting: to the front, keeping its time, no event; ended: nothing to do.
+        let mut waiting = chat(ChatState::Waiting, None);
+        waiting.queue = Some(QueueSlot {
+            priority: Priority::Normal,
+            since_ms: 3,
+        });
+        let m = waiting
+            .flag_emergency(EmergencyReason::Fire, 7, vec![])
+            .unwrap();
+        assert_eq!(m.event, None);
+        assert_eq!(m.patch.queue.flatten().map(|q| q.since_ms), Some(3));
+        assert_eq!(m.patch.new_priority(), Some(Priority::Emergency));
+        let ended = chat(ChatState::Ended, None);
+        assert!(ended
+            .flag_emergency(EmergencyReason::Fire, 7, vec![])
+            .is_none());
+    }
+
+    #[test]
+    fn a_hand_back_puts_the_chat_where_it_would_have_been_and_ending_clears_the_queue() {
+        let mut c = chat(ChatState::Active, Some("op1"));
+        c.created_ms = 42;
+        let me = OperatorId::parse("op1").unwrap();
+        let m = c.hand_back(&me).unwrap();
+        let mut after = c.clone();
+        m.patch.apply(&mut after);
+        assert_eq!(
+            (after.state, after.operator.clone()),
+            (ChatState::Waiting, None)
+        );
+        assert_eq!(after.queue.map(|q| q.since_ms), Some(42));
+        assert_eq!(m.event, Some(ChatEvent::HandedBack));
+        assert!(c.hand_back(&OperatorId::parse("op2").unwrap()).is_err());
+
+        let m = after.end(&Actor::Citizen, EndReason::QuickExit).unwrap();
+        m.patch.apply(&mut after);
+        assert_eq!(after.state, ChatState::Ended);
+        assert_eq!(after.queue, None);
+        assert_eq!(after.citizen_connection, None);
+        assert_eq!(
+            m.event,
+            Some(ChatEvent::Ended {
+                reason: EndReason::QuickExit
+            })
+        );
+    }
+
+    #[test]
+    fn a_socket_that_is_not_the_chats_any_more_does_not_disconnect_it() {
+        let mut c = chat(ChatState::Waiting, None);
+        let mine = ConnectionId::parse("s1").unwrap();
+        let other = ConnectionId::parse("s2").unwrap();
+        c.citizen_connection = Some(mine.clone());
+        assert!(c.citizen_disconnected(&other).is_none());
+        let m = c.citizen_disconnected(&mine).unwrap();
+        assert_eq!(m.event, Some(ChatEvent::CitizenDisconnected));
+        assert_eq!(m.patch.citizen_connection, Some(None));
+        assert!(c.citizen_returned(&other).is_ok());
+        assert_eq!(
+            chat(ChatState::Ended, None).citizen_returned(&other),
+            Err(TransitionError::Ended)
+        );
     }
 }

@@ -2,16 +2,20 @@
 //! built by parsing, so a value that exists is valid.
 
 mod chat;
+mod emergency;
 mod ids;
 mod language;
 mod message;
 mod service;
 mod text;
 
+#[cfg(any(test, feature = "test-support"))]
+pub use chat::TestChat;
 pub use chat::{
-    Actor, Chat, ChatPatch, ChatState, EndReason, Guard, Priority, QueueSlot, Transition,
-    TransitionError,
+    Actor, Chat, ChatPatch, ChatState, EndReason, Guard, Move, Opening, Priority, QueueSlot,
+    Transition, TransitionError,
 };
+pub use emergency::EmergencyReason;
 pub use ids::{ChatId, ClientMessageId, ConnectionId, ForceId, OperatorId, ParseIdError};
 pub use language::{LanguageCode, ParseLanguageError};
 pub use message::{

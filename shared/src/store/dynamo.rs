@@ -57,11 +57,24 @@ impl TableNames {
 pub struct DynamoStore {
     client: Client,
     tables: TableNames,
+    feed: super::feed::Feed,
 }
 
 impl DynamoStore {
     pub fn new(client: Client, tables: TableNames) -> Self {
-        Self { client, tables }
+        Self {
+            client,
+            tables,
+            feed: Default::default(),
+        }
+    }
+
+    /// The same store, telling `feed` of each message it stores (the local gateway's stand-in
+    /// for the table's stream; DynamoDB local servers such as moto have none).
+    #[cfg(feature = "local")]
+    pub fn with_feed(mut self, feed: std::sync::Arc<dyn super::MessageFeed>) -> Self {
+        self.feed = super::feed::Feed::to(feed);
+        self
     }
 
     pub(super) fn client(&self) -> &Client {
@@ -460,15 +473,11 @@ fn chat_change(
             _ => e.remove("active_operator"),
         }
     }
-    let priority = patch
-        .queue
-        .and_then(|q| q.map(|slot| slot.priority))
-        .or(patch.priority);
-    if let Some(p) = priority {
+    if let Some(p) = patch.new_priority() {
         e.set("priority", to_value(&p)?);
     }
-    if let Some(r) = &patch.emergency_reason {
-        e.set("emergency_reason", s(r.as_str()));
+    if let Some(r) = patch.emergency_reason {
+        e.set("emergency_reason", s(r.code()));
     }
     match patch.queue {
         Some(Some(slot)) => {
@@ -516,6 +525,10 @@ fn chat_change(
     );
     if let Some(op) = &guard.operator {
         let (n, v) = (e.name("operator_id"), e.value(s(op.as_str())));
+        condition.push_str(&format!(" AND {n} = {v}"));
+    }
+    if let Some(p) = guard.priority {
+        let (n, v) = (e.name("priority"), e.value(to_value(&p)?));
         condition.push_str(&format!(" AND {n} = {v}"));
     }
     Ok((e, condition))
@@ -638,6 +651,7 @@ impl ChatStore for DynamoStore {
                 .await;
             match sent {
                 Ok(_) => {
+                    self.feed.stored(&message, current.expires_at);
                     let chat = self.get_chat(id).await?.ok_or(UpdateError::NotFound)?;
                     return Ok(Moved {
                         chat,
@@ -712,10 +726,11 @@ impl ChatStore for DynamoStore {
             }
             match tx.send().await {
                 Ok(_) => {
+                    self.feed.stored(&message, chat.expires_at);
                     return Ok(Appended {
                         message,
                         duplicate: false,
-                    })
+                    });
                 }
                 Err(SdkError::ServiceError(se)) if se.err().is_transaction_canceled_exception() => {
                     // Either the client message id was used (a retried send), or the chat moved

@@ -58,7 +58,7 @@ pub struct ChatItem {
     pub language_state: Option<ChatLanguage>,
     pub priority: Priority,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub emergency_reason: Option<String>,
+    pub emergency_reason: Option<crate::domain::EmergencyReason>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub queue_sk: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -90,7 +90,7 @@ impl From<&Chat> for ChatItem {
             language: c.language.clone(),
             language_state: Some(c.language_state.clone()),
             priority: c.priority,
-            emergency_reason: c.emergency_reason.clone(),
+            emergency_reason: c.emergency_reason,
             queue_sk: c.queue.as_ref().map(|q| queue_sk(q, &c.id)),
             queue_since_ms: c.queue.map(|q| q.since_ms),
             operator_id: c.operator.clone(),

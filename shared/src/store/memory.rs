@@ -57,11 +57,20 @@ impl Inner {
 pub struct MemoryStore {
     inner: Mutex<Inner>,
     unanswered: crate::faq::InMemoryUnansweredLog,
+    feed: super::feed::Feed,
 }
 
 impl MemoryStore {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// The same store, telling `feed` of each message it stores (under its lock, so in the
+    /// order of the chat's sequence numbers).
+    #[cfg(feature = "local")]
+    pub fn with_feed(mut self, feed: std::sync::Arc<dyn super::MessageFeed>) -> Self {
+        self.feed = super::feed::Feed::to(feed);
+        self
     }
 
     fn lock(&self) -> MutexGuard<'_, Inner> {
@@ -131,6 +140,7 @@ impl ChatStore for MemoryStore {
         };
         let chat = chat.clone();
         rec.messages.push(message.clone());
+        self.feed.stored(&message, chat.expires_at);
         Ok(Moved {
             chat,
             event: message,
@@ -177,6 +187,7 @@ impl ChatStore for MemoryStore {
                 .insert((message.sender.idempotency_scope(), cmid), message.seq);
         }
         rec.messages.push(message.clone());
+        self.feed.stored(&message, current.expires_at);
         Ok(Appended {
             message,
             duplicate: false,

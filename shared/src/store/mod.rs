@@ -3,6 +3,7 @@
 //! suite (tests/tests/store_contract.rs) holds them to the same behaviour.
 
 mod dynamo;
+mod feed;
 mod feedback;
 pub mod items;
 mod memory;
@@ -11,6 +12,8 @@ mod translation_cache;
 mod unanswered;
 
 pub use dynamo::{DynamoStore, TableNames};
+#[cfg(feature = "local")]
+pub use feed::MessageFeed;
 pub use feedback::{FeedbackLog, FeedbackOutcome};
 pub use memory::MemoryStore;
 pub use translation_cache::DynamoTranslationCache;
