@@ -201,8 +201,17 @@ impl ChatStore for Tapped {
         chat: &ChatId,
         seq: u64,
         side: Side,
+        claim: &str,
     ) -> Result<bool, StoreError> {
-        self.inner.mark_delivered(chat, seq, side).await
+        self.inner.mark_delivered(chat, seq, side, claim).await
+    }
+    async fn confirm_delivered(
+        &self,
+        chat: &ChatId,
+        seq: u64,
+        side: Side,
+    ) -> Result<(), StoreError> {
+        self.inner.confirm_delivered(chat, seq, side).await
     }
     async fn unmark_delivered(
         &self,

@@ -156,9 +156,19 @@ impl ChatStore for FaultyStore {
         chat: &ChatId,
         seq: u64,
         side: Side,
+        claim: &str,
     ) -> Result<bool, StoreError> {
-        let call = self.inner.mark_delivered(chat, seq, side);
+        let call = self.inner.mark_delivered(chat, seq, side, claim);
         self.plan.around("mark_delivered", WRITE, call).await
+    }
+    async fn confirm_delivered(
+        &self,
+        chat: &ChatId,
+        seq: u64,
+        side: Side,
+    ) -> Result<(), StoreError> {
+        let call = self.inner.confirm_delivered(chat, seq, side);
+        self.plan.around("confirm_delivered", WRITE, call).await
     }
     async fn unmark_delivered(
         &self,

@@ -122,7 +122,7 @@ async fn world(kind: StoreKind, state: ChatState, language: &str, texts: &[&str]
     let alice = OperatorId::parse("alice").expect("an operator id");
     let language = LanguageCode::parse(language).expect("a language");
     let chat = Chat {
-        id: ChatId::parse(&uuid::Uuid::new_v4().simple().to_string()).expect("a chat id"),
+        id: ChatId::parse(uuid::Uuid::new_v4().simple().to_string()).expect("a chat id"),
         force: ForceId::parse("demo").expect("a force"),
         state,
         language: language.clone(),
@@ -163,7 +163,7 @@ async fn world(kind: StoreKind, state: ChatState, language: &str, texts: &[&str]
             sender,
             &MessageText::parse(text).expect("a text"),
             &language,
-            Some(ClientMessageId::parse(&format!("m{i}")).expect("an id")),
+            Some(ClientMessageId::parse(format!("m{i}")).expect("an id")),
             1_795_810_600_000 + i as i64,
         );
         let appended = store
@@ -241,7 +241,7 @@ async fn invoke_translate(deps: &TranslateDeps, event: Event) -> Option<DynamoDb
 
 const FIVE_FROM_THE_CITIZEN: [&str; 5] = ["c one", "c two", "c three", "c four", "c five"];
 
-async fn an_invocation_that_dies_after_a_post_and_is_retried_delivers_each_once(
+async fn an_invocation_that_dies_after_a_post_and_is_retried_repeats_only_that_post(
     kind: StoreKind,
 ) -> R {
     let w = world(kind, ChatState::Active, "en", &FIVE_FROM_THE_CITIZEN).await;
@@ -253,7 +253,9 @@ async fn an_invocation_that_dies_after_a_post_and_is_retried_delivers_each_once(
     let response = invoke_translate(&deps, batch(&w, &all)).await;
     let response = response.ok_or_else(|| anyhow::anyhow!("the retry hung"))?;
     assert_eq!(failed(&response), Vec::<String>::new());
-    assert_eq!(w.deliver.seqs_to(&conn(OPERATOR)), all);
+    // The post that went but was never confirmed goes again, right after itself (clients
+    // de-duplicate by seq); what was confirmed does not, and nothing is lost.
+    assert_eq!(w.deliver.seqs_to(&conn(OPERATOR)), [1, 2, 3, 3, 4, 5]);
     Ok(())
 }
 
@@ -386,7 +388,7 @@ async fn the_bot_dying_mid_batch_and_retried_answers_each_question_once(kind: St
 }
 
 bluelamp_tests::both_stores!(
-    an_invocation_that_dies_after_a_post_and_is_retried_delivers_each_once,
+    an_invocation_that_dies_after_a_post_and_is_retried_repeats_only_that_post,
     an_invocation_that_dies_inside_a_post_and_is_retried_loses_nothing,
     a_failed_post_is_the_batch_item_failure_and_the_retry_starts_there,
     records_seen_twice_and_in_later_batches_are_delivered_once,
