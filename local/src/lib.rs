@@ -16,7 +16,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use bluelamp::chat::Deps;
 use bluelamp::config::ChatConfig;
-use bluelamp::delivery::ApiGatewayDelivery;
+use bluelamp::delivery::{ApiGatewayDelivery, Deliver};
 use bluelamp::store::{
     tables, DynamoStore, DynamoTranslationCache, MemoryStore, Store, TableNames,
 };
@@ -57,7 +57,17 @@ pub struct GatewayConfig {
     pub widget_frame_ancestors: Vec<String>,
     /// The stages' `$connect` throttling (public, operator): the template's by default.
     pub connect_throttle: (throttle::ThrottleSettings, throttle::ThrottleSettings),
+    /// Put around the management API client the functions post through (tests inject faults
+    /// here: errors, throttling, latency, a post that lands but whose reply is lost).
+    pub deliver_layer: Option<Layer<dyn Deliver>>,
+    /// Put around the store the functions use, above the stream's tap: a write that lands is
+    /// streamed whatever its caller is told, as DynamoDB's stream carries every write that
+    /// landed (tests inject faults here).
+    pub store_layer: Option<Layer<dyn Store>>,
 }
+
+/// Wraps a port in another implementation of it (a fault injector, a recorder).
+pub type Layer<T> = Arc<dyn Fn(Arc<T>) -> Arc<T> + Send + Sync>;
 
 impl Default for GatewayConfig {
     fn default() -> Self {
@@ -75,6 +85,8 @@ impl Default for GatewayConfig {
                 throttle::ThrottleSettings::PUBLIC_CONNECT,
                 throttle::ThrottleSettings::OPERATOR_CONNECT,
             ),
+            deliver_layer: None,
+            store_layer: None,
         }
     }
 }
@@ -263,18 +275,24 @@ pub async fn start(config: GatewayConfig) -> anyhow::Result<Running> {
 
     let consumers: Arc<OnceLock<Vec<Arc<dyn StreamConsumer>>>> = Arc::new(OnceLock::new());
     let stream = Stream::start(consumers.clone());
-    let (store, cache) = open_store(&config, stream).await?;
+    let (mut store, cache) = open_store(&config, stream).await?;
+    if let Some(layer) = &config.store_layer {
+        store = layer(store);
+    }
     // The functions reach the sockets the way they do in AWS: the management API, through
     // the real SDK client, pointed at this gateway.
     let sdk = bluelamp::config::aws_local(None);
-    let deliver = ApiGatewayDelivery::from_endpoints(
+    let mut deliver: Arc<dyn Deliver> = Arc::new(ApiGatewayDelivery::from_endpoints(
         &sdk,
         &format!("{base}/public"),
         &format!("{base}/operator"),
-    );
+    ));
+    if let Some(layer) = &config.deliver_layer {
+        deliver = layer(deliver);
+    }
     let deps = Deps {
         store,
-        deliver: Arc::new(deliver),
+        deliver,
         config: config.chat.clone(),
         metrics: bluelamp::metrics::Metrics::discard(),
     };

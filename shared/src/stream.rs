@@ -11,12 +11,14 @@ use std::future::Future;
 /// The stream's name for a record of a new item.
 pub const INSERT: &str = "INSERT";
 
-/// Runs `handle` for every new message in the batch, in order. Records that are not new
-/// messages are skipped; a malformed message is logged and skipped (retrying cannot mend it,
-/// and it must not block the chats behind it).
+/// Runs `handle` for every new message in the batch, in order, with the record's sequence
+/// number (the same each time the stream hands that record over: a consumer claims its
+/// deliveries by it, `ChatStore::mark_delivered`). Records that are not new messages are
+/// skipped; a malformed message is logged and skipped (retrying cannot mend it, and it must
+/// not block the chats behind it).
 pub async fn for_each_new_message<F, Fut, E>(event: Event, mut handle: F) -> DynamoDbEventResponse
 where
-    F: FnMut(ChatMessage) -> Fut,
+    F: FnMut(ChatMessage, String) -> Fut,
     Fut: Future<Output = Result<(), E>>,
     E: std::fmt::Debug,
 {
@@ -32,7 +34,8 @@ where
             }
         };
         let (chat_id, seq) = (message.chat_id.clone(), message.seq);
-        if let Err(e) = handle(message).await {
+        let claim = sequence.clone().unwrap_or_default();
+        if let Err(e) = handle(message, claim).await {
             tracing::warn!(chat_id = %chat_id, seq, error = ?e, "record failed; the batch resumes here");
             let mut failure = DynamoDbBatchItemFailure::default();
             failure.item_identifier = sequence;

@@ -2,6 +2,9 @@
 //! port, starts a gateway per test on port 0 with its own tables, and speaks the protocol
 //! over real WebSockets.
 
+pub mod fault_store;
+pub mod faults;
+
 use anyhow::{anyhow, bail, Context};
 use bluelamp::report::{DynamoReportStore, MemoryReportStore, ReportStore, ReportTables};
 use bluelamp::store::{
@@ -289,21 +292,32 @@ impl Client {
         what: &str,
         pred: impl Fn(&Value) -> bool,
     ) -> anyhow::Result<Value> {
-        if let Some(i) = self.pending.iter().position(&pred) {
-            return Ok(self.pending.remove(i));
+        match self.next_within(FRAME_TIMEOUT, pred).await? {
+            Some(v) => Ok(v),
+            None => Err(anyhow!(
+                "no {what} frame within {FRAME_TIMEOUT:?}; got meanwhile: {:?}",
+                self.pending
+            )),
         }
-        let deadline = Instant::now() + FRAME_TIMEOUT;
+    }
+
+    /// The next frame matching `pred` if one comes within `wait` (earlier frames that do not
+    /// match are kept): for a client that gives up waiting and retries.
+    pub async fn next_within(
+        &mut self,
+        wait: Duration,
+        pred: impl Fn(&Value) -> bool,
+    ) -> anyhow::Result<Option<Value>> {
+        if let Some(i) = self.pending.iter().position(&pred) {
+            return Ok(Some(self.pending.remove(i)));
+        }
+        let deadline = Instant::now() + wait;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.read(left).await? {
-                Some(v) if pred(&v) => return Ok(v),
+                Some(v) if pred(&v) => return Ok(Some(v)),
                 Some(v) => self.pending.push(v),
-                None => {
-                    return Err(anyhow!(
-                        "no {what} frame within {FRAME_TIMEOUT:?}; got meanwhile: {:?}",
-                        self.pending
-                    ))
-                }
+                None => return Ok(None),
             }
         }
     }

@@ -234,22 +234,24 @@ async fn a_delivery_is_marked_once_per_side_and_can_be_undone(s: Arc<dyn Store>)
         .await
         .unwrap()
         .message;
-    assert!(s
-        .mark_delivered(&c.id, m.seq, Side::Operator)
-        .await
-        .unwrap());
-    assert!(!s
-        .mark_delivered(&c.id, m.seq, Side::Operator)
-        .await
-        .unwrap());
-    assert!(s.mark_delivered(&c.id, m.seq, Side::Citizen).await.unwrap());
+    let mark = |side, claim: &'static str| s.mark_delivered(&c.id, m.seq, side, claim);
+    assert!(mark(Side::Operator, "r1").await.unwrap());
+    // Another record: the delivery is this one's.
+    assert!(!mark(Side::Operator, "r2").await.unwrap());
+    // The same record again before it confirmed (it died, or its reply was lost): it goes on.
+    assert!(mark(Side::Operator, "r1").await.unwrap());
+    assert!(mark(Side::Citizen, "r2").await.unwrap());
     s.unmark_delivered(&c.id, m.seq, Side::Operator)
         .await
         .unwrap();
-    assert!(s
-        .mark_delivered(&c.id, m.seq, Side::Operator)
+    assert!(mark(Side::Operator, "r2").await.unwrap());
+    s.confirm_delivered(&c.id, m.seq, Side::Operator)
         .await
-        .unwrap());
+        .unwrap();
+    // Delivered: no record delivers it again, the one that did included.
+    assert!(!mark(Side::Operator, "r2").await.unwrap());
+    assert!(!mark(Side::Operator, "r1").await.unwrap());
+    assert!(mark(Side::Citizen, "r2").await.unwrap());
 }
 
 fn lang(s: &str) -> LanguageCode {

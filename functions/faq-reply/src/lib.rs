@@ -6,8 +6,8 @@ use aws_lambda_events::dynamodb::Event;
 use aws_lambda_events::streams::DynamoDbEventResponse;
 use bluelamp::chat::{enter_queue, flag_emergency, Deps, MoveError};
 use bluelamp::domain::{
-    now_ms, Actor, BotReply, BotSuggestion, Chat, ChatMessage, ChatState, LanguageCode,
-    MessageBody, MessageTranslation, NewMessage, Sender, Side,
+    now_ms, Actor, BotReply, BotSuggestion, Chat, ChatMessage, ChatState, ClientMessageId,
+    LanguageCode, MessageBody, MessageTranslation, NewMessage, Sender, Side,
 };
 use bluelamp::faq::{emergency_advice, FaqAnswer, FaqBot, Outcome, Question, UnansweredQuestion};
 use bluelamp::store::{AppendError, StoreError};
@@ -36,15 +36,21 @@ pub enum ReplyError {
 }
 
 pub async fn handle(deps: &FaqDeps, event: Event) -> DynamoDbEventResponse {
-    let response = for_each_new_message(event, |m| reply(deps, m)).await;
+    let response = for_each_new_message(
+        event,
+        |m, claim| async move { reply(deps, m, &claim).await },
+    )
+    .await;
     count_failed_records(&deps.chat, &response);
     response
 }
 
-/// Answers one stored message if it is the citizen's words. A record seen twice answers once:
-/// the bot marks the message handled first, and unmarks it if answering fails, so the retry
-/// answers.
-pub async fn reply(deps: &FaqDeps, message: ChatMessage) -> Result<(), ReplyError> {
+/// Answers one stored message if it is the citizen's words, for one stream record (`claim`:
+/// its sequence number). A record seen twice answers once: the bot claims the message first,
+/// unmarks it if answering fails, and confirms it once answered, so a retry answers, and a
+/// record retried after its invocation died part way finishes (its answer, stored under an
+/// id made from the question's `seq`, is stored once).
+pub async fn reply(deps: &FaqDeps, message: ChatMessage, claim: &str) -> Result<(), ReplyError> {
     let (Sender::Citizen, MessageBody::Text { .. }) = (&message.sender, &message.body) else {
         return Ok(());
     };
@@ -56,7 +62,7 @@ pub async fn reply(deps: &FaqDeps, message: ChatMessage) -> Result<(), ReplyErro
         return Ok(());
     }
     if !store
-        .mark_delivered(&chat.id, message.seq, Side::Bot)
+        .mark_delivered(&chat.id, message.seq, Side::Bot, claim)
         .await?
     {
         tracing::info!(chat_id = %chat.id, seq = message.seq, "already answered");
@@ -67,6 +73,11 @@ pub async fn reply(deps: &FaqDeps, message: ChatMessage) -> Result<(), ReplyErro
         store
             .unmark_delivered(&chat.id, message.seq, Side::Bot)
             .await?;
+    } else if let Err(e) = store
+        .confirm_delivered(&chat.id, message.seq, Side::Bot)
+        .await
+    {
+        tracing::warn!(chat_id = %chat.id, seq = message.seq, error = ?e, "could not confirm an answer");
     }
     result
 }
@@ -148,7 +159,10 @@ async fn answer(deps: &FaqDeps, chat: &Chat, message: &ChatMessage) -> Result<()
         } else {
             LanguageCode::english()
         };
-        let reply = NewMessage::bot(text.clone(), &reply_language, bot_reply(&answer), now_ms());
+        let mut reply =
+            NewMessage::bot(text.clone(), &reply_language, bot_reply(&answer), now_ms());
+        // One answer per question, however often the question's record is retried.
+        reply.client_message_id = ClientMessageId::parse(format!("answer-{}", message.seq)).ok();
         deps.chat.store.append_message(chat, reply).await?;
     }
     tracing::info!(

@@ -47,7 +47,10 @@ pub const REREAD_WINDOW: usize = 50;
 /// One batch of the stream: partial batch failures, stopping at the first failure so that the
 /// order within a chat holds.
 pub async fn handle(deps: &TranslateDeps, event: Event) -> DynamoDbEventResponse {
-    let response = for_each_new_message(event, |m| deliver_message(deps, m)).await;
+    let response = for_each_new_message(event, |m, claim| async move {
+        deliver_record(deps, m, &claim).await
+    })
+    .await;
     count_failed_records(&deps.chat, &response);
     response
 }
@@ -100,10 +103,25 @@ async fn retry_invocation(deps: &TranslateDeps) -> serde_json::Value {
     }
 }
 
-/// Translates one stored message for every side that should see it, then delivers it.
+/// Translates one stored message for every side that should see it, then delivers it, as a
+/// record of its own (a record that delivered it before keeps it from going twice).
 pub async fn deliver_message(
     deps: &TranslateDeps,
     message: ChatMessage,
+) -> Result<(), DeliverError> {
+    static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let claim = format!("direct-{}-{n}", std::process::id());
+    deliver_record(deps, message, &claim).await
+}
+
+/// [`deliver_message`] for one stream record, which claims each delivery by its sequence
+/// number (`claim`): retried, the same record finishes a delivery it claimed and never
+/// confirmed, and no record repeats one that was confirmed.
+pub async fn deliver_record(
+    deps: &TranslateDeps,
+    message: ChatMessage,
+    claim: &str,
 ) -> Result<(), DeliverError> {
     let store = &deps.chat.store;
     let Some(chat) = store.get_chat(&message.chat_id).await? else {
@@ -121,7 +139,7 @@ pub async fn deliver_message(
     }
     let message = translate_message(deps, &chat, message).await?;
     for side in message.recipients() {
-        deliver_to_side(&deps.chat, &chat, &message, *side).await?;
+        deliver_to_side(&deps.chat, &chat, &message, *side, claim).await?;
     }
     Ok(())
 }
@@ -379,16 +397,17 @@ async fn deliver_to_side(
     chat: &Chat,
     message: &ChatMessage,
     side: Side,
+    claim: &str,
 ) -> Result<(), DeliverError> {
     let to = targets(deps, chat, side).await?;
     if to.is_empty() {
         // Nobody there now: the message waits in the transcript (resume, claim, history).
         return Ok(());
     }
-    // A record seen twice is delivered once.
+    // A record seen twice is delivered once; one retried after it died part way finishes.
     if !deps
         .store
-        .mark_delivered(&chat.id, message.seq, side)
+        .mark_delivered(&chat.id, message.seq, side, claim)
         .await?
     {
         tracing::info!(chat_id = %chat.id, seq = message.seq, side = side.as_str(), "already delivered");
@@ -407,6 +426,15 @@ async fn deliver_to_side(
                 return Err(e.into());
             }
         }
+    }
+    // Not confirmed, the claim stays with this record: only this record, retried whole after
+    // its invocation failed, would post it again. Not worth failing the record over.
+    if let Err(e) = deps
+        .store
+        .confirm_delivered(&chat.id, message.seq, side)
+        .await
+    {
+        tracing::warn!(chat_id = %chat.id, seq = message.seq, error = ?e, "could not confirm a delivery");
     }
     tracing::info!(chat_id = %chat.id, seq = message.seq, side = side.as_str(), "delivered");
     Ok(())

@@ -880,19 +880,44 @@ impl ChatStore for DynamoStore {
         chat: &ChatId,
         seq: u64,
         side: Side,
+        claim: &str,
     ) -> Result<bool, StoreError> {
+        // The mark holds the claiming record's sequence number until the delivery is
+        // confirmed (`true`, as marks written before claims were).
         let result = self
             .client
             .update_item()
             .table_name(&self.tables.chats)
             .set_key(Some(Self::chat_key(chat, message_sk(seq))))
-            .update_expression("SET #d = :t")
-            .condition_expression("attribute_exists(pk) AND attribute_not_exists(#d)")
+            .update_expression("SET #d = :claim")
+            .condition_expression(
+                "attribute_exists(pk) AND (attribute_not_exists(#d) OR #d = :claim)",
+            )
             .expression_attribute_names("#d", delivered_attr(side))
-            .expression_attribute_values(":t", AttributeValue::Bool(true))
+            .expression_attribute_values(":claim", s(claim))
             .send()
             .await;
         condition_held(result, "marking a delivery")
+    }
+
+    async fn confirm_delivered(
+        &self,
+        chat: &ChatId,
+        seq: u64,
+        side: Side,
+    ) -> Result<(), StoreError> {
+        self.client
+            .update_item()
+            .table_name(&self.tables.chats)
+            .set_key(Some(Self::chat_key(chat, message_sk(seq))))
+            .update_expression("SET #d = :t")
+            .condition_expression("attribute_exists(pk)")
+            .expression_attribute_names("#d", delivered_attr(side))
+            .expression_attribute_values(":t", AttributeValue::Bool(true))
+            .send()
+            .await
+            .map_err(|e| StoreError::unavailable("confirming a delivery", e))?;
+        Ok(())
     }
 
     async fn unmark_delivered(

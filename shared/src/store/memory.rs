@@ -19,7 +19,8 @@ struct ChatRecord {
     chat: Option<Chat>,
     messages: Vec<ChatMessage>,
     client_ids: HashMap<(String, ClientMessageId), u64>,
-    delivered: HashSet<(u64, Side)>,
+    /// Deliveries claimed (by the claiming record's sequence number) or done (`None`).
+    delivered: HashMap<(u64, Side), Option<String>>,
 }
 
 struct ConnectionRecord {
@@ -305,16 +306,37 @@ impl ChatStore for MemoryStore {
         chat: &ChatId,
         seq: u64,
         side: Side,
+        claim: &str,
     ) -> Result<bool, StoreError> {
         let mut inner = self.lock();
         match inner.chats.get_mut(chat) {
             Some(r) if r.messages.iter().any(|m| m.seq == seq) => {
-                Ok(r.delivered.insert((seq, side)))
+                match r.delivered.entry((seq, side)) {
+                    std::collections::hash_map::Entry::Vacant(v) => {
+                        v.insert(Some(claim.to_owned()));
+                        Ok(true)
+                    }
+                    std::collections::hash_map::Entry::Occupied(o) => {
+                        Ok(o.get().as_deref() == Some(claim))
+                    }
+                }
             }
             _ => Err(StoreError::Corrupt(format!(
                 "no message {seq} in chat {chat}"
             ))),
         }
+    }
+
+    async fn confirm_delivered(
+        &self,
+        chat: &ChatId,
+        seq: u64,
+        side: Side,
+    ) -> Result<(), StoreError> {
+        if let Some(r) = self.lock().chats.get_mut(chat) {
+            r.delivered.insert((seq, side), None);
+        }
+        Ok(())
     }
 
     async fn unmark_delivered(

@@ -184,10 +184,29 @@ pub trait ChatStore: Send + Sync {
         limit: usize,
     ) -> Result<Vec<ChatMessage>, StoreError>;
 
-    /// Records that a message went to one side. Returns false when it had been recorded before
-    /// (a stream record seen twice), so the caller does not deliver it again.
-    async fn mark_delivered(&self, chat: &ChatId, seq: u64, side: Side)
-        -> Result<bool, StoreError>;
+    /// Claims the delivery of a message to one side for one stream record (`claim`: the
+    /// record's sequence number, the same each time the stream hands that record over). True
+    /// when this record is to deliver it: no record claimed it, or this same record did and
+    /// never confirmed it (its invocation died, or the claim's reply was lost, and the record
+    /// is being retried: marked and never sent would be lost). False when it was delivered
+    /// ([`confirm_delivered`](Self::confirm_delivered)) or another record holds the claim, so
+    /// that a record seen twice is delivered once.
+    async fn mark_delivered(
+        &self,
+        chat: &ChatId,
+        seq: u64,
+        side: Side,
+        claim: &str,
+    ) -> Result<bool, StoreError>;
+
+    /// Records that a claimed delivery went: no record delivers it again, the claiming one
+    /// included.
+    async fn confirm_delivered(
+        &self,
+        chat: &ChatId,
+        seq: u64,
+        side: Side,
+    ) -> Result<(), StoreError>;
 
     /// Undoes `mark_delivered` after a delivery failed, so that the retry delivers.
     async fn unmark_delivered(&self, chat: &ChatId, seq: u64, side: Side)
