@@ -1,4 +1,7 @@
-//! Prepares the shipped emergency lexicon (`kb/emergency.toml`) at build time: every pattern
+//! Prepares the shipped emergency lexicon (`kb/emergency.toml`) and its 999 advice
+//! (`kb/emergency-advice.toml`) at build time, both checked against their schema
+//! (`src/faq/emergency/schema.rs`, which the detector reads a lexicon with too): a mistake
+//! stops the build with the file, the place and the problem. Every pattern is
 //! expanded and folded exactly as at run time (the same `src/faq/pattern.rs` and `text.rs`),
 //! written to `$OUT_DIR/emergency_lexicon.rs` as two tables, and the Latin-script phrases'
 //! automaton compiled (a double array, `$OUT_DIR/emergency_latin.daac`). A function's start
@@ -13,44 +16,55 @@ mod text;
 #[path = "src/faq/pattern.rs"]
 mod pattern;
 
+#[path = "src/faq/emergency/schema.rs"]
+mod schema;
+
+#[path = "src/faq/kb.rs"]
+mod kb;
+
+#[path = "src/faq/index.rs"]
+mod index;
+
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-/// The lists of one language that hold phrases directly, and the tables of lists by reason
-/// or part; the same keys as `LanguageLexicon` in `src/faq/emergency.rs`.
-const LISTS: &[&str] = &[
-    "cry",
-    "cry_weak",
-    "present",
-    "present_weak",
-    "past",
-    "negation",
-];
-const TABLES: &[&str] = &["strong", "weak", "statement", "contextual", "pair"];
+/// Stops the build with a message that names the file and the place.
+fn fail(file: &str, problem: impl std::fmt::Display) -> ! {
+    eprintln!("error: {file}: {problem}");
+    std::process::exit(1)
+}
 
 fn main() {
     let path = "kb/emergency.toml";
-    println!("cargo:rerun-if-changed={path}");
-    println!("cargo:rerun-if-changed=src/faq/text.rs");
-    println!("cargo:rerun-if-changed=src/faq/pattern.rs");
-    let source = std::fs::read_to_string(path).expect("kb/emergency.toml is readable");
-    let file: toml::Table = source.parse().expect("kb/emergency.toml is TOML");
+    let advice_path = "kb/emergency-advice.toml";
+    for watched in [
+        path,
+        advice_path,
+        "kb/default.toml",
+        "src/faq/kb.rs",
+        "src/faq/index.rs",
+        "src/faq/text.rs",
+        "src/faq/pattern.rs",
+        "src/faq/emergency/schema.rs",
+    ] {
+        println!("cargo:rerun-if-changed={watched}");
+    }
+    let out_dir = std::path::PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
+    prepare_knowledge_base(&out_dir);
+    let read = |path: &str| {
+        std::fs::read_to_string(path).unwrap_or_else(|e| fail(path, format!("unreadable: {e}")))
+    };
+    let languages = schema::read_lexicon(&read(path)).unwrap_or_else(|e| fail(path, e));
+    let advice = schema::read_advice(&read(advice_path)).unwrap_or_else(|e| fail(advice_path, e));
+    schema::check_advice_covers(&languages, &advice).unwrap_or_else(|e| fail(path, e));
 
     // (language, kind, reason) → index; phrase → its tags.
-    let mut tags: Vec<(String, String, String)> = Vec::new();
+    let mut tags: Vec<(String, &str, &str)> = Vec::new();
     let mut phrases: BTreeMap<(String, u8), Vec<usize>> = BTreeMap::new();
-    let languages = file
-        .get("language")
-        .and_then(|l| l.as_array())
-        .expect("[[language]] tables");
-    for language in languages {
-        let language = language.as_table().expect("a [[language]] table");
-        let code = language
-            .get("code")
-            .and_then(|c| c.as_str())
-            .expect("each language has a code");
-        let mut add = |kind: &str, reason: &str, list: &toml::Value| {
-            let tag = (code.to_owned(), kind.to_owned(), reason.to_owned());
+    for language in &languages {
+        for (kind, list) in &language.patterns {
+            let (key, reason) = kind.names();
+            let tag = (language.code.clone(), key, reason);
             let index = match tags.iter().position(|t| *t == tag) {
                 Some(i) => i,
                 None => {
@@ -58,27 +72,23 @@ fn main() {
                     tags.len() - 1
                 }
             };
-            for p in list.as_array().expect("a list of phrases") {
-                let p = p.as_str().expect("a phrase is a string");
-                // A bad pattern is reported by the run-time parse (with its language), which
-                // the tests run on the same file: here it is left out.
-                for (text, bounds) in pattern::prepare(p).unwrap_or_default() {
+            for p in list {
+                let prepared = pattern::prepare(p).unwrap_or_else(|e| {
+                    let place = if reason.is_empty() {
+                        key.to_owned()
+                    } else {
+                        format!("{key}.{reason}")
+                    };
+                    fail(
+                        path,
+                        format!("{} {place}: pattern {p:?}: {e}", language.code),
+                    )
+                });
+                for (text, bounds) in prepared {
                     phrases
                         .entry((text, bounds.bits()))
                         .or_default()
                         .push(index);
-                }
-            }
-        };
-        for kind in LISTS {
-            if let Some(list) = language.get(*kind) {
-                add(kind, "", list);
-            }
-        }
-        for kind in TABLES {
-            if let Some(table) = language.get(*kind).and_then(|t| t.as_table()) {
-                for (reason, list) in table {
-                    add(kind, reason, list);
                 }
             }
         }
@@ -96,9 +106,20 @@ fn main() {
         let _ = writeln!(out, "    ({text:?}, {bits}, &{indexes:?}),");
     }
     out.push_str("];\n");
-    let out_dir = std::path::PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
     std::fs::write(out_dir.join("emergency_lexicon.rs"), out)
         .expect("writing the prepared lexicon");
+
+    // The advice, as the `EMERGENCY_ADVICE` slice of `faq::emergency`.
+    let mut out = String::from("&[\n");
+    for a in &advice {
+        let _ = writeln!(
+            out,
+            "    EmergencyAdvice {{ language: {:?}, name: {:?}, text: {:?} }},",
+            a.language, a.name, a.text
+        );
+    }
+    out.push_str("]\n");
+    std::fs::write(out_dir.join("emergency_advice.rs"), out).expect("writing the advice");
 
     // The Latin-script phrases (those that fold to ASCII; the others are compiled on first
     // use), as `PHRASES` lists them: one pattern per distinct text, whose value is the index of
@@ -118,4 +139,23 @@ fn main() {
         .expect("the Latin-script phrases compile");
     std::fs::write(out_dir.join("emergency_latin.daac"), automaton.serialize())
         .expect("writing the compiled automaton");
+}
+
+/// The shipped knowledge base (`kb/default.toml`) read and checked as at run time (the same
+/// `src/faq/kb.rs`), and its topic index built (the same `src/faq/index.rs`): written as Rust
+/// expressions, `$OUT_DIR/default_kb.rs` and `$OUT_DIR/default_index.rs`, so that the bot's
+/// start folds and stems nothing. `faq`'s tests check both against what the file gives at run
+/// time.
+fn prepare_knowledge_base(out_dir: &std::path::Path) {
+    let kb = kb::KnowledgeBase::parse(kb::DEFAULT_KB, None).unwrap_or_else(|e| {
+        let cause = std::error::Error::source(&e).map_or(String::new(), |c| format!(": {c}"));
+        fail("kb/default.toml", format!("{e}{cause}"))
+    });
+    std::fs::write(out_dir.join("default_kb.rs"), kb.to_rust())
+        .expect("writing the prepared knowledge base");
+    std::fs::write(
+        out_dir.join("default_index.rs"),
+        index::Index::new(&kb).to_rust(),
+    )
+    .expect("writing the prepared index");
 }

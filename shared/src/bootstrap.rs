@@ -159,10 +159,14 @@ pub fn report_tables_from_env() -> Result<ReportTables, ConfigError> {
 
 /// The DynamoDB report store, on the tables the environment names.
 pub async fn report_store_from_env() -> Result<DynamoReportStore, ConfigError> {
+    report_store_with(&aws().await)
+}
+
+/// [`report_store_from_env`] with an AWS configuration the caller loaded (once) already.
+pub fn report_store_with(sdk: &aws_config::SdkConfig) -> Result<DynamoReportStore, ConfigError> {
     let tables = report_tables_from_env()?;
-    let sdk = aws().await;
     Ok(DynamoReportStore::new(
-        aws_sdk_dynamodb::Client::new(&sdk),
+        aws_sdk_dynamodb::Client::new(sdk),
         tables,
     ))
 }

@@ -12,6 +12,7 @@ pub mod json;
 pub mod metrics;
 pub mod protocol;
 pub mod report;
+pub mod startup;
 pub mod store;
 pub mod stream;
 pub mod translation;

@@ -1,7 +1,8 @@
 //! Benchmarks of the chat core against DESIGN.md's budget: CPU per message in the message and
 //! translate functions with 10 and 10,000 chats open; DynamoDB requests per message (counted on
 //! the wire, against moto); delivery latency through the local gateway with 500 chats at once.
-//! Medians and ratios, since these machines are shared and noisy. Run: `cargo bench -p bluelamp-tests`.
+//! Medians and ratios, since these machines are shared and noisy.
+//! Run: `cargo bench -p bluelamp-tests --bench chat_core` (`scripts/bench` runs every bench).
 
 use aws_lambda_events::apigw::ApiGatewayWebsocketProxyRequest;
 use aws_smithy_runtime_api::box_error::BoxError;
@@ -12,18 +13,12 @@ use bluelamp::chat::Deps;
 use bluelamp::config::ChatConfig;
 use bluelamp::domain::*;
 use bluelamp::store::{ChatStore, MemoryStore, Store};
-use bluelamp_tests::bench::{median, CountingDelivery};
+use bluelamp_tests::bench::{figure, median, ms, percentile, us, CountingDelivery};
 use bluelamp_tests::{dynamo_store, moto_endpoint, spawn_gateway, Client, StoreKind};
 use serde_json::json;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-
-fn percentile(mut v: Vec<Duration>, p: f64) -> Duration {
-    v.sort();
-    let i = ((v.len() as f64 - 1.0) * p).round() as usize;
-    v[i]
-}
 
 fn send_event(conn: &str, cmid: &str) -> ApiGatewayWebsocketProxyRequest {
     serde_json::from_value(json!({
@@ -348,22 +343,40 @@ fn main() {
         .build()
         .expect("runtime");
     rt.block_on(async {
-        let (h10, d10) = cpu_per_message(10).await;
-        let (h10k, d10k) = cpu_per_message(10_000).await;
-        println!("cpu per message, 10 chats open:      message {h10:?}, translate {d10:?} (median)");
-        println!("cpu per message, 10,000 chats open:  message {h10k:?}, translate {d10k:?} (median)");
-        println!(
-            "ratio 10,000 / 10 chats:             message {:.2}, translate {:.2}",
-            h10k.as_secs_f64() / h10.as_secs_f64(),
-            d10k.as_secs_f64() / d10.as_secs_f64()
-        );
-        for n in [1, 100] {
+        let mut cpu = serde_json::Map::new();
+        let mut base = None;
+        for n in [10, 100, 1_000, 10_000] {
+            let (handle, deliver) = cpu_per_message(n).await;
+            let (h0, d0) = *base.get_or_insert((handle, deliver));
+            println!(
+                "cpu per message, {n} chats open: message {handle:?}, translate {deliver:?} (median; \
+                 ratio to 10 chats {:.2}, {:.2})",
+                handle.as_secs_f64() / h0.as_secs_f64(),
+                deliver.as_secs_f64() / d0.as_secs_f64()
+            );
+            cpu.insert(
+                n.to_string(),
+                json!({"message_us": us(handle), "translate_us": us(deliver)}),
+            );
+        }
+        figure("cpu_per_message", cpu.into());
+        let mut requests = serde_json::Map::new();
+        for n in [10, 100, 1_000] {
             let (m, t) = dynamodb_requests_per_message(n).await;
             println!("dynamodb requests per message, {n} chats: message {m:.1}, translate {t:.1}");
+            requests.insert(n.to_string(), json!({"message": m, "translate": t}));
         }
-        let (p50, p99, lost) = gateway_500_chats(Duration::ZERO).await;
-        println!("local gateway, embedded store, 500 chats each sending in the same instant: p50 {p50:?}, p99 {p99:?}, lost {lost}");
-        let (p50, p99, lost) = gateway_500_chats(Duration::from_secs(2)).await;
-        println!("local gateway, embedded store, 500 chats sending over 2 s (250 messages/s): p50 {p50:?}, p99 {p99:?}, lost {lost}");
+        figure("dynamodb_requests_per_message", requests.into());
+        for (key, spread) in [("burst", Duration::ZERO), ("spread", Duration::from_secs(2))] {
+            let (p50, p99, lost) = gateway_500_chats(spread).await;
+            println!(
+                "local gateway, embedded store, 500 chats sending over {spread:?}: \
+                 p50 {p50:?}, p99 {p99:?}, lost {lost}"
+            );
+            figure(
+                &format!("gateway_500.{key}"),
+                json!({"p50_ms": ms(p50), "p99_ms": ms(p99), "lost": lost}),
+            );
+        }
     });
 }

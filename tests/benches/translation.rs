@@ -13,7 +13,7 @@ use bluelamp::store::{ChatStore, ConnectionStore, MemoryStore};
 use bluelamp::translation::{
     InMemoryTranslationCache, OfflineTranslator, RoutingTranslator, Translators,
 };
-use bluelamp_tests::bench::{median, CountingDelivery};
+use bluelamp_tests::bench::{figure, median, us, CountingDelivery};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use translate::{deliver_message, TranslateDeps};
@@ -187,9 +187,19 @@ fn main() {
         println!("  same language (no translation):       {same_t:?}");
         println!("  translated (1 call, stored, delivered): {pl_t:?}");
         println!("  cached bot answer (to both sides):    {bot_t:?}");
-        println!(
-            "translate function deps built (init less the runtime, median of 30): {:?}",
-            init_time()
+        let init = init_time();
+        println!("translate function deps built (init less the runtime, median of 30): {init:?}");
+        figure(
+            "translation",
+            serde_json::json!({
+                "calls": {
+                    "same_citizen": same_citizen, "same_operator": same_operator,
+                    "polish_citizen": pl_citizen, "polish_operator": pl_operator,
+                    "bot_first": bot_first, "bot_cached": bot_cached,
+                },
+                "same_us": us(same_t), "translated_us": us(pl_t), "bot_cached_us": us(bot_t),
+                "deps_us": us(init),
+            }),
         );
     });
 }

@@ -509,4 +509,27 @@ pub mod bench {
         v.sort();
         v[v.len() / 2]
     }
+
+    /// The `p` quantile (0..=1) of the durations, nearest rank; zero when there are none.
+    pub fn percentile(mut v: Vec<Duration>, p: f64) -> Duration {
+        v.sort();
+        let i = ((v.len().saturating_sub(1)) as f64 * p).round() as usize;
+        v.get(i).copied().unwrap_or_default()
+    }
+
+    /// Prints one figure for `scripts/bench` to collect, as a line `FIGURE <key> <json>`,
+    /// beside the benchmark's own words.
+    pub fn figure(key: &str, value: serde_json::Value) {
+        println!("FIGURE {key} {value}");
+    }
+
+    /// Milliseconds, rounded to the microsecond, for a figure.
+    pub fn ms(d: Duration) -> f64 {
+        (d.as_secs_f64() * 1e6).round() / 1e3
+    }
+
+    /// Microseconds, rounded to the nanosecond, for a figure.
+    pub fn us(d: Duration) -> f64 {
+        (d.as_secs_f64() * 1e9).round() / 1e3
+    }
 }

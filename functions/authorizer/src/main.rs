@@ -9,17 +9,22 @@ use std::convert::Infallible;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
+    let mut profile = bluelamp::startup::StartupProfile::start();
     lambda_runtime::tracing::init_default_subscriber();
+    profile.mark("tracing");
 
     let config = Config::from_env().map_err(|error| fatal("configuration", error))?;
+    profile.mark("config");
     let verifier = TokenVerifier::fetch(config.auth, config.jwks_url.as_deref())
         .await
         .map_err(|error| fatal("signing keys", error))?;
+    profile.mark("jwks");
     tracing::info!(
         keys = verifier.jwks().len(),
         issuer = %verifier.config().issuer,
         "authorizer ready"
     );
+    profile.ready();
     let verifier = &verifier;
 
     run(service_fn(

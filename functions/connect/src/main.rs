@@ -6,8 +6,14 @@ use lambda_runtime::{run, service_fn, Error, LambdaEvent};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
+    let mut profile = bluelamp::startup::StartupProfile::start();
     bluelamp::config::init_tracing();
-    let deps = bluelamp::bootstrap::chat_deps_from_env().await?;
+    profile.mark("tracing");
+    let sdk = bluelamp::config::aws().await;
+    profile.mark("aws_config");
+    let deps = bluelamp::bootstrap::chat_deps_with(&sdk)?;
+    profile.mark("chat_clients");
+    profile.ready();
     let deps: &Deps = &deps;
     run(service_fn(|event: LambdaEvent<_>| async move {
         Ok::<_, Error>(handle(deps, event.payload).await)

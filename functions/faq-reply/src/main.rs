@@ -1,41 +1,45 @@
 //! The `faq-reply` Lambda: the chats table's stream in, the bot's answers stored as messages.
 
-use bluelamp::faq::{EmergencyDetector, FaqBot, KnowledgeBase};
+use bluelamp::faq::{EmergencyDetector, FaqBot, KnowledgeBase, PreparedBot};
+use bluelamp::startup::StartupProfile;
 use bluelamp::translation::{amazon_translate_client, AmazonTranslator};
 use faq_reply::{handle, FaqDeps};
 use lambda_runtime::{run, service_fn, Error, LambdaEvent};
 use std::sync::Arc;
 
-/// The force's knowledge base file (`KB_PATH`), or the default one.
-fn knowledge_base() -> Result<KnowledgeBase, Error> {
+/// The bot for the force's knowledge base file (`KB_PATH`), indexed now, or for the shipped
+/// one, whose index was built at build time.
+fn prepared_bot() -> Result<PreparedBot, Error> {
     Ok(match std::env::var("KB_PATH") {
-        Ok(path) if !path.is_empty() => KnowledgeBase::from_path(path.as_ref(), None)?,
-        _ => KnowledgeBase::default_kb()?,
+        Ok(path) if !path.is_empty() => {
+            FaqBot::prepare(KnowledgeBase::from_path(path.as_ref(), None)?)?
+        }
+        _ => FaqBot::prepare_default()?,
     })
 }
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
+    let mut profile = StartupProfile::start();
     bluelamp::config::init_tracing();
-    // The start-up work runs side by side: the emergency phrases and the topic index on two
-    // threads while the AWS clients are set up.
-    let detector = std::thread::spawn(EmergencyDetector::new);
-    let prepared =
-        std::thread::spawn(|| -> Result<_, Error> { Ok(FaqBot::prepare(knowledge_base()?)?) });
+    profile.mark("tracing");
+    // The knowledge base and its topic index, and the emergency phrases, were prepared at
+    // build time: loading them takes less than a thread's start, so it runs in line.
+    let prepared = prepared_bot()?;
+    profile.mark("topic_index");
+    let detector = EmergencyDetector::new()?;
+    profile.mark("emergency_detector");
     let sdk = bluelamp::config::aws().await;
+    profile.mark("aws_config");
     let chat = bluelamp::bootstrap::chat_deps_with(&sdk)?;
-    let prepared = prepared
-        .join()
-        .map_err(|_| "building the topic index panicked")??;
-    let detector = detector
-        .join()
-        .map_err(|_| "building the emergency detector panicked")??;
-    let bot = prepared.with_detector(detector);
+    profile.mark("chat_clients");
     let deps = FaqDeps {
         translator: Arc::new(AmazonTranslator::new(amazon_translate_client(&sdk))),
         chat,
-        bot: Arc::new(bot),
+        bot: Arc::new(prepared.with_detector(detector)),
     };
+    profile.mark("translate_client");
+    profile.ready();
     let deps = &deps;
     run(service_fn(|event: LambdaEvent<_>| async move {
         Ok::<_, Error>(handle(deps, event.payload).await)

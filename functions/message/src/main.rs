@@ -5,12 +5,17 @@ use message::{handle, MessageDeps};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
+    let mut profile = bluelamp::startup::StartupProfile::start();
     bluelamp::config::init_tracing();
+    profile.mark("tracing");
     let sdk = bluelamp::config::aws().await;
-    let deps = MessageDeps {
-        chat: bluelamp::bootstrap::chat_deps_with(&sdk)?,
-        preview: bluelamp::bootstrap::translation_provider_with(&sdk)?,
-    };
+    profile.mark("aws_config");
+    let chat = bluelamp::bootstrap::chat_deps_with(&sdk)?;
+    profile.mark("chat_clients");
+    let preview = bluelamp::bootstrap::translation_provider_with(&sdk)?;
+    profile.mark("translation_clients");
+    let deps = MessageDeps { chat, preview };
+    profile.ready();
     let deps = &deps;
     run(service_fn(|event: LambdaEvent<_>| async move {
         Ok::<_, Error>(handle(deps, event.payload).await)

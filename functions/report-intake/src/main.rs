@@ -2,7 +2,7 @@
 //! serves the reports REST API.
 
 use bluelamp::auth::TokenVerifier;
-use bluelamp::bootstrap::report_store_from_env;
+use bluelamp::bootstrap::{chat_deps_with, report_store_with};
 use bluelamp::report::EmergencyCheckOnFirstUse;
 use lambda_http::{service_fn, Request};
 use report_intake::{
@@ -14,24 +14,27 @@ use std::sync::Arc;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
+    let mut profile = bluelamp::startup::StartupProfile::start();
     lambda_runtime::tracing::init_default_subscriber();
+    profile.mark("tracing");
     let config = IntakeConfig::from_env().unwrap_or_else(|e| fatal("configuration", e));
     let sign_in = SignInConfig::from_env().unwrap_or_else(|e| fatal("configuration", e));
-    let store = report_store_from_env()
-        .await
-        .unwrap_or_else(|e| fatal("configuration", e));
+    profile.mark("config");
+    // One AWS configuration for the report store and the chat service (it was loaded twice).
+    let sdk = bluelamp::config::aws().await;
+    profile.mark("aws_config");
+    let store = report_store_with(&sdk).unwrap_or_else(|e| fatal("configuration", e));
+    profile.mark("report_store");
     let verifier = TokenVerifier::fetch(sign_in.auth, sign_in.jwks_url.as_deref())
         .await
         .unwrap_or_else(|e| fatal("signing keys", e));
+    profile.mark("jwks");
     // "Leave the site" without a socket needs the chat service: on when its tables are given.
     let chats = match std::env::var(bluelamp::store::tables::CHATS.env_var) {
-        Ok(_) => Some(
-            bluelamp::bootstrap::chat_deps_from_env()
-                .await
-                .unwrap_or_else(|e| fatal("configuration", e)),
-        ),
+        Ok(_) => Some(chat_deps_with(&sdk).unwrap_or_else(|e| fatal("configuration", e))),
         Err(_) => None,
     };
+    profile.mark("chat_clients");
     let deps = Deps {
         store: Arc::new(store),
         auth: Arc::new(JwtOperatorAuth::new(verifier).requiring_group(sign_in.required_group)),
@@ -47,6 +50,7 @@ async fn main() -> Result<(), lambda_http::Error> {
         chats,
     };
     tracing::info!("report-intake ready");
+    profile.ready();
     lambda_http::run(service_fn(|req: Request| {
         let deps = &deps;
         async move { Ok::<_, Infallible>(handle(deps, req).await) }

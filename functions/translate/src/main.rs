@@ -6,12 +6,17 @@ use translate::{invoke, Invocation, TranslateDeps};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
+    let mut profile = bluelamp::startup::StartupProfile::start();
     bluelamp::config::init_tracing();
+    profile.mark("tracing");
     let sdk = bluelamp::config::aws().await;
-    let deps = TranslateDeps {
-        chat: bluelamp::bootstrap::chat_deps_with(&sdk)?,
-        translators: bluelamp::bootstrap::translators_with(&sdk)?,
-    };
+    profile.mark("aws_config");
+    let chat = bluelamp::bootstrap::chat_deps_with(&sdk)?;
+    profile.mark("chat_clients");
+    let translators = bluelamp::bootstrap::translators_with(&sdk)?;
+    profile.mark("translation_clients");
+    let deps = TranslateDeps { chat, translators };
+    profile.ready();
     let deps = &deps;
     run(service_fn(
         |event: LambdaEvent<serde_json::Value>| async move {

@@ -1,6 +1,10 @@
 //! The matcher: BM25 over Snowball-stemmed words of each entry's questions, with the
 //! knowledge base's synonyms (slang, phrasings) mapped to one word on both sides and typos
 //! corrected against the knowledge base's own vocabulary (`strsim`).
+//!
+//! The shipped knowledge base's index is built at build time (`shared/build.rs` includes this
+//! file and writes [`Index::to_rust`]), so that a function's start only loads its tables
+//! ([`Index::from_prepared`]); a force's own knowledge base is indexed at start.
 
 use super::kb::KnowledgeBase;
 use super::text::{fold, words};
@@ -370,6 +374,41 @@ fn proper_nouns(text: &str) -> HashSet<String> {
     out
 }
 
+/// An index's tables as `build.rs` writes them ([`Index::to_rust`]).
+pub(crate) struct PreparedIndex {
+    /// Folded phrase → canonical word.
+    pub synonyms: &'static [(&'static str, &'static str)],
+    pub max_phrase_words: usize,
+    pub docs: &'static [PreparedDoc],
+    pub idf: &'static [(&'static str, f32)],
+    pub avg_len: f32,
+    pub vocabulary: &'static [&'static str],
+}
+
+/// One entry's terms as `build.rs` writes them.
+pub(crate) struct PreparedDoc {
+    pub tf: &'static [(&'static str, f32)],
+    pub len: f32,
+    pub anchors: &'static [&'static str],
+}
+
+/// Vocabulary words by first letter (those of four letters or more), the candidates for
+/// typo correction, each list sorted.
+fn by_initial(vocabulary: &HashSet<String>) -> HashMap<char, Vec<String>> {
+    let mut by_initial: HashMap<char, Vec<String>> = HashMap::new();
+    for w in vocabulary {
+        if w.chars().count() >= 4 && w.chars().all(char::is_alphabetic) {
+            if let Some(c) = w.chars().next() {
+                by_initial.entry(c).or_default().push(w.clone());
+            }
+        }
+    }
+    for list in by_initial.values_mut() {
+        list.sort();
+    }
+    by_initial
+}
+
 /// Whether a folded word is a stop word of the matcher.
 pub(crate) fn is_stopword(w: &str) -> bool {
     STOPWORDS.contains(&w)
@@ -385,6 +424,15 @@ pub(crate) struct Analyzer {
 }
 
 impl Analyzer {
+    fn with_synonyms(synonyms: HashMap<String, String>, max_phrase_words: usize) -> Self {
+        Self {
+            stemmer: Stemmer::create(Algorithm::English),
+            synonyms,
+            max_phrase_words,
+            stopwords: STOPWORDS.iter().copied().collect(),
+        }
+    }
+
     pub(crate) fn new(kb: &KnowledgeBase) -> Self {
         let mut synonyms = HashMap::new();
         let mut max_phrase_words = 1;
@@ -396,12 +444,7 @@ impl Analyzer {
                 synonyms.insert(v, canonical.clone());
             }
         }
-        Self {
-            stemmer: Stemmer::create(Algorithm::English),
-            synonyms,
-            max_phrase_words,
-            stopwords: STOPWORDS.iter().copied().collect(),
-        }
+        Self::with_synonyms(synonyms, max_phrase_words)
     }
 
     /// The words of `words` with synonym phrases replaced by their canonical word (longest
@@ -454,6 +497,7 @@ impl Analyzer {
     }
 }
 
+#[derive(Debug, PartialEq)]
 struct Doc {
     tf: HashMap<String, f32>,
     len: f32,
@@ -525,17 +569,7 @@ impl Index {
             .map(|(t, df)| (t, (1.0 + (n - df + 0.5) / (df + 0.5)).ln()))
             .collect();
         let avg_len = docs.iter().map(|d| d.len).sum::<f32>() / n.max(1.0);
-        let mut by_initial: HashMap<char, Vec<String>> = HashMap::new();
-        for w in &vocabulary {
-            if w.chars().count() >= 4 && w.chars().all(char::is_alphabetic) {
-                if let Some(c) = w.chars().next() {
-                    by_initial.entry(c).or_default().push(w.clone());
-                }
-            }
-        }
-        for list in by_initial.values_mut() {
-            list.sort();
-        }
+        let by_initial = by_initial(&vocabulary);
         Self {
             analyzer,
             docs,
@@ -544,6 +578,81 @@ impl Index {
             vocabulary,
             by_initial,
         }
+    }
+
+    /// The index `build.rs` prepared ([`Index::to_rust`]): its tables loaded, nothing
+    /// folded or stemmed.
+    pub(crate) fn from_prepared(p: &PreparedIndex) -> Self {
+        let owned = |pairs: &[(&str, f32)]| -> HashMap<String, f32> {
+            pairs.iter().map(|&(t, v)| (t.to_owned(), v)).collect()
+        };
+        let vocabulary: HashSet<String> = p.vocabulary.iter().map(|&w| w.to_owned()).collect();
+        Self {
+            analyzer: Analyzer::with_synonyms(
+                p.synonyms
+                    .iter()
+                    .map(|&(v, c)| (v.to_owned(), c.to_owned()))
+                    .collect(),
+                p.max_phrase_words,
+            ),
+            docs: p
+                .docs
+                .iter()
+                .map(|d| Doc {
+                    tf: owned(d.tf),
+                    len: d.len,
+                    anchors: d.anchors.iter().map(|&a| a.to_owned()).collect(),
+                })
+                .collect(),
+            idf: owned(p.idf),
+            avg_len: p.avg_len,
+            by_initial: by_initial(&vocabulary),
+            vocabulary,
+        }
+    }
+
+    /// The index as Rust source: a `PreparedIndex` expression, every table sorted (so that
+    /// a build writes the same file each time), each `f32` written to round-trip exactly.
+    #[allow(dead_code)] // by build.rs, which includes this file
+    pub(crate) fn to_rust(&self) -> String {
+        use std::fmt::Write as _;
+        fn pairs<V: std::fmt::Debug>(map: &HashMap<String, V>) -> String {
+            let mut sorted: Vec<_> = map.iter().collect();
+            sorted.sort_by(|a, b| a.0.cmp(b.0));
+            let items: Vec<String> = sorted
+                .iter()
+                .map(|(k, v)| format!("({k:?}, {v:?})"))
+                .collect();
+            format!("&[{}]", items.join(", "))
+        }
+        fn sorted_words<'a>(set: impl IntoIterator<Item = &'a String>) -> String {
+            let mut sorted: Vec<&String> = set.into_iter().collect();
+            sorted.sort();
+            format!("&{sorted:?}")
+        }
+        let mut out = String::from("PreparedIndex {\n");
+        let _ = writeln!(out, "    synonyms: {},", pairs(&self.analyzer.synonyms));
+        let _ = writeln!(
+            out,
+            "    max_phrase_words: {},",
+            self.analyzer.max_phrase_words
+        );
+        out.push_str("    docs: &[\n");
+        for d in &self.docs {
+            let _ = writeln!(
+                out,
+                "        PreparedDoc {{ tf: {}, len: {:?}, anchors: {} }},",
+                pairs(&d.tf),
+                d.len,
+                sorted_words(&d.anchors)
+            );
+        }
+        out.push_str("    ],\n");
+        let _ = writeln!(out, "    idf: {},", pairs(&self.idf));
+        let _ = writeln!(out, "    avg_len: {:?},", self.avg_len);
+        let _ = writeln!(out, "    vocabulary: {},", sorted_words(&self.vocabulary));
+        out.push_str("}\n");
+        out
     }
 
     /// Whether the knowledge base uses this folded word.
@@ -635,5 +744,34 @@ impl Index {
         }
         out.sort_by(|a, b| b.score.total_cmp(&a.score));
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_index_prepared_at_build_time_is_the_one_built_at_start() {
+        let kb = KnowledgeBase::default_kb().unwrap();
+        let built = Index::new(&kb);
+        let prepared = Index::from_prepared(&crate::faq::prepared::INDEX);
+        assert_eq!(prepared.analyzer.synonyms, built.analyzer.synonyms);
+        assert_eq!(
+            prepared.analyzer.max_phrase_words,
+            built.analyzer.max_phrase_words
+        );
+        assert_eq!(prepared.docs, built.docs);
+        assert_eq!(prepared.idf, built.idf);
+        assert_eq!(prepared.avg_len.to_bits(), built.avg_len.to_bits());
+        assert_eq!(prepared.vocabulary, built.vocabulary);
+        assert_eq!(prepared.by_initial, built.by_initial);
+        assert_eq!(built.docs.len(), kb.entries.len());
+        let q = prepared.query_terms("my bike got nicked from outside the shop");
+        assert_eq!(
+            q,
+            built.query_terms("my bike got nicked from outside the shop")
+        );
+        assert_eq!(prepared.score(&q), built.score(&q));
     }
 }

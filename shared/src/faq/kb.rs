@@ -106,7 +106,7 @@ struct KbFile {
 }
 
 /// A loaded, validated knowledge base with every placeholder filled.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KnowledgeBase {
     pub force: ForceProfile,
     pub entries: Vec<Entry>,
@@ -118,9 +118,54 @@ pub struct KnowledgeBase {
 }
 
 impl KnowledgeBase {
-    /// The shipped knowledge base for the demo force.
-    pub fn default_kb() -> Result<Self, KbError> {
-        Self::parse(DEFAULT_KB, None)
+    /// The knowledge base as a Rust expression that builds it (how `build.rs` writes the
+    /// shipped one).
+    #[allow(dead_code)] // by build.rs, which includes this file
+    pub(crate) fn to_rust(&self) -> String {
+        fn text(s: &str) -> String {
+            format!("{s:?}.to_owned()")
+        }
+        fn texts(list: &[String]) -> String {
+            let items: Vec<String> = list.iter().map(|s| text(s)).collect();
+            format!("vec![{}]", items.join(", "))
+        }
+        let f = &self.force;
+        let m = &self.messages;
+        let entries: Vec<String> = self
+            .entries
+            .iter()
+            .map(|e| {
+                format!(
+                    "Entry {{ id: {}, topic: {}, questions: {}, anchors: {}, answer: {}, links: {} }}",
+                    text(&e.id),
+                    text(&e.topic),
+                    texts(&e.questions),
+                    texts(&e.anchors),
+                    text(&e.answer),
+                    texts(&e.links)
+                )
+            })
+            .collect();
+        let synonyms: Vec<String> = self
+            .synonyms
+            .iter()
+            .map(|(k, v)| format!("({}, {})", text(k), texts(v)))
+            .collect();
+        format!(
+            "KnowledgeBase {{\n    force: ForceProfile {{ force_name: {}, website: {}, report_url: {} }},\n    \
+             entries: vec![\n        {}\n    ],\n    \
+             messages: Messages {{ not_sure: {}, operator_offer: {}, greeting: {} }},\n    \
+             handoff: {},\n    synonyms: BTreeMap::from([\n        {}\n    ]),\n}}\n",
+            text(&f.force_name),
+            text(&f.website),
+            text(&f.report_url),
+            entries.join(",\n        "),
+            text(&m.not_sure),
+            text(&m.operator_offer),
+            text(&m.greeting),
+            texts(&self.handoff),
+            synonyms.join(",\n        ")
+        )
     }
 
     /// Loads a force's file. The force's addresses come from `force` if given, else from the
@@ -238,6 +283,13 @@ fn fill_placeholders(text: &str, force: &ForceProfile, place: &str) -> Result<St
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_shipped_knowledge_base_prepared_at_build_time_is_the_file() {
+        let parsed = KnowledgeBase::parse(DEFAULT_KB, None).unwrap();
+        assert_eq!(KnowledgeBase::default_kb().unwrap(), parsed);
+        assert!(parsed.entries.len() > 30 && !parsed.synonyms.is_empty());
+    }
 
     const TINY: &str = r#"
 [messages]

@@ -172,10 +172,33 @@ const GREETING_WORDS: &[&str] = &[
     "right",
 ];
 
+/// The shipped knowledge base and its topic index as `build.rs` read, checked and built them
+/// (with `kb.rs` and `index.rs`): a function's start only copies them into place.
+pub(crate) mod prepared {
+    use super::index::{PreparedDoc, PreparedIndex};
+    use super::kb::{Entry, ForceProfile, KnowledgeBase, Messages};
+    use std::collections::BTreeMap;
+
+    pub(super) fn knowledge_base() -> KnowledgeBase {
+        include!(concat!(env!("OUT_DIR"), "/default_kb.rs"))
+    }
+
+    pub(crate) static INDEX: PreparedIndex =
+        include!(concat!(env!("OUT_DIR"), "/default_index.rs"));
+}
+
+impl KnowledgeBase {
+    /// The shipped knowledge base for the demo force ([`DEFAULT_KB`] as `build.rs` parsed and
+    /// checked it: nothing is parsed at start).
+    pub fn default_kb() -> Result<Self, KbError> {
+        Ok(prepared::knowledge_base())
+    }
+}
+
 impl FaqBot {
     /// The bot with the shipped knowledge base (demo force) and emergency lexicon.
     pub fn with_default_kb() -> Result<Self, BotError> {
-        Self::new(KnowledgeBase::default_kb()?)
+        Ok(Self::prepare_default()?.with_detector(EmergencyDetector::new()?))
     }
 
     /// The bot for a loaded knowledge base, with the shipped emergency lexicon.
@@ -192,6 +215,18 @@ impl FaqBot {
     /// Everything but the emergency detector: the topic index and the handoff phrases.
     pub fn prepare(kb: KnowledgeBase) -> Result<PreparedBot, BotError> {
         let index = Index::new(&kb);
+        Self::prepare_with(kb, index)
+    }
+
+    /// [`FaqBot::prepare`] for the shipped knowledge base, whose index `build.rs` built.
+    pub fn prepare_default() -> Result<PreparedBot, BotError> {
+        Self::prepare_with(
+            prepared::knowledge_base(),
+            Index::from_prepared(&prepared::INDEX),
+        )
+    }
+
+    fn prepare_with(kb: KnowledgeBase, index: Index) -> Result<PreparedBot, BotError> {
         let mut handoff = PhraseSet::builder();
         for p in &kb.handoff {
             handoff.add(p, ()).map_err(BotError::Handoff)?;

@@ -40,6 +40,22 @@ pub enum PatternError {
     TooMany,
     /// Nothing left after folding.
     Empty,
+    /// A `*` that does not end the pattern (`chciał* zgłosić`): only a last word can be a
+    /// stem, and folding would drop the star, leaving a phrase that matches one spelling.
+    InnerStar,
+}
+
+impl std::fmt::Display for PatternError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Group => "an unbalanced or nested {...} group",
+            Self::TooMany => "it expands to too many phrases",
+            Self::Empty => "nothing is left after folding",
+            Self::InnerStar => {
+                "a `*` inside it: only the last word may be a stem (write the forms as {a|b})"
+            }
+        })
+    }
 }
 
 /// The most phrases one pattern may stand for.
@@ -66,6 +82,9 @@ fn prepare_one(expanded: &str) -> Result<(String, Bounds), PatternError> {
         Some(rest) => (true, rest),
         None => (false, raw),
     };
+    if raw.contains('*') {
+        return Err(PatternError::InnerStar);
+    }
     let folded = fold(raw);
     let folded = folded.trim();
     if folded.is_empty() {
@@ -140,5 +159,25 @@ mod tests {
         assert!(got.iter().all(|(_, b)| b.start && !b.end));
         assert_eq!(prepare("{a|b").unwrap_err(), PatternError::Group);
         assert_eq!(prepare("!!!").unwrap_err(), PatternError::Empty);
+    }
+
+    #[test]
+    fn only_the_last_word_may_be_a_stem() {
+        // Folding drops a star inside a pattern: "chciał* zgłosić" became "chcial zglosic",
+        // which matched one spelling and none of the forms the star was meant for.
+        for pattern in ["chciał* zgłosić", "{a*|b} c", "został* okradzion*"] {
+            assert_eq!(
+                prepare(pattern).unwrap_err(),
+                PatternError::InnerStar,
+                "{pattern}"
+            );
+        }
+        let stem = prepare("{został|zostałam} okradzion*").unwrap();
+        assert_eq!(stem.len(), 2);
+        assert!(stem.iter().all(|(_, b)| !b.end));
+        assert!(prepare("{burgl*|rob*}")
+            .unwrap()
+            .iter()
+            .all(|(_, b)| !b.end));
     }
 }

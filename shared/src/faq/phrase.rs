@@ -29,6 +29,8 @@ pub enum PhraseError {
     TooMany(String),
     #[error("pattern {0:?} is empty after folding")]
     Empty(String),
+    #[error("pattern {0:?} has a `*` inside it: only its last word may be a stem")]
+    InnerStar(String),
     #[error("could not build the phrase automaton")]
     Build(#[source] aho_corasick::BuildError),
 }
@@ -57,6 +59,7 @@ impl<T: Copy> PhraseSetBuilder<T> {
             PatternError::Group => PhraseError::Group(pattern.to_owned()),
             PatternError::TooMany => PhraseError::TooMany(pattern.to_owned()),
             PatternError::Empty => PhraseError::Empty(pattern.to_owned()),
+            PatternError::InnerStar => PhraseError::InnerStar(pattern.to_owned()),
         })?;
         for (folded, bounds) in prepared {
             self.push(folded, bounds, tag);

@@ -719,3 +719,99 @@ fn the_automaton_compiled_at_build_time_finds_what_one_compiled_now_finds() {
         assert_eq!(loaded.detect(q), compiled.detect(q), "{q:?}");
     }
 }
+
+#[test]
+fn a_star_inside_a_pattern_is_refused_with_its_language() {
+    // It used to fold away and leave a phrase for one spelling ("chciał zgłosić").
+    let err =
+        EmergencyDetector::from_toml("[[language]]\ncode = \"pl\"\npast = [\"chciał* zgłosić\"]\n")
+            .err()
+            .expect("refused");
+    assert!(
+        matches!(&err, LexiconError::Phrase { language, source: PhraseError::InnerStar(p) }
+            if language == "pl" && p == "chciał* zgłosić"),
+        "{err:?}"
+    );
+    // Every form it was meant for is written out in the shipped lexicon, and reads as past.
+    for form in ["chciałem zgłosić", "chciałabym zgłosić", "chcieli zgłosić"] {
+        let folded = fold(form);
+        let hits = detector().latin.hits(&folded);
+        assert!(
+            hits.iter()
+                .any(|h| h.tag.language == "pl" && h.tag.kind == Kind::Past),
+            "{form}"
+        );
+    }
+}
+
+#[test]
+fn the_schema_names_the_place_of_a_mistake() {
+    let lexicon = |s: &str| schema::read_lexicon(s).unwrap_err().to_string();
+    assert_eq!(
+        lexicon("[[language]]\ncode = \"pl\"\n[language.strong]\nknife = [\"nóż\"]\n"),
+        "language 1 (pl), strong.knife: \"knife\" is not a reason the detector knows"
+    );
+    assert_eq!(
+        lexicon("[[language]]\ncode = \"pl\"\ncries = [\"pomocy\"]\n"),
+        "language 1 (pl): unknown list \"cries\""
+    );
+    assert_eq!(
+        lexicon("[[language]]\ncode = \"pl\"\npast = [\"wczoraj\", 3]\n"),
+        "language 1 (pl), past: a phrase is integer, not a string"
+    );
+    let advice = |s: &str| schema::read_advice(s).unwrap_err().to_string();
+    let en = "[[advice]]\nlanguage = \"en\"\nname = \"English\"\n\
+              text = \"Call 999, press 55; emergencySMS; 18000 with Relay UK.\"\n";
+    assert_eq!(
+        advice(&format!(
+            "{en}[[advice]]\nlanguage = \"pl\"\nname = \"Polish\"\ntext = \"Zadzwoń pod 999.\"\n"
+        )),
+        "advice 2 (pl): the text lacks \"55\""
+    );
+    assert_eq!(
+        advice(&format!("{en}{en}")),
+        "advice 2 (en): a second advice for this language"
+    );
+    assert_eq!(
+        advice(&en.replace("\"en\"", "\"pl\"")),
+        "advice 1 (pl): the first advice must be English (the fallback)"
+    );
+    assert_eq!(
+        advice("[[advice]]\nlanguage = \"en\"\nname = \"English\"\n"),
+        "advice 1 (en): no text"
+    );
+    let languages = schema::read_lexicon(DEFAULT_LEXICON).unwrap();
+    let shipped = schema::read_advice(include_str!("../../../kb/emergency-advice.toml")).unwrap();
+    assert!(schema::check_advice_covers(&languages, &shipped).is_ok());
+    assert_eq!(
+        schema::check_advice_covers(&languages, &shipped[..20])
+            .unwrap_err()
+            .to_string(),
+        format!(
+            "language {:?}: has phrases but no 999 advice in shared/kb/emergency-advice.toml",
+            shipped[20].language
+        )
+    );
+}
+
+#[test]
+fn the_shipped_advice_is_the_data_file() {
+    let file = schema::read_advice(include_str!("../../../kb/emergency-advice.toml")).unwrap();
+    assert_eq!(file.len(), EMERGENCY_ADVICE.len());
+    for (f, a) in file.iter().zip(EMERGENCY_ADVICE) {
+        assert_eq!(
+            (f.language.as_str(), f.name.as_str(), f.text.as_str()),
+            (a.language, a.name, a.text)
+        );
+    }
+}
+
+#[test]
+fn reasons_read_and_write_their_codes() {
+    for &r in EmergencyReason::ALL {
+        let json = serde_json::to_string(&r).unwrap();
+        assert_eq!(json, format!("\"{}\"", r.code()));
+        assert_eq!(serde_json::from_str::<EmergencyReason>(&json).unwrap(), r);
+    }
+    assert!(serde_json::from_str::<EmergencyReason>("\"knife\"").is_err());
+}
