@@ -11,6 +11,13 @@ mod translation_cache;
 mod unanswered;
 
 pub use dynamo::{DynamoStore, TableNames};
+/// The AWS actions of the DynamoDB adapters, declared at the top of each one's file.
+pub mod aws_actions {
+    pub use super::dynamo::aws_actions::*;
+    pub use super::feedback::aws_actions::*;
+    pub use super::translation_cache::aws_actions::*;
+    pub use super::unanswered::aws_actions::*;
+}
 pub use feedback::{FeedbackLog, FeedbackOutcome};
 pub use memory::MemoryStore;
 pub use translation_cache::DynamoTranslationCache;
