@@ -1,6 +1,13 @@
 //! Delivery: posting frames to WebSocket connections through the API Gateway management API.
 //! A connection that is gone (410) is over — it is removed, never treated as a failure.
 
+/// The AWS actions this adapter calls (see `store::dynamo::aws_actions`): a post to a socket of
+/// either WebSocket API (its gone sockets are forgotten through `GONE_CONNECTION`).
+pub const AWS_ACTIONS: &[&str] = &[
+    "execute-api:ManageConnections PublicWebSocketApi",
+    "execute-api:ManageConnections OperatorWebSocketApi",
+];
+
 use crate::domain::ConnectionId;
 use crate::protocol::{ServerFrame, MAX_SERVER_FRAME_BYTES};
 use crate::store::ConnectionStore;

@@ -39,6 +39,15 @@ async fn decisions_are_logged_with_their_reason_but_never_the_token() {
 
     let text = logs.text();
     assert!(text.contains("operator connection allowed"), "{text}");
+    // The refusal's line has the message the template's metric filter matches
+    // (`{ $.fields.message = "..." }`, the denied sign-ins alarm).
+    let denied: Vec<serde_json::Value> = text
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|line| line["fields"]["message"] == authorizer::DENIED_LOG_MESSAGE)
+        .collect();
+    assert_eq!(denied.len(), 1, "{text}");
+    assert_eq!(denied[0]["fields"]["reason"], "expired");
     assert!(text.contains(r#""reason":"expired""#), "{text}");
     for token in [&good, &expired] {
         let signature = token.rsplit('.').next().unwrap_or_default();

@@ -2,6 +2,16 @@
 //! operator API's authorizer vouched for them, a citizen otherwise); `$disconnect` forgets the
 //! socket and tells the operator when a citizen's connection drops.
 
+/// The AWS actions of the adapters this function uses (each declared beside its code): the
+/// template test holds its role to exactly these and what Lambda itself needs (logs, the data
+/// key, a stream mapping's reads and queue). A new part used here is listed here.
+pub const AWS_ACTIONS: &[&[&str]] = &[
+    bluelamp::store::aws_actions::CHAT_READ,
+    bluelamp::store::aws_actions::CHAT_UPDATE,
+    bluelamp::store::aws_actions::CHAT_APPEND,
+    bluelamp::store::aws_actions::CONNECTION_OPEN_CLOSE,
+];
+
 use aws_lambda_events::apigw::{ApiGatewayProxyResponse, ApiGatewayWebsocketProxyRequest};
 use bluelamp::chat::{apply_move, gateway_response, Deps, MoveError};
 use bluelamp::domain::{now_ms, Connection, ConnectionId, OperatorId, Role};

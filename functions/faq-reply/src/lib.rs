@@ -2,6 +2,21 @@
 //! citizen while the chat is still with the bot. Emergency detection runs first on every
 //! citizen message, in any state: the 999 advice goes out at once and the chat jumps the queue.
 
+/// The AWS actions of the adapters this function uses (each declared beside its code): the
+/// template test holds its role to exactly these and what Lambda itself needs (logs, the data
+/// key, a stream mapping's reads and queue). A new part used here is listed here.
+pub const AWS_ACTIONS: &[&[&str]] = &[
+    bluelamp::store::aws_actions::CHAT_READ,
+    bluelamp::store::aws_actions::CHAT_UPDATE,
+    bluelamp::store::aws_actions::CHAT_APPEND,
+    bluelamp::store::aws_actions::QUEUE,
+    bluelamp::store::aws_actions::OPERATORS_ONLINE,
+    bluelamp::store::aws_actions::GONE_CONNECTION,
+    bluelamp::store::aws_actions::UNANSWERED_RECORD,
+    bluelamp::delivery::AWS_ACTIONS,
+    bluelamp::translation::AMAZON_AWS_ACTIONS,
+];
+
 use aws_lambda_events::dynamodb::Event;
 use aws_lambda_events::streams::DynamoDbEventResponse;
 use bluelamp::chat::{enter_queue, flag_emergency, Deps, MoveError};

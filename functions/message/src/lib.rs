@@ -2,6 +2,26 @@
 //! speaking (from the request context), validates, stores, and acknowledges; delivery to the
 //! other side happens downstream, from the table's stream.
 
+/// The AWS actions of the adapters this function uses (each declared beside its code): the
+/// template test holds its role to exactly these and what Lambda itself needs (logs, the data
+/// key, a stream mapping's reads and queue). A new part used here is listed here.
+pub const AWS_ACTIONS: &[&[&str]] = &[
+    bluelamp::store::aws_actions::CHAT_READ,
+    bluelamp::store::aws_actions::CHAT_UPDATE,
+    bluelamp::store::aws_actions::CHAT_APPEND,
+    bluelamp::store::aws_actions::HISTORY,
+    bluelamp::store::aws_actions::QUEUE,
+    bluelamp::store::aws_actions::HELD_BY,
+    bluelamp::store::aws_actions::CONNECTION_STATE,
+    bluelamp::store::aws_actions::GONE_CONNECTION,
+    bluelamp::store::aws_actions::OPERATORS_ONLINE,
+    bluelamp::store::aws_actions::FEEDBACK,
+    bluelamp::store::aws_actions::UNANSWERED_LIST,
+    bluelamp::delivery::AWS_ACTIONS,
+    bluelamp::translation::AMAZON_AWS_ACTIONS,
+    bluelamp::translation::GOOGLE_KEY_AWS_ACTIONS,
+];
+
 mod citizen;
 mod operator;
 mod preview;

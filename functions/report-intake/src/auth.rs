@@ -64,7 +64,7 @@ impl SignInConfig {
         let client_id =
             present(ENV_CLIENT_ID).ok_or(ConfigError::Missing { var: ENV_CLIENT_ID })?;
         Ok(Self {
-            auth: AuthConfig::for_access_tokens(issuer, client_id),
+            auth: AuthConfig::for_access_tokens(issuer, &client_id),
             jwks_url: present(ENV_JWKS_URL),
             required_group: present(ENV_OPERATOR_GROUP),
         })

@@ -3,6 +3,20 @@
 //! as arguments, so tests and the local gateway run exactly the code that Lambda runs. Browsers
 //! on the form's and the console's origins may call it (CORS, `cors`).
 
+/// The AWS actions of the adapters this function uses (each declared beside its code): the
+/// template test holds its role to exactly these and what Lambda itself needs (logs, the data
+/// key, a stream mapping's reads and queue). A new part used here is listed here.
+pub const AWS_ACTIONS: &[&[&str]] = &[
+    bluelamp::report::store::aws_actions::REPORT_STORE,
+    bluelamp::store::aws_actions::CHAT_READ,
+    bluelamp::store::aws_actions::CHAT_UPDATE,
+    bluelamp::store::aws_actions::CHAT_APPEND,
+    bluelamp::store::aws_actions::QUEUE,
+    bluelamp::store::aws_actions::OPERATORS_ONLINE,
+    bluelamp::store::aws_actions::GONE_CONNECTION,
+    bluelamp::delivery::AWS_ACTIONS,
+];
+
 mod auth;
 mod clock;
 mod config;

@@ -3,6 +3,22 @@
 //! operator English), store the translation on the message, and deliver it, once, in order.
 //! A scheduled invocation retries the translations that failed ([`retry_pending`]).
 
+/// The AWS actions of the adapters this function uses (each declared beside its code): the
+/// template test holds its role to exactly these and what Lambda itself needs (logs, the data
+/// key, a stream mapping's reads and queue). A new part used here is listed here.
+pub const AWS_ACTIONS: &[&[&str]] = &[
+    bluelamp::store::aws_actions::CHAT_READ,
+    bluelamp::store::aws_actions::CHAT_UPDATE,
+    bluelamp::store::aws_actions::TRANSLATION_RETRY,
+    bluelamp::store::aws_actions::QUEUE,
+    bluelamp::store::aws_actions::OPERATORS_ONLINE,
+    bluelamp::store::aws_actions::GONE_CONNECTION,
+    bluelamp::store::aws_actions::TRANSLATION_CACHE,
+    bluelamp::delivery::AWS_ACTIONS,
+    bluelamp::translation::AMAZON_AWS_ACTIONS,
+    bluelamp::translation::GOOGLE_KEY_AWS_ACTIONS,
+];
+
 use std::time::Duration;
 
 use aws_lambda_events::dynamodb::Event;

@@ -33,20 +33,34 @@ impl fmt::Display for TokenUse {
 pub struct AuthConfig {
     /// The exact `iss` value, e.g. `https://cognito-idp.eu-west-2.amazonaws.com/eu-west-2_AbC123`.
     pub issuer: String,
-    /// The Cognito app client id of the operator console.
-    pub client_id: String,
+    /// The Cognito app clients whose tokens are accepted: the operator console's and, on a
+    /// deployed stack, the smoke test's (`SmokeTestClient`, docs/operations.md). Never empty
+    /// when read from configuration; empty, every token is refused.
+    pub client_ids: Vec<String>,
     /// `Access` for the operator API: an ID token is refused there.
     pub expected_token_use: TokenUse,
 }
 
 impl AuthConfig {
-    /// The configuration of an API that accepts access tokens (the operator API).
-    pub fn for_access_tokens(issuer: impl Into<String>, client_id: impl Into<String>) -> Self {
+    /// The configuration of an API that accepts access tokens (the operator API). `client_ids`
+    /// is one app client id or several separated by commas, as `COGNITO_CLIENT_ID` holds them
+    /// (spaces around each and empty entries are ignored).
+    pub fn for_access_tokens(issuer: impl Into<String>, client_ids: &str) -> Self {
         Self {
             issuer: issuer.into(),
-            client_id: client_id.into(),
+            client_ids: client_ids
+                .split(',')
+                .map(str::trim)
+                .filter(|id| !id.is_empty())
+                .map(str::to_owned)
+                .collect(),
             expected_token_use: TokenUse::Access,
         }
+    }
+
+    /// Whether a token's app client is one of ours.
+    pub fn accepts_client(&self, client_id: &str) -> bool {
+        self.client_ids.iter().any(|ours| ours == client_id)
     }
 
     /// Where an OpenID provider (Cognito included) publishes its signing keys.
@@ -72,6 +86,22 @@ mod tests {
             config.jwks_url(),
             "https://cognito-idp.eu-west-2.amazonaws.com/eu-west-2_AbC123/.well-known/jwks.json"
         );
+    }
+
+    #[test]
+    fn several_app_clients_are_read_from_one_comma_separated_value() {
+        let config = AuthConfig::for_access_tokens("https://issuer", "console, smoke,,");
+        assert_eq!(config.client_ids, ["console", "smoke"]);
+        assert!(config.accepts_client("console") && config.accepts_client("smoke"));
+        assert!(!config.accepts_client("console, smoke") && !config.accepts_client(""));
+        assert!(AuthConfig::for_access_tokens("https://issuer", "one").accepts_client("one"));
+    }
+
+    #[test]
+    fn no_app_client_accepts_no_token() {
+        let config = AuthConfig::for_access_tokens("https://issuer", " , ");
+        assert!(config.client_ids.is_empty());
+        assert!(!config.accepts_client(""));
     }
 
     #[test]

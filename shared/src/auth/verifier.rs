@@ -255,7 +255,10 @@ impl TokenVerifier {
             TokenUse::Access => ("client_id", "username"),
             TokenUse::Id => ("aud", "cognito:username"),
         };
-        if required_str(claims, client_claim)? != self.config.client_id {
+        if !self
+            .config
+            .accepts_client(required_str(claims, client_claim)?)
+        {
             return Err(AuthError::WrongClient);
         }
         // Cognito access tokens carry no audience; one that does was minted for something else.
@@ -404,7 +407,7 @@ mod tests {
     fn verifier_for(token_use: TokenUse) -> TokenVerifier {
         let config = AuthConfig {
             issuer: ISSUER.to_owned(),
-            client_id: CLIENT_ID.to_owned(),
+            client_ids: vec![CLIENT_ID.to_owned(), SECOND_CLIENT_ID.to_owned()],
             expected_token_use: token_use,
         };
         TokenVerifier::from_jwks_json(config, issuer_jwks_json().as_bytes()).expect("test JWKS")
@@ -590,6 +593,18 @@ mod tests {
         let claims = with(access_claims(), "exp", json!(now() + 2 * 86_400));
         let token = TestKey::primary().sign(&claims);
         assert!(matches!(refusal(&token), AuthError::InvalidClaim("exp")));
+    }
+
+    /// A second client of ours (the smoke test's): its tokens pass as the console's do.
+    const SECOND_CLIENT_ID: &str = "smoketestclient";
+
+    #[test]
+    fn a_token_for_any_of_our_app_clients_is_accepted() {
+        for client in [CLIENT_ID, SECOND_CLIENT_ID] {
+            let claims = with(access_claims(), "client_id", json!(client));
+            let token = TestKey::primary().sign(&claims);
+            assert!(operator_verifier().verify(&token).is_ok(), "{client}");
+        }
     }
 
     #[test]

@@ -9,7 +9,7 @@ pub mod contract;
 mod dynamo;
 mod memory;
 
-pub use dynamo::{DynamoReportStore, ReportTables};
+pub use dynamo::{aws_actions, DynamoReportStore, ReportTables};
 pub use memory::MemoryReportStore;
 
 use super::error::FieldRule;

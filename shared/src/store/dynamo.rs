@@ -1,6 +1,45 @@
 //! The DynamoDB adapter. It owns the item mapping and the conditional expressions; no SDK
 //! type leaves this file.
 
+/// The AWS actions this adapter calls, by the part of the storage port they serve, each
+/// `"<action> <table logical id>[/index/<name>]"` (`store::tables`). A function lists the parts
+/// it uses (`AWS_ACTIONS` in its `lib.rs`); the template test holds its role to exactly those
+/// and scans this file, so an SDK call declared nowhere fails there (tests/tests/template/).
+pub mod aws_actions {
+    /// get_chat, get_message, messages' client ids (earlier_send): reads of one item.
+    pub const CHAT_READ: &[&str] = &["dynamodb:GetItem ChatsTable"];
+    /// update_chat, set_translation, correct_language, mark_delivered / unmark_delivered.
+    pub const CHAT_UPDATE: &[&str] = &["dynamodb:UpdateItem ChatsTable"];
+    /// create_chat, append_message, move_chat (a transaction is authorised per item: the
+    /// chat's Update and the entries' Puts).
+    pub const CHAT_APPEND: &[&str] = &[
+        "dynamodb:PutItem ChatsTable",
+        "dynamodb:UpdateItem ChatsTable",
+    ];
+    /// messages_after: a chat's history.
+    pub const HISTORY: &[&str] = &["dynamodb:Query ChatsTable"];
+    /// waiting_chats: the force's queue.
+    pub const QUEUE: &[&str] = &["dynamodb:Query ChatsTable/index/queue"];
+    /// chats_held_by: an operator's chats.
+    pub const HELD_BY: &[&str] = &["dynamodb:Query ChatsTable/index/operator"];
+    /// messages_awaiting_translation: the background retry.
+    pub const TRANSLATION_RETRY: &[&str] = &["dynamodb:Query ChatsTable/index/translation_retry"];
+    /// put_connection, delete_connection: a socket opened and closed.
+    pub const CONNECTION_OPEN_CLOSE: &[&str] = &[
+        "dynamodb:PutItem ConnectionsTable",
+        "dynamodb:DeleteItem ConnectionsTable",
+    ];
+    /// get_connection, set_connection_chat, set_presence, admit_frame.
+    pub const CONNECTION_STATE: &[&str] = &[
+        "dynamodb:GetItem ConnectionsTable",
+        "dynamodb:UpdateItem ConnectionsTable",
+    ];
+    /// delete_connection of a socket found gone when posting (delivery::post_or_forget).
+    pub const GONE_CONNECTION: &[&str] = &["dynamodb:DeleteItem ConnectionsTable"];
+    /// operator_connections: the operators online.
+    pub const OPERATORS_ONLINE: &[&str] = &["dynamodb:Query ConnectionsTable/index/online"];
+}
+
 use super::items::{
     awaits_translation_retry, chat_pk, client_message_sk, delivered_attr, message_sk, ChatItem,
     ClientMessageItem, ConnectionItem, MessageItem, CHAT_SK, OPERATOR_ROLE, TRANSLATION_RETRY,

@@ -3,6 +3,15 @@
 //! In DynamoDB: a `feedback` mark on the ended chat's item and a counter item
 //! (`FEEDBACK#{force}`, `COUNTS`) in the chats table, written in one transaction.
 
+/// The AWS actions of this adapter (see `dynamo::aws_actions`): the rating's mark and count
+/// (a transaction of two Updates) and the counts read back.
+pub mod aws_actions {
+    pub const FEEDBACK: &[&str] = &[
+        "dynamodb:GetItem ChatsTable",
+        "dynamodb:UpdateItem ChatsTable",
+    ];
+}
+
 use super::dynamo::DynamoStore;
 use super::items::{chat_pk, CHAT_SK};
 use super::StoreError;

@@ -14,6 +14,13 @@ mod unanswered;
 pub use dynamo::{DynamoStore, TableNames};
 #[cfg(feature = "local")]
 pub use feed::MessageFeed;
+/// The AWS actions of the DynamoDB adapters, declared at the top of each one's file.
+pub mod aws_actions {
+    pub use super::dynamo::aws_actions::*;
+    pub use super::feedback::aws_actions::*;
+    pub use super::translation_cache::aws_actions::*;
+    pub use super::unanswered::aws_actions::*;
+}
 pub use feedback::{FeedbackLog, FeedbackOutcome};
 pub use memory::MemoryStore;
 pub use translation_cache::DynamoTranslationCache;

@@ -1,6 +1,14 @@
 //! The DynamoDB adapter of the translation cache (bot answers and fixed texts): one item per
 //! text, language pair and version in the `TRANSLATION_CACHE` table. No SDK type leaves it.
 
+/// The AWS actions of this adapter (see `dynamo::aws_actions`).
+pub mod aws_actions {
+    pub const TRANSLATION_CACHE: &[&str] = &[
+        "dynamodb:GetItem TranslationCacheTable",
+        "dynamodb:PutItem TranslationCacheTable",
+    ];
+}
+
 use crate::translation::{CacheError, CacheKey, Provider, Translation, TranslationCache};
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::AttributeValue;

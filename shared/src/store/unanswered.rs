@@ -2,6 +2,13 @@
 //! (`UNANSWERED#{force}`), newest last by time, kept for a retention period. The records hold
 //! keywords only, never the citizen's words.
 
+/// The AWS actions of this adapter (see `dynamo::aws_actions`): recording a question (the bot)
+/// and listing them (an operator's `unanswered`).
+pub mod aws_actions {
+    pub const UNANSWERED_RECORD: &[&str] = &["dynamodb:PutItem ChatsTable"];
+    pub const UNANSWERED_LIST: &[&str] = &["dynamodb:Query ChatsTable"];
+}
+
 use super::dynamo::DynamoStore;
 use crate::domain::ForceId;
 use crate::faq::{UnansweredLog, UnansweredLogError, UnansweredQuestion};

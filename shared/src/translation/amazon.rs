@@ -2,6 +2,10 @@
 //! and passed in. Long text is split to the 10,000-byte limit; throttling and outages are
 //! retried by the shared policy; SDK errors are mapped by their typed variants.
 
+/// The AWS actions this adapter calls (see `store::dynamo::aws_actions`): TranslateText takes
+/// no resource.
+pub const AWS_ACTIONS: &[&str] = &["translate:TranslateText *"];
+
 use async_trait::async_trait;
 use aws_sdk_translate::config::http::HttpResponse;
 use aws_sdk_translate::error::{ProvideErrorMetadata, SdkError};

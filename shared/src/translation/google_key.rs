@@ -4,6 +4,10 @@
 //! the call as `Misconfigured` — the message goes out marked "translation unavailable" — and is
 //! tried again on the next call.
 
+/// The AWS actions this adapter has the Parameters and Secrets extension call with the
+/// function's role (see `store::dynamo::aws_actions`): only when a key parameter is set.
+pub const AWS_ACTIONS: &[&str] = &["ssm:GetParameter GoogleTranslateApiKeyParameter"];
+
 use async_trait::async_trait;
 use serde::Deserialize;
 use tokio::sync::OnceCell;

@@ -28,6 +28,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::LanguageCode;
 
+/// The AWS actions the adapters call, declared at the top of each one's file.
+pub use amazon::AWS_ACTIONS as AMAZON_AWS_ACTIONS;
 pub use amazon::{amazon_translate_client, AmazonTranslateConfig, AmazonTranslator};
 pub use cache::{
     CacheError, CacheKey, CachedTranslator, InMemoryTranslationCache, TranslationCache,
@@ -36,6 +38,8 @@ pub use chat_language::{
     ChatLanguage, ChatLanguagePolicy, LanguageDecision, LanguageSource, UnsupportedLanguage,
 };
 pub use chunk::split_for_requests;
+#[cfg(feature = "google-translate")]
+pub use google_key::AWS_ACTIONS as GOOGLE_KEY_AWS_ACTIONS;
 
 /// For other crates' tests (feature `test-support`): the contract every cache adapter meets.
 #[cfg(any(test, feature = "test-support"))]

@@ -2,6 +2,19 @@
 //! log in a table of its own (`store::tables::REPORTS`, `store::tables::AUDIT`). It owns the item
 //! mapping and the conditions; no SDK type leaves this file.
 
+/// The AWS actions of this adapter (see `store::dynamo::aws_actions`): reports and idempotency
+/// keys read and written in transactions (authorised per item), the queue index, the audit
+/// log appended to.
+pub mod aws_actions {
+    pub const REPORT_STORE: &[&str] = &[
+        "dynamodb:GetItem ReportsTable",
+        "dynamodb:PutItem ReportsTable",
+        "dynamodb:UpdateItem ReportsTable",
+        "dynamodb:Query ReportsTable/index/queue",
+        "dynamodb:PutItem AuditTable",
+    ];
+}
+
 use super::*;
 use crate::report::ReportBody;
 use aws_sdk_dynamodb::error::SdkError;
