@@ -276,6 +276,21 @@ impl DynamoStore {
         condition_held(result, context).map(|_| ())
     }
 
+    /// An update of message `seq`'s delivery mark for `side` (named `#d`): the caller adds
+    /// the expression.
+    fn delivery_mark(
+        &self,
+        chat: &ChatId,
+        seq: u64,
+        side: Side,
+    ) -> aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder {
+        self.client
+            .update_item()
+            .table_name(&self.tables.chats)
+            .set_key(Some(Self::chat_key(chat, message_sk(seq))))
+            .expression_attribute_names("#d", delivered_attr(side))
+    }
+
     fn connection_key(id: &ConnectionId) -> Item {
         HashMap::from([("pk".to_owned(), s(id.as_str()))])
     }
@@ -924,15 +939,11 @@ impl ChatStore for DynamoStore {
         // The mark holds the claiming record's sequence number until the delivery is
         // confirmed (`true`, as marks written before claims were).
         let result = self
-            .client
-            .update_item()
-            .table_name(&self.tables.chats)
-            .set_key(Some(Self::chat_key(chat, message_sk(seq))))
+            .delivery_mark(chat, seq, side)
             .update_expression("SET #d = :claim")
             .condition_expression(
                 "attribute_exists(pk) AND (attribute_not_exists(#d) OR #d = :claim)",
             )
-            .expression_attribute_names("#d", delivered_attr(side))
             .expression_attribute_values(":claim", s(claim))
             .send()
             .await;
@@ -945,13 +956,9 @@ impl ChatStore for DynamoStore {
         seq: u64,
         side: Side,
     ) -> Result<(), StoreError> {
-        self.client
-            .update_item()
-            .table_name(&self.tables.chats)
-            .set_key(Some(Self::chat_key(chat, message_sk(seq))))
+        self.delivery_mark(chat, seq, side)
             .update_expression("SET #d = :t")
             .condition_expression("attribute_exists(pk)")
-            .expression_attribute_names("#d", delivered_attr(side))
             .expression_attribute_values(":t", AttributeValue::Bool(true))
             .send()
             .await
@@ -965,12 +972,8 @@ impl ChatStore for DynamoStore {
         seq: u64,
         side: Side,
     ) -> Result<(), StoreError> {
-        self.client
-            .update_item()
-            .table_name(&self.tables.chats)
-            .set_key(Some(Self::chat_key(chat, message_sk(seq))))
+        self.delivery_mark(chat, seq, side)
             .update_expression("REMOVE #d")
-            .expression_attribute_names("#d", delivered_attr(side))
             .send()
             .await
             .map_err(|e| StoreError::unavailable("unmarking a delivery", e))?;
