@@ -312,6 +312,14 @@ async fn a_citizen_who_drops_resumes_and_misses_nothing(kind: StoreKind) -> R {
         .send(json!({"action": "resume", "resumeToken": forged}))
         .await?;
     thief.expect_error("invalid_resume_token").await?;
+
+    // Once the chat has ended, the right token resumes nothing: it says the chat has ended.
+    back.send(json!({"action": "leave"})).await?;
+    back.expect("chat_ended").await?;
+    let mut late = Client::citizen(&gw).await?;
+    late.send(json!({"action": "resume", "resumeToken": token}))
+        .await?;
+    late.expect_error("chat_ended").await?;
     gw.stop().await;
     Ok(())
 }

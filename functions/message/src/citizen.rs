@@ -236,9 +236,7 @@ async fn resume(
         .await?
         .filter(|c| token.matches(&c.resume_hash))
         .ok_or_else(invalid)?;
-    if chat.state == ChatState::Ended {
-        return Err(Failure::client(ErrorCode::ChatEnded, "the chat has ended"));
-    }
+    // An ended chat is refused by the move itself (`chat_ended`).
     let chat = apply_move(deps, &chat, |c| c.citizen_returned(&conn.id).map(Some))
         .await?
         .chat;
