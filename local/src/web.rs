@@ -95,6 +95,7 @@ pub struct Web {
 pub fn routes(gw: Arc<Gateway>) -> Router {
     Router::new()
         .route("/widget.js", get(embed_script))
+        .route("/widget/languages.json", get(widget_languages))
         .route("/widget/strings/{file}", get(widget_strings))
         .route("/report/config.json", get(report_config))
         .route("/console/config.json", get(console_config))
@@ -252,9 +253,20 @@ async fn console_config(State(gw): State<Arc<Gateway>>) -> Response {
     )
 }
 
+/// `GET /widget/languages.json`: the widget's language list, the same JSON that the upload
+/// writes into the web bucket (`widget-strings`).
+async fn widget_languages(State(gw): State<Arc<Gateway>>) -> Response {
+    json_response(
+        &gw.web,
+        Surface::Widget,
+        bluelamp::translation::language_list_json(),
+    )
+}
+
 /// `GET /widget/strings/{language}.json`: the force's file for the language when it ships
 /// one; otherwise the English texts through the translation path (the cached translator, so
-/// each text is translated once per language), marked as machine translated.
+/// each text is translated once per language), marked as machine translated. Deployed, the
+/// upload writes these files into the web bucket instead (`widget-strings`).
 async fn widget_strings(State(gw): State<Arc<Gateway>>, Path(file): Path<String>) -> Response {
     let Some(code) = file.strip_suffix(".json") else {
         return StatusCode::NOT_FOUND.into_response();

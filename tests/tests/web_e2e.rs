@@ -553,6 +553,36 @@ async fn the_pages_read_their_addresses_from_the_gateway_s_config() -> R {
     Ok(())
 }
 
+/// The widget and the console read the language list beside the widget, where the deployed
+/// hosting has the file the upload wrote (`widget-strings`): the same JSON as `/languages`.
+#[tokio::test]
+async fn the_widget_s_language_list_is_served_beside_it_as_the_upload_writes_it() -> R {
+    let gw = spawn_gateway(StoreKind::Embedded).await;
+    let base = gw.http_url();
+    let (status, headers, list) = get(&format!("{base}/widget/languages.json")).await?;
+    assert_eq!(status, 200);
+    assert_eq!(
+        headers.get("content-type").and_then(|v| v.to_str().ok()),
+        Some("application/json")
+    );
+    let list: Value = serde_json::from_str(&list)?;
+    assert_eq!(list, bluelamp::translation::language_list_json());
+    let (_, _, api_list) = get(&format!("{base}/languages")).await?;
+    assert_eq!(serde_json::from_str::<Value>(&api_list)?, list);
+    let polish = list
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|l| l["code"] == "pl")
+        .cloned();
+    assert_eq!(
+        polish.map(|p| (p["englishName"].clone(), p["nativeName"].clone())),
+        Some((json!("Polish"), json!("Polski")))
+    );
+    gw.stop().await;
+    Ok(())
+}
+
 #[tokio::test]
 async fn the_widget_s_texts_come_from_a_shipped_file_or_are_translated_once_and_cached() -> R {
     let translator = std::sync::Arc::new(bluelamp::translation::OfflineTranslator::new());

@@ -1,4 +1,5 @@
-// The languages the service speaks, from GET /languages: names for the queue and the chats
+// The languages the service speaks, from the widget's list on the same site
+// (/widget/languages.json, written at upload; the local gateway serves it too): names for the queue and the chats
 // ("Polish (polski)"), and each language's writing direction for the citizen's own words.
 
 const known = new Map();

@@ -52,7 +52,7 @@ async function boot() {
   }
   setReportsApi(config.reportsApi);
   await Promise.all([
-    loadLanguages(config.languagesUrl ?? new URL('/languages', location.href).href),
+    loadLanguages(config.languagesUrl ?? new URL('../widget/languages.json', location.href).href),
     loadQuickResponses(new URL('quick-responses.json', location.href).href),
   ]);
   buildViews();

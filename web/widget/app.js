@@ -172,7 +172,7 @@ ui.list.addEventListener('keydown', (e) => {
 
 /** Shows the widget's texts in `code`, with its direction. */
 async function setUiLanguage(code) {
-  const shownIn = await loadStrings(code, settings.api);
+  const shownIn = await loadStrings(code);
   const info = findLanguage(languages, shownIn);
   const dir = info?.direction === 'rtl' ? 'rtl' : 'ltr';
   document.documentElement.lang = shownIn;
@@ -668,7 +668,7 @@ window.addEventListener('online', () => connection.retryNow());
 
 async function init() {
   const kept = store.load();
-  languages = await fetchLanguages(settings.api);
+  languages = await fetchLanguages();
   language = kept?.language ?? defaultLanguage(languages, navigator.languages);
   await setUiLanguage(language);
   buildPicker();

@@ -19,6 +19,8 @@ pub const AWS_ACTIONS: &[&[&str]] = &[
     bluelamp::translation::GOOGLE_KEY_AWS_ACTIONS,
 ];
 
+pub mod widget_files;
+
 use std::time::Duration;
 
 use aws_lambda_events::dynamodb::Event;

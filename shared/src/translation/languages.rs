@@ -48,6 +48,12 @@ pub fn supported_languages() -> &'static [LanguageInfo] {
     LANGUAGES
 }
 
+/// The widget's language list (`/widget/languages.json`): [`supported_languages`] as JSON, one
+/// definition for the file the upload writes and what the local gateway serves.
+pub fn language_list_json() -> serde_json::Value {
+    serde_json::to_value(LANGUAGES).unwrap_or_else(|_| unreachable!("plain data serializes"))
+}
+
 /// The table's entry for a code as a browser or a client may write it: exact, then a known
 /// alias (`iw`, `nb`, `fil`, `zh-Hant`, `zh-HK`, ...), then the primary language (`pl-PL` is
 /// `pl`, `en-GB` is `en`). `None` when the language is not supported.

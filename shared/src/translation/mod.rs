@@ -51,7 +51,9 @@ pub use detect::{Detection, LanguageDetector, WhatlangDetector};
 pub use google::{ApiKey, GoogleTranslateConfig, GoogleTranslator};
 #[cfg(feature = "google-translate")]
 pub use google_key::{GoogleWithKeyParameter, KeyParameter};
-pub use languages::{language_info, supported_languages, Direction, LanguageInfo};
+pub use languages::{
+    language_info, language_list_json, supported_languages, Direction, LanguageInfo,
+};
 pub use offline::{OfflineFailure, OfflineTranslator};
 pub use request::RetryPolicy;
 pub use routing::{Route, RoutingTranslator};

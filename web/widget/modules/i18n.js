@@ -1,9 +1,9 @@
 // The widget's own texts in the citizen's language. English is always loaded first and fills
-// any key a translation lacks. Languages with a file in ../strings/ (written and reviewed by
-// people) are read from there; any other is asked of the server, which translates the English
-// file once and caches it; if that fails the widget stays in English.
-
-export const SHIPPED = ['en', 'cy', 'pl', 'ro', 'ur', 'ar', 'pa', 'bn', 'pt', 'lt'];
+// any key a translation lacks. Every language's texts are read from ../strings/ on the widget's
+// own origin: the files people wrote and reviewed (web/widget/strings/), and for any other
+// language the English file machine translated once, when the site is uploaded
+// (`widget-strings`, docs/web.md; the local gateway translates on first request instead). If a
+// language has no file, or it fails to load, the widget stays in English.
 
 let english = {};
 let current = {};
@@ -28,17 +28,14 @@ function clean(obj) {
  * Loads the texts for `language` (a code from the language list). Answers the language the
  * texts really are in: `language`, or 'en' when there is no translation.
  */
-export async function loadStrings(language, api) {
+export async function loadStrings(language) {
   if (!Object.keys(english).length) {
     english = clean(await fetchJson(new URL('../strings/en.json', import.meta.url)));
   }
   current = {};
   currentLanguage = 'en';
   if (language === 'en') return 'en';
-  const shipped = SHIPPED.includes(language) ? language : null;
-  const url = shipped
-    ? new URL(`../strings/${shipped}.json`, import.meta.url)
-    : `${api}/widget/strings/${encodeURIComponent(language)}.json`;
+  const url = new URL(`../strings/${encodeURIComponent(language)}.json`, import.meta.url);
   try {
     current = clean(await fetchJson(url));
     currentLanguage = language;

@@ -1,4 +1,5 @@
-// The language list (GET {api}/languages) and the picker: a search field that filters a
+// The language list (../languages.json on the widget's own origin, written from the service's
+// language table when the site is uploaded; the local gateway serves it too) and the picker: a search field that filters a
 // native <select>. A native listbox is what keyboards and screen readers know best: arrows
 // move, typing a letter jumps, and its name and count are announced without custom ARIA.
 
@@ -6,9 +7,9 @@ const FALLBACK = [
   { code: 'en', direction: 'ltr', englishName: 'English', nativeName: 'English' },
 ];
 
-export async function fetchLanguages(api) {
+export async function fetchLanguages() {
   try {
-    const r = await fetch(`${api}/languages`, { credentials: 'omit' });
+    const r = await fetch(new URL('../languages.json', import.meta.url), { credentials: 'omit' });
     if (!r.ok) throw new Error(String(r.status));
     const list = await r.json();
     const ok = Array.isArray(list) ? list.filter((l) => l && typeof l.code === 'string'
