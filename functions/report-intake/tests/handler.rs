@@ -10,33 +10,7 @@ use serde_json::{json, Value};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-fn collision() -> Value {
-    json!({
-        "kind": "collision",
-        "when": {"from": "2026-11-27T08:15:00Z"},
-        "where": {"description": "Tesco car park, Sidwell Street"},
-        "whatHappened": "A van reversed into my parked car.",
-        "reporter": {"name": "Bob Example", "role": "victim", "email": "bob@example.com",
-                     "preferredContact": "email"},
-        "collision": {"vehicles": [{"registration": "AB12 CDE"}, {"registration": "X123 ABC"}],
-                      "anyoneInjured": false, "detailsExchanged": true,
-                      "otherParty": {"name": "Dan Driver"}},
-        "declaration": true
-    })
-}
-
-fn asb() -> Value {
-    json!({
-        "kind": "antisocialBehaviour",
-        "when": {"from": "2026-11-20"},
-        "where": {"postcode": "EX4 3SR"},
-        "whatHappened": "Groups shouting and throwing bottles late at night.",
-        "reporter": {"name": "Eve Example", "role": "witness", "phone": "01392 123456",
-                     "preferredContact": "phone"},
-        "antisocialBehaviour": {"category": "nuisance", "frequency": "weekly"},
-        "declaration": true
-    })
-}
+use bluelamp::report::examples::{antisocial_behaviour as asb, collision};
 
 async fn submit(app: &App, body: &Value) -> String {
     let resp = app.send(post_report(&body.to_string(), None)).await;

@@ -521,3 +521,15 @@ async fn each_documented_preflight_gets_the_documented_headers_and_another_origi
         "a preflight for each path"
     );
 }
+
+/// The tests' report bodies (`bluelamp::report::examples`) are the document's examples, so a
+/// change to either shows here.
+#[test]
+fn the_tests_report_examples_are_the_documented_ones() {
+    let spec = spec();
+    let op = &spec["paths"]["/reports"]["post"];
+    let documented = &op["requestBody"]["content"]["application/json"]["examples"];
+    for (name, example) in bluelamp::report::examples::all() {
+        assert_eq!(documented[name]["value"], example, "the {name} example");
+    }
+}

@@ -237,11 +237,11 @@ mod tests {
 
     impl Folder {
         fn new(name: &str) -> Self {
-            let path = std::env::temp_dir().join(format!(
-                "widget-files-{name}-{}-{}",
-                std::process::id(),
-                bluelamp::domain::now_ms()
-            ));
+            // Tests run in parallel in one process: a counter keeps their folders apart.
+            static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+            let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let path = std::env::temp_dir()
+                .join(format!("widget-files-{name}-{}-{n}", std::process::id()));
             std::fs::create_dir_all(path.join("strings")).unwrap();
             Self(path)
         }

@@ -5,6 +5,8 @@
 mod body;
 mod email;
 mod error;
+#[cfg(any(test, feature = "test-support"))]
+pub mod examples;
 mod model;
 mod phone;
 mod postcode;

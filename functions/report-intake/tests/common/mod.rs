@@ -16,7 +16,7 @@ use report_intake::{
     handle, AllowedOrigins, AuthError, CorsOrigins, Deps, FixedClock, IntakeConfig, OperatorAuth,
     SourceRateLimit, Unlimited,
 };
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::sync::Arc;
 
 pub const OPERATOR_TOKEN: &str = "token-for-op-1";
@@ -118,18 +118,9 @@ pub fn from_ip(req: Request, ip: &str) -> Request {
     req.with_request_context(RequestContext::ApiGatewayV1(ctx))
 }
 
-/// A crime report that is taken (a theft, reported by the victim).
+/// A crime report that is taken (a theft, reported by the victim): openapi.yaml's example.
 pub fn crime() -> Value {
-    json!({
-        "kind": "crime",
-        "when": {"from": "2026-11-27T18:00:00Z", "to": "2026-11-28T07:30:00Z"},
-        "where": {"address": "12 High Street, Exeter", "postcode": "EX1 1AA"},
-        "whatHappened": "My bicycle was taken from the front garden overnight.",
-        "reporter": {"name": "Ann Example", "role": "victim", "phone": "07700 900123",
-                     "email": "ann@example.com", "preferredContact": "phone"},
-        "crime": {"category": "theft", "property": "Red bicycle"},
-        "declaration": true
-    })
+    bluelamp::report::examples::crime()
 }
 
 pub fn post_report(body: &str, key: Option<&str>) -> Request {

@@ -15,23 +15,16 @@ pub fn base_time() -> DateTime<Utc> {
         .unwrap_or_default()
 }
 
-/// A valid report of the given kind.
+/// A valid report of the given kind: openapi.yaml's example of it
+/// ([`crate::report::examples`]).
 pub fn sample_report(kind: ReportKind) -> Report {
-    let details = match kind {
-        ReportKind::Crime => r#""crime": {"category": "theft", "property": "A red bicycle"}"#,
-        ReportKind::Collision => {
-            r#""collision": {"vehicles": [{"registration": "AB12 CDE"}], "anyoneInjured": false, "detailsExchanged": true}"#
-        }
-        ReportKind::AntisocialBehaviour => {
-            r#""antisocialBehaviour": {"category": "nuisance", "frequency": "weekly"}"#
-        }
+    use crate::report::examples;
+    let example = match kind {
+        ReportKind::Crime => examples::crime(),
+        ReportKind::Collision => examples::collision(),
+        ReportKind::AntisocialBehaviour => examples::antisocial_behaviour(),
     };
-    let json = format!(
-        r#"{{"kind": "{kind}", "when": {{"from": "2026-11-27"}}, "where": {{"postcode": "EX1 1AA"}},
-            "whatHappened": "Sample", "reporter": {{"name": "Ann Example", "role": "victim",
-            "email": "ann@example.com", "preferredContact": "email"}}, {details}, "declaration": true}}"#
-    );
-    match parse_report_json(json.as_bytes(), base_time()) {
+    match parse_report_json(example.to_string().as_bytes(), base_time()) {
         Ok(r) => r,
         Err(errors) => panic!("the sample {kind} report is invalid: {errors:?}"),
     }
