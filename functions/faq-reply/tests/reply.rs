@@ -23,15 +23,18 @@ struct World {
 
 fn world() -> World {
     let store = Arc::new(MemoryStore::new());
-    let chat = Deps {
-        store: store.clone(),
-        deliver: Arc::new(RecordingDelivery::new()),
-        config: ChatConfig::default(),
-        metrics: bluelamp::metrics::Metrics::discard(),
-    };
+    let chat = Deps::over(
+        store.clone(),
+        Arc::new(RecordingDelivery::new()),
+        ChatConfig::default(),
+        bluelamp::metrics::Metrics::discard(),
+    );
     World {
         deps: FaqDeps {
             chat,
+            ledger: store.clone(),
+            slots: store.clone(),
+            unanswered: store.clone(),
             bot: bot(),
             translator: Arc::new(OfflineTranslator::new()),
         },

@@ -131,7 +131,7 @@ impl FeedbackLog for DynamoStore {
             if let Some(AttributeValue::N(n)) = item.get(&format!("r{}", i + 1)) {
                 *slot = n
                     .parse()
-                    .map_err(|_| StoreError::Corrupt("a feedback count is not a number".into()))?;
+                    .map_err(|_| StoreError::corrupt("a feedback count is not a number"))?;
             }
         }
         Ok(counts)

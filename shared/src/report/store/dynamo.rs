@@ -16,6 +16,7 @@ pub mod aws_actions {
 }
 
 use super::*;
+use crate::dynamo::{self, key, n, s, AdapterError, Item};
 use crate::report::ReportBody;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
@@ -23,9 +24,6 @@ use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
 use aws_sdk_dynamodb::Client;
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use std::collections::HashMap;
-use std::time::Duration as StdDuration;
-
-type Item = HashMap<String, AttributeValue>;
 
 /// The physical table names (they differ per stage and per test).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,69 +81,44 @@ fn ttl_secs(t: DateTime<Utc>) -> i64 {
     t.timestamp() + i64::from(t.timestamp_subsec_nanos() > 0)
 }
 
-fn s(v: impl Into<String>) -> AttributeValue {
-    AttributeValue::S(v.into())
-}
-
-fn n(v: impl ToString) -> AttributeValue {
-    AttributeValue::N(v.to_string())
-}
-
-fn key(pk: String, sk: &str) -> Item {
-    HashMap::from([("pk".to_owned(), s(pk)), ("sk".to_owned(), s(sk))])
-}
-
-/// Why the adapter failed, for the log. Never carries a stored value: a report's fields are
-/// personal data, so an unreadable item is named, not shown.
-#[derive(Debug, thiserror::Error)]
-enum AdapterError {
-    #[error("DynamoDB request failed: {context}")]
-    Request {
-        context: &'static str,
-        #[source]
-        source: Box<dyn std::error::Error + Send + Sync>,
-    },
-    #[error("a {0} item could not be written")]
-    Unwritable(&'static str),
-    #[error("a stored {0} item could not be read")]
-    Unreadable(&'static str),
-    #[error("a stored report breaks the report rules at: {0}")]
-    InvalidReport(String),
-    #[error("{context}: still contended after {WRITE_ATTEMPTS} attempts")]
-    Contended { context: &'static str },
+impl From<AdapterError> for StoreError {
+    fn from(e: AdapterError) -> Self {
+        if e.is_transient() {
+            StoreError::Unavailable(Box::new(e))
+        } else {
+            StoreError::Corrupt(Box::new(e))
+        }
+    }
 }
 
 fn unavailable(
     context: &'static str,
     source: impl std::error::Error + Send + Sync + 'static,
 ) -> StoreError {
-    StoreError::Unavailable(Box::new(AdapterError::Request {
-        context,
-        source: Box::new(source),
-    }))
+    AdapterError::request(context, source).into()
 }
 
 fn corrupt(e: AdapterError) -> StoreError {
-    StoreError::Corrupt(Box::new(e))
+    e.into()
 }
 
+/// This store's items as the port's error (`what` names an item, never shows it).
 fn to_item<T: Serialize>(what: &'static str, v: &T) -> Result<Item, StoreError> {
-    serde_dynamo::to_item(v).map_err(|_| corrupt(AdapterError::Unwritable(what)))
+    Ok(dynamo::to_item(what, v)?)
 }
 
 fn to_value<T: Serialize>(what: &'static str, v: &T) -> Result<AttributeValue, StoreError> {
-    serde_dynamo::to_attribute_value(v).map_err(|_| corrupt(AdapterError::Unwritable(what)))
+    Ok(dynamo::to_value(what, v)?)
 }
 
-/// serde's message may quote the value it choked on: it is dropped, and the item named.
 fn from_item<T: DeserializeOwned>(what: &'static str, item: Item) -> Result<T, StoreError> {
-    serde_dynamo::from_item(item).map_err(|_| corrupt(AdapterError::Unreadable(what)))
+    Ok(dynamo::from_item(what, item)?)
 }
 
 fn built<T, E: std::error::Error + Send + Sync + 'static>(
     r: Result<T, E>,
 ) -> Result<T, StoreError> {
-    r.map_err(|e| unavailable("building a request", e))
+    Ok(dynamo::built(r)?)
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -206,7 +179,10 @@ impl ReportItem {
                 .iter()
                 .map(|e| format!("{} ({})", e.field, e.code))
                 .collect();
-            corrupt(AdapterError::InvalidReport(at.join(", ")))
+            corrupt(AdapterError::Invalid {
+                what: "report",
+                at: at.join(", "),
+            })
         })?;
         let assessment = match self.assessment {
             None => None,
@@ -324,29 +300,9 @@ fn failed_conditions(err: &SdkError<TransactWriteItemsError>) -> Option<Vec<bool
     })
 }
 
-fn is_cancelled(err: &SdkError<TransactWriteItemsError>) -> bool {
-    matches!(err, SdkError::ServiceError(se) if se.err().is_transaction_canceled_exception())
-}
-
-/// A short, growing, jittered pause before trying a contended write again.
-async fn back_off(attempt: u32) {
-    let base = 10u64 << attempt.min(5);
-    let jitter = rand::random::<u64>() % base;
-    tokio::time::sleep(StdDuration::from_millis(base + jitter)).await;
-}
-
 impl DynamoReportStore {
     async fn get_item(&self, table: &str, key: Item) -> Result<Option<Item>, StoreError> {
-        let out = self
-            .client
-            .get_item()
-            .table_name(table)
-            .set_key(Some(key))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(|e| unavailable("reading an item", e))?;
-        Ok(out.item)
+        Ok(dynamo::read_item(self.client.get_item(), table, key).await?)
     }
 
     async fn report_item(
@@ -445,7 +401,7 @@ impl ReportStore for DynamoReportStore {
             }
             let err = match tx.transact_items(report.clone()).send().await {
                 Ok(_) => return Ok(Created::New(new.receipt)),
-                Err(e) if is_cancelled(&e) => e,
+                Err(e) if dynamo::is_cancelled(&e) => e,
                 Err(e) => return Err(unavailable("storing a report", e)),
             };
             let failed = failed_conditions(&err);
@@ -469,11 +425,13 @@ impl ReportStore for DynamoReportStore {
                 return Err(StoreError::ReferenceTaken);
             }
             // Another transaction on the same items at the same moment: try again.
-            back_off(attempt).await;
+            dynamo::back_off(attempt).await;
         }
-        Err(StoreError::Unavailable(Box::new(AdapterError::Contended {
+        Err(AdapterError::Contended {
             context: "storing a report",
-        })))
+            attempts: WRITE_ATTEMPTS,
+        }
+        .into())
     }
 
     async fn get(&self, reference: &ReportReference) -> Result<Option<StoredReport>, StoreError> {
@@ -615,17 +573,19 @@ impl ReportStore for DynamoReportStore {
                 }
                 // Someone else assessed it first (the next read says so), or a transaction
                 // on it was under way: read again and decide.
-                Err(e) if is_cancelled(&e) => {
+                Err(e) if dynamo::is_cancelled(&e) => {
                     if failed_conditions(&e).is_none_or(|f| f.first() != Some(&true)) {
-                        back_off(attempt).await;
+                        dynamo::back_off(attempt).await;
                     }
                 }
                 Err(e) => return Err(unavailable("recording an assessment", e)),
             }
         }
-        Err(StoreError::Unavailable(Box::new(AdapterError::Contended {
+        Err(AdapterError::Contended {
             context: "recording an assessment",
-        })))
+            attempts: WRITE_ATTEMPTS,
+        }
+        .into())
     }
 
     async fn append_audit(&self, record: AuditRecord) -> Result<(), StoreError> {
