@@ -73,6 +73,8 @@ impl FaultyStore {
     }
 }
 
+impl Store for FaultyStore {}
+
 #[async_trait]
 impl ChatStore for FaultyStore {
     async fn create_chat(&self, chat: &Chat) -> Result<(), StoreError> {

@@ -5,7 +5,7 @@ use bluelamp::config::ChatConfig;
 use bluelamp::delivery::RecordingDelivery;
 use bluelamp::domain::*;
 use bluelamp::faq::{FaqBot, UnansweredLog};
-use bluelamp::store::{ChatStore, MemoryStore};
+use bluelamp::store::{ChatStore, MemoryStore, OperatorQueue};
 use bluelamp::translation::OfflineTranslator;
 use faq_reply::{handle, FaqDeps};
 use std::sync::{Arc, OnceLock};

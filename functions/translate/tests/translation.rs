@@ -6,7 +6,7 @@ use bluelamp::config::ChatConfig;
 use bluelamp::delivery::RecordingDelivery;
 use bluelamp::domain::*;
 use bluelamp::protocol::{MessageView, ServerFrame};
-use bluelamp::store::{ChatStore, ConnectionStore, MemoryStore};
+use bluelamp::store::{ChatStore, ConnectionStore, MemoryStore, TranslationSlots};
 use bluelamp::translation::{
     InMemoryTranslationCache, OfflineFailure, OfflineTranslator, Provider, RoutingTranslator,
     Translators,

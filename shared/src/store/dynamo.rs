@@ -573,6 +573,8 @@ async fn pause_if_contended(attempt: u32) {
     }
 }
 
+impl super::Store for DynamoStore {}
+
 #[async_trait]
 impl ChatStore for DynamoStore {
     async fn create_chat(&self, chat: &Chat) -> Result<(), StoreError> {

@@ -81,6 +81,8 @@ impl MemoryStore {
     }
 }
 
+impl super::Store for MemoryStore {}
+
 #[async_trait]
 impl ChatStore for MemoryStore {
     async fn create_chat(&self, chat: &Chat) -> Result<(), StoreError> {

@@ -293,9 +293,9 @@ pub trait ConnectionStore: Send + Sync {
     ) -> Result<Connection, RateError>;
 }
 
-/// Every port both adapters implement: what the adapters, the local gateway's fault layer and
-/// the contract tests deal in. No function's dependencies hold it; each holds the ports it
-/// uses.
+/// Every port both adapters implement (each says so: `impl Store for ...`): what the
+/// adapters, the local gateway's fault layer and the contract tests deal in. No function's
+/// dependencies hold it; each holds the ports it uses.
 pub trait Store:
     ChatStore
     + TranslationSlots
@@ -304,15 +304,5 @@ pub trait Store:
     + ConnectionStore
     + crate::faq::UnansweredLog
     + FeedbackLog
-{
-}
-impl<T> Store for T where
-    T: ChatStore
-        + TranslationSlots
-        + DeliveryLedger
-        + OperatorQueue
-        + ConnectionStore
-        + crate::faq::UnansweredLog
-        + FeedbackLog
 {
 }

@@ -20,9 +20,9 @@ use crate::dynamo::{self, key, n, s, AdapterError, Item};
 use crate::report::ReportBody;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{Put, TransactWriteItem, Update};
 use aws_sdk_dynamodb::Client;
-use serde::{de::DeserializeOwned, Deserialize, Serialize};
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// The physical table names (they differ per stage and per test).
@@ -100,25 +100,6 @@ fn unavailable(
 
 fn corrupt(e: AdapterError) -> StoreError {
     e.into()
-}
-
-/// This store's items as the port's error (`what` names an item, never shows it).
-fn to_item<T: Serialize>(what: &'static str, v: &T) -> Result<Item, StoreError> {
-    Ok(dynamo::to_item(what, v)?)
-}
-
-fn to_value<T: Serialize>(what: &'static str, v: &T) -> Result<AttributeValue, StoreError> {
-    Ok(dynamo::to_value(what, v)?)
-}
-
-fn from_item<T: DeserializeOwned>(what: &'static str, item: Item) -> Result<T, StoreError> {
-    Ok(dynamo::from_item(what, item)?)
-}
-
-fn built<T, E: std::error::Error + Send + Sync + 'static>(
-    r: Result<T, E>,
-) -> Result<T, StoreError> {
-    Ok(dynamo::built(r)?)
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -311,8 +292,9 @@ impl DynamoReportStore {
     ) -> Result<Option<ReportItem>, StoreError> {
         self.get_item(&self.tables.reports, key(report_pk(reference), REPORT_SK))
             .await?
-            .map(|i| from_item("report", i))
+            .map(|i| dynamo::from_item("report", i))
             .transpose()
+            .map_err(StoreError::from)
     }
 
     /// The claim on `key` if it is still held at `at`.
@@ -327,16 +309,16 @@ impl DynamoReportStore {
                 key(idempotency_pk(key_), IDEMPOTENCY_SK),
             )
             .await?
-            .map(|i| from_item::<IdempotencyItem>("idempotency", i))
+            .map(|i| dynamo::from_item::<IdempotencyItem>("idempotency", i))
             .transpose()?;
         Ok(item.filter(|i| i.held_until_micros > at.timestamp_micros()))
     }
 
     fn put_report(&self, new: &NewReport) -> Result<TransactWriteItem, StoreError> {
-        let put = built(
+        let put = dynamo::built(
             Put::builder()
                 .table_name(&self.tables.reports)
-                .set_item(Some(to_item("report", &ReportItem::new(new))?))
+                .set_item(Some(dynamo::to_item("report", &ReportItem::new(new))?))
                 .condition_expression("attribute_not_exists(pk)")
                 .build(),
         )?;
@@ -357,10 +339,10 @@ impl DynamoReportStore {
             held_until_micros: claim.expires_at.timestamp_micros(),
             expires_at: ttl_secs(claim.expires_at),
         };
-        let put = built(
+        let put = dynamo::built(
             Put::builder()
                 .table_name(&self.tables.reports)
-                .set_item(Some(to_item("idempotency", &item)?))
+                .set_item(Some(dynamo::to_item("idempotency", &item)?))
                 .condition_expression("attribute_not_exists(pk) OR held_until_micros <= :now")
                 .expression_attribute_values(":now", n(new.submitted_at.timestamp_micros()))
                 .build(),
@@ -370,13 +352,13 @@ impl DynamoReportStore {
 
     /// A new audit record, for a transaction.
     fn put_audit(&self, record: &AuditRecord) -> Result<Put, StoreError> {
-        built(
+        Ok(dynamo::built(
             Put::builder()
                 .table_name(&self.tables.audit)
-                .set_item(Some(to_item("audit", &AuditItem::new(record))?))
+                .set_item(Some(dynamo::to_item("audit", &AuditItem::new(record))?))
                 .condition_expression(APPEND_ONLY)
                 .build(),
-        )
+        )?)
     }
 }
 
@@ -487,7 +469,7 @@ impl ReportStore for DynamoReportStore {
                 .await
                 .map_err(|e| unavailable("reading the queue", e))?;
             for item in page.items.unwrap_or_default() {
-                let q: QueueItem = from_item("queue entry", item)?;
+                let q: QueueItem = dynamo::from_item("queue entry", item)?;
                 entries.push(QueueEntry {
                     reference: q.reference,
                     kind: q.kind,
@@ -516,7 +498,7 @@ impl ReportStore for DynamoReportStore {
             reference: Some(reference.clone()),
             expires_at: audit_expires_at,
         };
-        let assessment_value = to_value(
+        let assessment_value = dynamo::to_value(
             "assessment",
             &AssessmentItem {
                 outcome: assessment.outcome,
@@ -539,7 +521,7 @@ impl ReportStore for DynamoReportStore {
             let mut stored = current.into_stored()?;
             // The change, conditional on the report still being new, and its audit record:
             // both or neither. Leaving the queue is removing the index attributes.
-            let update = built(
+            let update = dynamo::built(
                 Update::builder()
                     .table_name(&self.tables.reports)
                     .set_key(Some(key(report_pk(reference), REPORT_SK)))
@@ -592,7 +574,7 @@ impl ReportStore for DynamoReportStore {
         self.client
             .put_item()
             .table_name(&self.tables.audit)
-            .set_item(Some(to_item("audit", &AuditItem::new(&record))?))
+            .set_item(Some(dynamo::to_item("audit", &AuditItem::new(&record))?))
             .condition_expression(APPEND_ONLY)
             .send()
             .await
@@ -619,7 +601,7 @@ impl ReportStore for DynamoReportStore {
                 .await
                 .map_err(|e| unavailable("reading an audit trail", e))?;
             for item in page.items.unwrap_or_default() {
-                out.push(from_item::<AuditItem>("audit", item)?.into());
+                out.push(dynamo::from_item::<AuditItem>("audit", item)?.into());
             }
             match page.last_evaluated_key {
                 Some(k) if out.len() < MAX_TRAIL => start = Some(k),
