@@ -648,6 +648,65 @@ impl TestChat {
 mod tests {
     use super::*;
 
+    #[test]
+    fn only_the_holder_sets_the_language_and_a_change_is_announced() {
+        let me = OperatorId::parse("op1").unwrap();
+        let polish = LanguageCode::parse("pl").unwrap();
+        let held = chat(ChatState::Active, Some("op1"));
+        let m = held.operator_sets_language(&me, &polish).unwrap();
+        assert_eq!(m.guard, Guard::held_by(&me));
+        assert_eq!(
+            m.patch.language.as_ref().map(|l| l.code().clone()),
+            Some(polish.clone())
+        );
+        assert!(matches!(
+            m.event,
+            Some(ChatEvent::LanguageChanged {
+                by: LanguageSource::Operator,
+                ..
+            })
+        ));
+        let other = chat(ChatState::Active, Some("op2"));
+        assert_eq!(
+            other.operator_sets_language(&me, &polish),
+            Err(TransitionError::NotYourChat)
+        );
+        let ended = chat(ChatState::Ended, Some("op1"));
+        assert_eq!(
+            ended.operator_sets_language(&me, &polish),
+            Err(TransitionError::Ended)
+        );
+        let unknown = LanguageCode::parse("xx").unwrap();
+        assert!(matches!(
+            held.operator_sets_language(&me, &unknown),
+            Err(TransitionError::UnsupportedLanguage(_))
+        ));
+    }
+
+    #[test]
+    fn a_settled_or_ended_chat_observes_no_language() {
+        let policy = ChatLanguagePolicy::default();
+        let mut open = chat(ChatState::Bot, None);
+        open.language_state = ChatLanguage::from_browser(&LanguageCode::english());
+        let observed = open
+            .observe_language(&policy, "where is the police station")
+            .unwrap();
+        assert_eq!(observed.change.guard, Guard::not_ended());
+        assert_eq!(
+            observed.change.event, None,
+            "the change has no event of its own"
+        );
+        let mut settled = open.clone();
+        settled
+            .language_state
+            .operator_corrects(&LanguageCode::english())
+            .unwrap();
+        assert_eq!(settled.observe_language(&policy, "hello"), None);
+        let mut ended = open.clone();
+        ended.state = ChatState::Ended;
+        assert_eq!(ended.observe_language(&policy, "hello"), None);
+    }
+
     fn chat(state: ChatState, operator: Option<&str>) -> Chat {
         let mut c = Chat::for_test("c1").state(state).build();
         c.operator = operator.map(|o| OperatorId::parse(o).unwrap());
