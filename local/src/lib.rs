@@ -163,11 +163,11 @@ impl Running {
     pub async fn redeliver(&self, chat: &bluelamp::domain::ChatId, seq: u64) -> anyhow::Result<()> {
         let message = self
             .deps
-            .store
+            .chats
             .get_message(chat, seq)
             .await?
             .with_context(|| format!("no message {seq} in chat {chat}"))?;
-        let Some(chat) = self.deps.store.get_chat(chat).await? else {
+        let Some(chat) = self.deps.chats.get_chat(chat).await? else {
             anyhow::bail!("no chat {chat}");
         };
         for consumer in self.consumers.get().into_iter().flatten() {
@@ -290,12 +290,12 @@ pub async fn start(config: GatewayConfig) -> anyhow::Result<Running> {
     if let Some(layer) = &config.deliver_layer {
         deliver = layer(deliver);
     }
-    let deps = Deps {
-        store,
+    let deps = Deps::over(
+        store.clone(),
         deliver,
-        config: config.chat.clone(),
-        metrics: bluelamp::metrics::Metrics::discard(),
-    };
+        config.chat.clone(),
+        bluelamp::metrics::Metrics::discard(),
+    );
     let reports = reports::deps(&config, verifier.clone(), addr.port(), deps.clone()).await?;
     let report_store = reports.store.clone();
     // One translator in both providers' places, behind the real routing (so a same-language
@@ -308,10 +308,15 @@ pub async fn start(config: GatewayConfig) -> anyhow::Result<Running> {
     let fixed_texts = translators.fixed_texts.clone();
     let translate = TranslateDeps {
         chat: deps.clone(),
+        ledger: store.clone(),
+        slots: store.clone(),
         translators,
     };
     let faq = faq_reply::FaqDeps {
         chat: deps.clone(),
+        ledger: store.clone(),
+        slots: store.clone(),
+        unanswered: store.clone(),
         bot: Arc::new(bluelamp::faq::FaqBot::with_default_kb()?),
         translator: provider.clone(),
     };
@@ -328,6 +333,8 @@ pub async fn start(config: GatewayConfig) -> anyhow::Result<Running> {
     let gw = Arc::new(Gateway {
         message: message::MessageDeps {
             chat: deps.clone(),
+            feedback: store.clone(),
+            unanswered: store,
             preview: provider.clone(),
         },
         deps: deps.clone(),

@@ -29,27 +29,39 @@ pub fn table_names_from_env() -> Result<TableNames, ConfigError> {
     })
 }
 
-/// Everything a chat function needs: the configuration, the DynamoDB store, and delivery
-/// through the two WebSocket APIs (`PUBLIC_WS_ENDPOINT`, `OPERATOR_WS_ENDPOINT`).
-pub async fn chat_deps_from_env() -> Result<Deps, ConfigError> {
+/// A chat function's start: the chat core ([`Deps`]: the configuration, the DynamoDB store's
+/// chat, queue and connection ports, and delivery through the two WebSocket APIs,
+/// `PUBLIC_WS_ENDPOINT` and `OPERATOR_WS_ENDPOINT`), and the store itself, whose other ports
+/// the function takes as it needs them.
+pub struct ChatStart {
+    pub deps: Deps,
+    pub store: Arc<DynamoStore>,
+}
+
+/// [`ChatStart`] from the environment.
+pub async fn chat_deps_from_env() -> Result<ChatStart, ConfigError> {
     chat_deps_with(&aws().await)
 }
 
 /// [`chat_deps_from_env`] with an AWS configuration the caller loaded (once) already.
-pub fn chat_deps_with(sdk: &aws_config::SdkConfig) -> Result<Deps, ConfigError> {
+pub fn chat_deps_with(sdk: &aws_config::SdkConfig) -> Result<ChatStart, ConfigError> {
     let config = ChatConfig::from_env()?;
     let tables = table_names_from_env()?;
     let public = required(PUBLIC_WS_ENDPOINT)?;
     let operator = required(OPERATOR_WS_ENDPOINT)?;
     let sdk = sdk.clone();
-    let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&sdk), tables);
+    let store = Arc::new(DynamoStore::new(
+        aws_sdk_dynamodb::Client::new(&sdk),
+        tables,
+    ));
     let deliver = ApiGatewayDelivery::from_endpoints(&sdk, &public, &operator);
-    Ok(Deps {
-        store: Arc::new(store),
-        deliver: Arc::new(deliver),
+    let deps = Deps::over(
+        store.clone(),
+        Arc::new(deliver),
         config,
-        metrics: crate::metrics::Metrics::stdout(),
-    })
+        crate::metrics::Metrics::stdout(),
+    );
+    Ok(ChatStart { deps, store })
 }
 
 /// The translators of the translate function: Amazon Translate and Google Cloud Translation

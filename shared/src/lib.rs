@@ -7,6 +7,7 @@ pub mod chat;
 pub mod config;
 pub mod delivery;
 pub mod domain;
+pub mod dynamo;
 pub mod faq;
 pub mod json;
 pub mod metrics;

@@ -94,5 +94,5 @@ pub fn event_for(
         "eventSourceARN": "arn:aws:dynamodb:eu-west-2:000000000000:table/chats/stream/local"
     });
     serde_json::from_value(serde_json::json!({ "Records": [record] }))
-        .map_err(|e| crate::store::StoreError::Corrupt(e.to_string()))
+        .map_err(|_| crate::dynamo::AdapterError::Unwritable("stream record").into())
 }

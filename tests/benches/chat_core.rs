@@ -34,10 +34,12 @@ fn send_event(conn: &str, cmid: &str) -> ApiGatewayWebsocketProxyRequest {
 }
 
 /// The translate function's dependencies around the chat ones, with the offline stand-in.
-fn translate_deps(deps: &Deps) -> translate::TranslateDeps {
+fn translate_deps(deps: &Deps, store: Arc<dyn Store>) -> translate::TranslateDeps {
     let offline = Arc::new(bluelamp::translation::OfflineTranslator::new());
     translate::TranslateDeps {
         chat: deps.clone(),
+        ledger: store.clone(),
+        slots: store,
         translators: bluelamp::translation::Translators::new(
             Arc::new(bluelamp::translation::RoutingTranslator::new(
                 offline.clone(),
@@ -50,9 +52,11 @@ fn translate_deps(deps: &Deps) -> translate::TranslateDeps {
 }
 
 /// The message function's dependencies around the chat ones, previews by the offline stand-in.
-fn message_deps(deps: &Deps) -> message::MessageDeps {
+fn message_deps(deps: &Deps, store: Arc<dyn Store>) -> message::MessageDeps {
     message::MessageDeps {
         chat: deps.clone(),
+        feedback: store.clone(),
+        unanswered: store,
         preview: Arc::new(bluelamp::translation::OfflineTranslator::new()),
     }
 }
@@ -107,14 +111,14 @@ async fn cpu_per_message(open_chats: usize) -> (Duration, Duration) {
     let store = Arc::new(MemoryStore::new());
     let mut config = ChatConfig::default();
     config.rate_limit.max = u32::MAX;
-    let deps = Deps {
-        store: store.clone(),
-        deliver: Arc::new(CountingDelivery::default()),
+    let deps = Deps::over(
+        store.clone(),
+        Arc::new(CountingDelivery::default()),
         config,
-        metrics: bluelamp::metrics::Metrics::discard(),
-    };
-    let mdeps = message_deps(&deps);
-    let tdeps = translate_deps(&deps);
+        bluelamp::metrics::Metrics::discard(),
+    );
+    let mdeps = message_deps(&deps, store.clone());
+    let tdeps = translate_deps(&deps, store.clone());
     let chats = populate(store.as_ref(), open_chats).await;
     let (mut handle_times, mut deliver_times) = (Vec::new(), Vec::new());
     for k in 0..3000 {
@@ -193,14 +197,14 @@ async fn dynamodb_requests_per_message(open_chats: usize) -> (f64, f64) {
     let store = Arc::new(dynamo_store(aws_sdk_dynamodb::Client::from_conf(conf)).await);
     let mut config = ChatConfig::default();
     config.rate_limit.max = u32::MAX;
-    let deps = Deps {
-        store: store.clone(),
-        deliver: Arc::new(CountingDelivery::default()),
+    let deps = Deps::over(
+        store.clone(),
+        Arc::new(CountingDelivery::default()),
         config,
-        metrics: bluelamp::metrics::Metrics::discard(),
-    };
-    let mdeps = message_deps(&deps);
-    let tdeps = translate_deps(&deps);
+        bluelamp::metrics::Metrics::discard(),
+    );
+    let mdeps = message_deps(&deps, store.clone());
+    let tdeps = translate_deps(&deps, store.clone());
     let chats = populate(store.as_ref(), open_chats).await;
     let rounds = 20;
     let (mut in_message, mut in_translate) = (0, 0);
@@ -261,7 +265,7 @@ async fn gateway_500_chats(spread: Duration) -> (Duration, Duration, usize) {
                 ..Default::default()
             };
             gw.deps
-                .store
+                .chats
                 .update_chat(
                     &ChatId::parse(chat).expect("id"),
                     &Guard::not_ended(),

@@ -47,12 +47,14 @@ async fn bench(language: &str) -> Bench {
         .await
         .expect("put");
     let deps = TranslateDeps {
-        chat: Deps {
-            store: store.clone(),
-            deliver: Arc::new(CountingDelivery::default()),
-            config: ChatConfig::default(),
-            metrics: bluelamp::metrics::Metrics::discard(),
-        },
+        ledger: store.clone(),
+        slots: store.clone(),
+        chat: Deps::over(
+            store.clone(),
+            Arc::new(CountingDelivery::default()),
+            ChatConfig::default(),
+            bluelamp::metrics::Metrics::discard(),
+        ),
         translators: Translators::new(
             Arc::new(RoutingTranslator::new(provider.clone(), provider.clone())),
             Arc::new(InMemoryTranslationCache::new()),
@@ -137,8 +139,11 @@ fn init_time() -> Duration {
     let mut times = Vec::new();
     for _ in 0..30 {
         let t = Instant::now();
+        let chat = bluelamp::bootstrap::chat_deps_with(&sdk).expect("chat deps");
         let deps = TranslateDeps {
-            chat: bluelamp::bootstrap::chat_deps_with(&sdk).expect("chat deps"),
+            ledger: chat.store.clone(),
+            slots: chat.store,
+            chat: chat.deps,
             translators: bluelamp::bootstrap::translators_with(&sdk).expect("translators"),
         };
         times.push(t.elapsed());

@@ -15,8 +15,9 @@ use bluelamp::domain::{
 };
 use bluelamp::faq::{UnansweredLog, UnansweredLogError, UnansweredQuestion};
 use bluelamp::store::{
-    AppendError, Appended, ChatStore, ConnectionStore, FeedbackLog, FeedbackOutcome, Moved,
-    RateError, RateLimit, Store, StoreError, UpdateError,
+    AppendError, Appended, ChatStore, ConnectionStore, DeliveryLedger, FeedbackLog,
+    FeedbackOutcome, Moved, OperatorQueue, RateError, RateLimit, Store, StoreError,
+    TranslationSlots, UpdateError,
 };
 use std::sync::Arc;
 
@@ -72,6 +73,8 @@ impl FaultyStore {
     }
 }
 
+impl Store for FaultyStore {}
+
 #[async_trait]
 impl ChatStore for FaultyStore {
     async fn create_chat(&self, chat: &Chat) -> Result<(), StoreError> {
@@ -122,6 +125,10 @@ impl ChatStore for FaultyStore {
         let call = self.inner.get_message(chat, seq);
         self.plan.around("get_message", READ, call).await
     }
+}
+
+#[async_trait]
+impl TranslationSlots for FaultyStore {
     async fn set_translation(
         &self,
         chat: &ChatId,
@@ -151,6 +158,10 @@ impl ChatStore for FaultyStore {
             .around("messages_awaiting_translation", READ, call)
             .await
     }
+}
+
+#[async_trait]
+impl DeliveryLedger for FaultyStore {
     async fn mark_delivered(
         &self,
         chat: &ChatId,
@@ -179,6 +190,10 @@ impl ChatStore for FaultyStore {
         let call = self.inner.unmark_delivered(chat, seq, side);
         self.plan.around("unmark_delivered", WRITE, call).await
     }
+}
+
+#[async_trait]
+impl OperatorQueue for FaultyStore {
     async fn waiting_chats(&self, force: &ForceId, limit: usize) -> Result<Vec<Chat>, StoreError> {
         let call = self.inner.waiting_chats(force, limit);
         self.plan.around("waiting_chats", READ, call).await

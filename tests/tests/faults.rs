@@ -179,7 +179,7 @@ async fn check_transcript(
     let id = ChatId::parse(chat).map_err(|e| e.to_string())?;
     let stored = gw
         .deps
-        .store
+        .chats
         .messages_after(&id, 0, 1000)
         .await
         .map_err(|e| e.to_string())?;

@@ -106,13 +106,13 @@ async fn one_round(gw: &Running, round: usize, ops: &mut [Client; 3]) -> R {
     let id = ChatId::parse(chat.as_str())?;
     let stored = gw
         .deps
-        .store
+        .chats
         .get_chat(&id)
         .await?
         .ok_or_else(|| anyhow::anyhow!("the chat is gone"))?;
     let events: Vec<ChatEvent> = gw
         .deps
-        .store
+        .chats
         .messages_after(&id, 0, 500)
         .await?
         .into_iter()
@@ -202,7 +202,7 @@ async fn joining_the_queue_races_an_emergency_flag_and_the_emergency_waits_first
         let mut citizen = Client::citizen(&gw).await?;
         let (chat, _) = citizen.start_chat().await?;
         let id = ChatId::parse(chat.as_str())?;
-        let read = gw.deps.store.get_chat(&id).await?.expect("the chat");
+        let read = gw.deps.chats.get_chat(&id).await?.expect("the chat");
         let (joined, flagged) = if round % 2 == 0 {
             tokio::join!(
                 bluelamp::chat::enter_queue(&gw.deps, &read, &Actor::Citizen),
@@ -217,7 +217,7 @@ async fn joining_the_queue_races_an_emergency_flag_and_the_emergency_waits_first
         };
         joined.map_err(|e| anyhow::anyhow!("round {round}, joining: {e}"))?;
         flagged.map_err(|e| anyhow::anyhow!("round {round}, flagging: {e}"))?;
-        let stored = gw.deps.store.get_chat(&id).await?.expect("the chat");
+        let stored = gw.deps.chats.get_chat(&id).await?.expect("the chat");
         anyhow::ensure!(
             stored.state == ChatState::Waiting
                 && stored.priority == Priority::Emergency
@@ -229,7 +229,7 @@ async fn joining_the_queue_races_an_emergency_flag_and_the_emergency_waits_first
         anyhow::ensure!(queue[0].chat_id == id, "round {round}: {queue:?}");
         let queued = gw
             .deps
-            .store
+            .chats
             .messages_after(&id, 0, 100)
             .await?
             .into_iter()

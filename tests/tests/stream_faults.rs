@@ -173,12 +173,12 @@ async fn world(kind: StoreKind, state: ChatState, language: &str, texts: &[&str]
         current.last_seq = appended.message.seq;
         messages.push(appended.message);
     }
-    let deps = Deps {
-        store: store.clone(),
-        deliver: deliver.clone(),
-        config: ChatConfig::default(),
-        metrics: bluelamp::metrics::Metrics::discard(),
-    };
+    let deps = Deps::over(
+        store.clone(),
+        deliver.clone(),
+        ChatConfig::default(),
+        bluelamp::metrics::Metrics::discard(),
+    );
     World {
         store,
         deliver,
@@ -220,6 +220,8 @@ fn translate_deps(w: &World) -> TranslateDeps {
     let offline = Arc::new(OfflineTranslator::new());
     TranslateDeps {
         chat: w.deps.clone(),
+        ledger: w.store.clone(),
+        slots: w.store.clone(),
         translators: Translators::new(
             Arc::new(RoutingTranslator::new(offline.clone(), offline)),
             Arc::new(InMemoryTranslationCache::new()),
@@ -371,6 +373,9 @@ async fn the_bot_dying_mid_batch_and_retried_answers_each_question_once(kind: St
     let w = world(kind, ChatState::Bot, "pl", &questions).await;
     let faq = faq_reply::FaqDeps {
         chat: w.deps.clone(),
+        ledger: w.store.clone(),
+        slots: w.store.clone(),
+        unanswered: w.store.clone(),
         bot: Arc::new(bluelamp::faq::FaqBot::with_default_kb()?),
         translator: Arc::new(HangsOnce::default()),
     };

@@ -419,12 +419,12 @@ async fn a_second_identical_bot_answer_makes_no_translation_call(kind: StoreKind
     for _ in 0..2 {
         let chat = gw
             .deps
-            .store
+            .chats
             .get_chat(&chat_id)
             .await?
             .ok_or_else(|| anyhow::anyhow!("no chat"))?;
         gw.deps
-            .store
+            .chats
             .append_message(
                 &chat,
                 NewMessage::text(

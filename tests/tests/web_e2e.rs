@@ -305,7 +305,7 @@ async fn a_quick_exit_by_beacon_ends_the_chat_and_the_operator_sees_it(kind: Sto
     // The record is kept: the transcript says how it ended.
     let stored = gw
         .deps
-        .store
+        .chats
         .get_chat(&bluelamp::domain::ChatId::parse(chat.as_str())?)
         .await?
         .expect("the chat is kept");
@@ -395,7 +395,7 @@ async fn an_emergency_flagged_while_the_citizen_joins_the_queue_still_waits_firs
         let mut citizen = Client::citizen(&gw).await?;
         let (chat, _) = citizen.start_chat().await?;
         let id = ChatId::parse(chat.as_str())?;
-        let stale = gw.deps.store.get_chat(&id).await?.expect("the chat");
+        let stale = gw.deps.chats.get_chat(&id).await?.expect("the chat");
         if flag_lands_first {
             // The bot's write (priority and reason) lands first; the citizen's join, made from
             // the chat as it was before, lands on top of it.
@@ -405,7 +405,7 @@ async fn an_emergency_flagged_while_the_citizen_joins_the_queue_still_waits_firs
                 ..Default::default()
             };
             gw.deps
-                .store
+                .chats
                 .update_chat(&id, &Guard::not_ended(), &patch)
                 .await?;
             bluelamp::chat::enter_queue(&gw.deps, &stale, &Actor::Citizen).await?;

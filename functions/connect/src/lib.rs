@@ -89,7 +89,7 @@ async fn connect(
     let supervisor = matches!(role, Role::Operator { .. }) && is_supervisor(req);
     let mut conn = Connection::opened(id, role, now, now / 1000 + deps.config.connection_ttl_secs);
     conn.supervisor = supervisor;
-    deps.store.put_connection(&conn).await?;
+    deps.connections.put_connection(&conn).await?;
     match &conn.role {
         Role::Operator { operator_id } => {
             tracing::info!(connection_id = %conn.id, operator_id = %operator_id, "operator connected");
@@ -109,7 +109,7 @@ async fn tell_waiting_citizens(deps: &Deps) {
 }
 
 async fn disconnect(deps: &Deps, id: &ConnectionId) -> Result<i64, StoreError> {
-    let Some(conn) = deps.store.delete_connection(id).await? else {
+    let Some(conn) = deps.connections.delete_connection(id).await? else {
         return Ok(200);
     };
     if matches!(conn.role, Role::Operator { .. }) {
@@ -121,7 +121,7 @@ async fn disconnect(deps: &Deps, id: &ConnectionId) -> Result<i64, StoreError> {
         tracing::info!(connection_id = %id, "disconnected");
         return Ok(200);
     };
-    let Some(chat) = deps.store.get_chat(chat_id).await? else {
+    let Some(chat) = deps.chats.get_chat(chat_id).await? else {
         return Ok(200);
     };
     // Only if this socket is still the chat's: a citizen who already resumed elsewhere

@@ -11,7 +11,7 @@ async fn main() -> Result<(), Error> {
     profile.mark("tracing");
     let sdk = bluelamp::config::aws().await;
     profile.mark("aws_config");
-    let deps = bluelamp::bootstrap::chat_deps_with(&sdk)?;
+    let deps = bluelamp::bootstrap::chat_deps_with(&sdk)?.deps;
     profile.mark("chat_clients");
     profile.ready();
     let deps: &Deps = &deps;

@@ -14,12 +14,12 @@ fn fixture(json: &str) -> ApiGatewayWebsocketProxyRequest {
 
 fn deps() -> (Deps, Arc<MemoryStore>) {
     let store = Arc::new(MemoryStore::new());
-    let deps = Deps {
-        store: store.clone(),
-        deliver: Arc::new(RecordingDelivery::new()),
-        config: ChatConfig::default(),
-        metrics: bluelamp::metrics::Metrics::discard(),
-    };
+    let deps = Deps::over(
+        store.clone(),
+        Arc::new(RecordingDelivery::new()),
+        ChatConfig::default(),
+        bluelamp::metrics::Metrics::discard(),
+    );
     (deps, store)
 }
 

@@ -24,18 +24,24 @@ use bluelamp::domain::{
     now_ms, Actor, BotReply, BotSuggestion, Chat, ChatMessage, ChatState, ClientMessageId,
     LanguageCode, MessageBody, MessageTranslation, NewMessage, Sender, Side,
 };
-use bluelamp::faq::{emergency_advice, FaqAnswer, FaqBot, Outcome, Question, UnansweredQuestion};
-use bluelamp::store::{AppendError, StoreError};
+use bluelamp::faq::{
+    emergency_advice, FaqAnswer, FaqBot, Outcome, Question, UnansweredLog, UnansweredQuestion,
+};
+use bluelamp::store::{AppendError, DeliveryLedger, StoreError, TranslationSlots};
 use bluelamp::stream::{count_failed_records, for_each_new_message};
 use bluelamp::translation::Translator;
 use std::sync::Arc;
 
-/// What the bot needs: the chat service (whose store also keeps the unanswered questions), the
+/// What the bot needs: the chat core, the delivery ledger (a record seen twice answers once),
+/// the translation slots (it keeps the English it made), the unanswered questions' log, the
 /// bot itself (built once: its index is the function's start-up cost), and a translator for
 /// citizens who do not write English.
 #[derive(Clone)]
 pub struct FaqDeps {
     pub chat: Deps,
+    pub ledger: Arc<dyn DeliveryLedger>,
+    pub slots: Arc<dyn TranslationSlots>,
+    pub unanswered: Arc<dyn UnansweredLog>,
     pub bot: Arc<FaqBot>,
     pub translator: Arc<dyn Translator>,
 }
@@ -69,14 +75,14 @@ pub async fn reply(deps: &FaqDeps, message: ChatMessage, claim: &str) -> Result<
     let (Sender::Citizen, MessageBody::Text { .. }) = (&message.sender, &message.body) else {
         return Ok(());
     };
-    let store = &deps.chat.store;
-    let Some(chat) = store.get_chat(&message.chat_id).await? else {
+    let Some(chat) = deps.chat.chats.get_chat(&message.chat_id).await? else {
         return Ok(());
     };
     if chat.state == ChatState::Ended {
         return Ok(());
     }
-    if !store
+    if !deps
+        .ledger
         .mark_delivered(&chat.id, message.seq, Side::Bot, claim)
         .await?
     {
@@ -85,10 +91,11 @@ pub async fn reply(deps: &FaqDeps, message: ChatMessage, claim: &str) -> Result<
     }
     let result = answer(deps, &chat, &message).await;
     if result.is_err() {
-        store
+        deps.ledger
             .unmark_delivered(&chat.id, message.seq, Side::Bot)
             .await?;
-    } else if let Err(e) = store
+    } else if let Err(e) = deps
+        .ledger
         .confirm_delivered(&chat.id, message.seq, Side::Bot)
         .await
     {
@@ -132,8 +139,7 @@ async fn english_of(deps: &FaqDeps, chat: &Chat, message: &ChatMessage) -> Optio
                     topics: Vec::new(),
                 };
                 if let Err(e) = deps
-                    .chat
-                    .store
+                    .slots
                     .set_translation(&message.chat_id, message.seq, &english, &stored)
                     .await
                 {
@@ -178,7 +184,7 @@ async fn answer(deps: &FaqDeps, chat: &Chat, message: &ChatMessage) -> Result<()
             NewMessage::bot(text.clone(), &reply_language, bot_reply(&answer), now_ms());
         // One answer per question, however often the question's record is retried.
         reply.client_message_id = ClientMessageId::parse(format!("answer-{}", message.seq)).ok();
-        deps.chat.store.append_message(chat, reply).await?;
+        deps.chat.chats.append_message(chat, reply).await?;
     }
     tracing::info!(
         chat_id = %chat.id,
@@ -232,7 +238,7 @@ async fn record_unanswered(deps: &FaqDeps, chat: &Chat, english: &str, answer: &
     ) else {
         return;
     };
-    if let Err(e) = deps.chat.store.record(record).await {
+    if let Err(e) = deps.unanswered.record(record).await {
         tracing::warn!(chat_id = %chat.id, error = %e, "could not record an unanswered question");
     }
 }

@@ -35,7 +35,10 @@ async fn main() -> Result<(), Error> {
     profile.mark("chat_clients");
     let deps = FaqDeps {
         translator: Arc::new(AmazonTranslator::new(amazon_translate_client(&sdk))),
-        chat,
+        ledger: chat.store.clone(),
+        slots: chat.store.clone(),
+        unanswered: chat.store,
+        chat: chat.deps,
         bot: Arc::new(prepared.with_detector(detector)),
     };
     profile.mark("translate_client");

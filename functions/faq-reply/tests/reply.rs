@@ -5,7 +5,7 @@ use bluelamp::config::ChatConfig;
 use bluelamp::delivery::RecordingDelivery;
 use bluelamp::domain::*;
 use bluelamp::faq::{FaqBot, UnansweredLog};
-use bluelamp::store::{ChatStore, MemoryStore};
+use bluelamp::store::{ChatStore, MemoryStore, OperatorQueue};
 use bluelamp::translation::OfflineTranslator;
 use faq_reply::{handle, FaqDeps};
 use std::sync::{Arc, OnceLock};
@@ -23,15 +23,18 @@ struct World {
 
 fn world() -> World {
     let store = Arc::new(MemoryStore::new());
-    let chat = Deps {
-        store: store.clone(),
-        deliver: Arc::new(RecordingDelivery::new()),
-        config: ChatConfig::default(),
-        metrics: bluelamp::metrics::Metrics::discard(),
-    };
+    let chat = Deps::over(
+        store.clone(),
+        Arc::new(RecordingDelivery::new()),
+        ChatConfig::default(),
+        bluelamp::metrics::Metrics::discard(),
+    );
     World {
         deps: FaqDeps {
             chat,
+            ledger: store.clone(),
+            slots: store.clone(),
+            unanswered: store.clone(),
             bot: bot(),
             translator: Arc::new(OfflineTranslator::new()),
         },

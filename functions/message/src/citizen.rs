@@ -1,17 +1,16 @@
 //! What a citizen can do: start or resume a chat, send, ask for a person, read back, leave.
 
-use crate::Failure;
+use crate::{Failure, MessageDeps};
 use bluelamp::chat::{
     apply_move, availability, end_chat, enter_queue, fit_transcript, Deps, ResumeToken,
     TRANSCRIPT_BUDGET_BYTES,
 };
 use bluelamp::domain::{
-    now_ms, Actor, Chat, ChatEvent, ChatId, ChatPatch, ChatState, ClientMessageId, Connection,
-    EndReason, Guard, LanguageCode, MessageText, NewMessage, Opening, Sender, Side,
-    TransitionError,
+    now_ms, Actor, Chat, ChatId, ChatState, ClientMessageId, Connection, EndReason, LanguageCode,
+    MessageText, NewMessage, Opening, Sender, Side, TransitionError,
 };
 use bluelamp::protocol::{ClientFrame, ErrorCode, ServerFrame};
-use bluelamp::translation::{ChatLanguage, ChatLanguagePolicy, LanguageDecision, LanguageSource};
+use bluelamp::translation::{ChatLanguage, ChatLanguagePolicy};
 
 /// Messages returned in one `history` or `resumed` frame at most (then cut to fit 32 KB).
 const PAGE: usize = 100;
@@ -20,10 +19,11 @@ const PAGE: usize = 100;
 const HIDDEN_PAGES_SKIPPED: usize = 10;
 
 pub(crate) async fn dispatch(
-    deps: &Deps,
+    ports: &MessageDeps,
     conn: &Connection,
     frame: ClientFrame,
 ) -> Result<Option<ServerFrame>, Failure> {
+    let deps = &ports.chat;
     match frame {
         ClientFrame::Start {
             language,
@@ -74,7 +74,7 @@ pub(crate) async fn dispatch(
             )
             .await
         }
-        ClientFrame::Feedback { rating } => feedback(deps, conn, rating).await.map(Some),
+        ClientFrame::Feedback { rating } => feedback(ports, conn, rating).await.map(Some),
         ClientFrame::Ping {} => Ok(Some(ServerFrame::Pong {})),
         // Operator actions are refused before dispatch.
         _ => Err(Failure::client(
@@ -97,7 +97,7 @@ async fn own_chat(deps: &Deps, conn: &Connection, named: Option<&ChatId>) -> Res
         ));
     }
     let chat = deps
-        .store
+        .chats
         .get_chat(mine)
         .await?
         .ok_or_else(|| Failure::client(ErrorCode::NoChat, "there is no such chat"))?;
@@ -119,7 +119,11 @@ async fn tell_operator(
     frame: ServerFrame,
 ) -> Result<Option<ServerFrame>, Failure> {
     if let (ChatState::Active, Some(operator)) = (chat.state, &chat.operator) {
-        for socket in deps.store.operator_connections(Some(operator)).await? {
+        for socket in deps
+            .connections
+            .operator_connections(Some(operator))
+            .await?
+        {
             let _ = deps
                 .post(bluelamp::delivery::Api::Operator, &socket.id, &frame)
                 .await;
@@ -130,14 +134,14 @@ async fn tell_operator(
 
 /// "Did this help?": counted once per ended chat, without anything else about it.
 async fn feedback(
-    deps: &Deps,
+    ports: &MessageDeps,
     conn: &Connection,
     rating: bluelamp::domain::Rating,
 ) -> Result<ServerFrame, Failure> {
     use bluelamp::store::FeedbackOutcome;
-    let chat = own_chat(deps, conn, None).await?;
-    match deps
-        .store
+    let chat = own_chat(&ports.chat, conn, None).await?;
+    match ports
+        .feedback
         .record_feedback(&chat.id, &chat.force, rating)
         .await?
     {
@@ -154,7 +158,7 @@ async fn feedback(
 /// Whether a chat exists and has not ended.
 async fn live_chat(deps: &Deps, id: &ChatId) -> Result<bool, Failure> {
     Ok(deps
-        .store
+        .chats
         .get_chat(id)
         .await?
         .is_some_and(|c| c.state != ChatState::Ended))
@@ -195,8 +199,8 @@ async fn start(
         now_ms: now,
         retention_days: deps.config.chat_retention_days,
     });
-    deps.store.create_chat(&chat).await?;
-    deps.store.set_connection_chat(&conn.id, &id).await?;
+    deps.chats.create_chat(&chat).await?;
+    deps.connections.set_connection_chat(&conn.id, &id).await?;
     tracing::info!(chat_id = %id, connection_id = %conn.id, "chat started");
     let now_available = availability(deps).await?;
     Ok(ServerFrame::ChatStarted {
@@ -231,7 +235,7 @@ async fn resume(
         }
     }
     let chat = deps
-        .store
+        .chats
         .get_chat(&token.chat_id)
         .await?
         .filter(|c| token.matches(&c.resume_hash))
@@ -240,8 +244,10 @@ async fn resume(
     let chat = apply_move(deps, &chat, |c| c.citizen_returned(&conn.id).map(Some))
         .await?
         .chat;
-    deps.store.set_connection_chat(&conn.id, &chat.id).await?;
-    let missed = deps.store.messages_after(&chat.id, after_seq, PAGE).await?;
+    deps.connections
+        .set_connection_chat(&conn.id, &chat.id)
+        .await?;
+    let missed = deps.chats.messages_after(&chat.id, after_seq, PAGE).await?;
     let full_page = missed.len() == PAGE;
     let (missed, cut) = fit_transcript(
         &missed,
@@ -269,18 +275,11 @@ async fn send(
     let mut chat = own_chat(deps, conn, chat_id.as_ref()).await?;
     // While the language is not settled, each message is evidence: the message is stored in
     // the language the chat has after looking at it.
-    let mut decision = LanguageDecision::AlreadyFixed;
-    if chat.state != ChatState::Ended && !chat.language_state.is_fixed() {
-        let mut language = chat.language_state.clone();
-        decision = ChatLanguagePolicy::default().observe(&mut language, text.as_str());
-        let patch = ChatPatch {
-            language: Some(language),
-            ..Default::default()
-        };
-        chat = deps
-            .store
-            .update_chat(&chat.id, &Guard::not_ended(), &patch)
-            .await?;
+    let policy = ChatLanguagePolicy::default();
+    let observed = chat.observe_language(&policy, text.as_str());
+    if observed.is_some() {
+        let decide = |c: &Chat| Ok(c.observe_language(&policy, text.as_str()).map(|o| o.change));
+        chat = apply_move(deps, &chat, decide).await?.chat;
     }
     let msg = NewMessage::text(
         Sender::Citizen,
@@ -289,23 +288,13 @@ async fn send(
         Some(client_message_id.clone()),
         now_ms(),
     );
-    let appended = deps.store.append_message(&chat, msg).await?;
+    let appended = deps.chats.append_message(&chat, msg).await?;
     crate::count_stored(deps, &appended);
     // The operator is told, after the message that decided it.
-    let event = match decision {
-        LanguageDecision::Switched { from, to } => Some(ChatEvent::LanguageChanged {
-            from,
-            to,
-            by: LanguageSource::Detected,
-        }),
-        LanguageDecision::Mismatch { chosen, detected } => {
-            Some(ChatEvent::LanguageMismatch { chosen, detected })
-        }
-        _ => None,
-    };
+    let event = observed.and_then(|o| o.after_message);
     if let (Some(event), false) = (event, appended.duplicate) {
         tracing::info!(chat_id = %chat.id, language = %chat.language, "chat language decision");
-        deps.store
+        deps.chats
             .append_message(&chat, NewMessage::event(event, now_ms()))
             .await?;
     }
@@ -350,7 +339,7 @@ pub async fn history(
     // rather than answer an empty page that says there is more from the same place.
     let mut after = after_seq;
     for _ in 0..HIDDEN_PAGES_SKIPPED {
-        let page = deps.store.messages_after(&chat.id, after, PAGE).await?;
+        let page = deps.chats.messages_after(&chat.id, after, PAGE).await?;
         let full_page = page.len() == PAGE;
         let (messages, cut) = fit_transcript(&page, side, reader, TRANSCRIPT_BUDGET_BYTES);
         match page.last() {
@@ -377,6 +366,7 @@ pub fn transition(e: TransitionError) -> Failure {
         TransitionError::NotWaiting => ErrorCode::NotWaiting,
         TransitionError::NotYourChat => ErrorCode::NotYourChat,
         TransitionError::NotAllowed { .. } => ErrorCode::Forbidden,
+        TransitionError::UnsupportedLanguage(_) => ErrorCode::UnsupportedLanguage,
     };
     Failure::client(code, &e.to_string())
 }

@@ -29,20 +29,23 @@ mod preview;
 use aws_lambda_events::apigw::{ApiGatewayProxyResponse, ApiGatewayWebsocketProxyRequest};
 use bluelamp::chat::{api_of, gateway_response, Deps};
 use bluelamp::domain::{ConnectionId, Role};
+use bluelamp::faq::UnansweredLog;
 use bluelamp::protocol::{
     parse_client_frame, ClientError, ClientFrame, ErrorCode, ServerFrame, CITIZEN_ACTIONS,
     OPERATOR_ACTIONS,
 };
-use bluelamp::store::{AppendError, RateError, StoreError, UpdateError};
+use bluelamp::store::{AppendError, FeedbackLog, RateError, StoreError, UpdateError};
 use bluelamp::translation::Translator;
 use std::sync::Arc;
 
-/// What the function needs: the chat core's ports, and a translator for the operator's
-/// reply previews (the same providers the translate function uses; people's words, so never
-/// cached).
+/// What the function needs: the chat core's ports, the citizens' ratings, the bot's
+/// unanswered questions (for operators), and a translator for the operator's reply previews
+/// (the same providers the translate function uses; people's words, so never cached).
 #[derive(Clone)]
 pub struct MessageDeps {
     pub chat: Deps,
+    pub feedback: Arc<dyn FeedbackLog>,
+    pub unanswered: Arc<dyn UnansweredLog>,
     pub preview: Arc<dyn Translator>,
 }
 
@@ -138,10 +141,8 @@ pub async fn handle(
     deps: &MessageDeps,
     req: ApiGatewayWebsocketProxyRequest,
 ) -> ApiGatewayProxyResponse {
-    let MessageDeps {
-        chat: deps,
-        preview,
-    } = deps;
+    let ports = deps;
+    let deps = &ports.chat;
     let Some(connection_id) = req
         .request_context
         .connection_id
@@ -153,7 +154,7 @@ pub async fn handle(
     };
     let now_secs = bluelamp::domain::now_ms() / 1000;
     let conn = match deps
-        .store
+        .connections
         .admit_frame(&connection_id, now_secs, deps.config.rate_limit)
         .await
     {
@@ -186,7 +187,7 @@ pub async fn handle(
     let api = api_of(&conn.role);
     let reply = match parse_client_frame(&body_text(&req)) {
         Err(e) => Err(Failure::Client(e)),
-        Ok(frame) => dispatch(deps, preview.as_ref(), &conn, frame).await,
+        Ok(frame) => dispatch(ports, &conn, frame).await,
     };
     let frame = match reply {
         Ok(Some(frame)) => frame,
@@ -208,8 +209,7 @@ pub async fn handle(
 }
 
 async fn dispatch(
-    deps: &Deps,
-    preview: &dyn Translator,
+    deps: &MessageDeps,
     conn: &bluelamp::domain::Connection,
     frame: ClientFrame,
 ) -> Result<Option<ServerFrame>, Failure> {
@@ -225,8 +225,6 @@ async fn dispatch(
             "that action is for citizens",
         )),
         Role::Citizen => citizen::dispatch(deps, conn, frame).await,
-        Role::Operator { operator_id } => {
-            operator::dispatch(deps, preview, conn, operator_id, frame).await
-        }
+        Role::Operator { operator_id } => operator::dispatch(deps, conn, operator_id, frame).await,
     }
 }

@@ -14,7 +14,12 @@ async fn main() -> Result<(), Error> {
     profile.mark("chat_clients");
     let preview = bluelamp::bootstrap::translation_provider_with(&sdk)?;
     profile.mark("translation_clients");
-    let deps = MessageDeps { chat, preview };
+    let deps = MessageDeps {
+        feedback: chat.store.clone(),
+        unanswered: chat.store,
+        chat: chat.deps,
+        preview,
+    };
     profile.ready();
     let deps = &deps;
     run(service_fn(|event: LambdaEvent<_>| async move {

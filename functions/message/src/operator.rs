@@ -1,25 +1,25 @@
 //! What an operator can do: see the queue, claim, send, read back, hand back, end.
 
 use crate::citizen::history;
-use crate::Failure;
+use crate::{Failure, MessageDeps};
 use bluelamp::chat::{
     announce_queue, apply_move, end_chat, fit_transcript, queue_entries, Applied, Deps, MoveError,
     TRANSCRIPT_BUDGET_BYTES,
 };
 use bluelamp::domain::{
-    now_ms, Actor, Chat, ChatEvent, ChatId, ChatPatch, ChatState, Connection, EndReason, Guard,
-    LanguageCode, NewMessage, OperatorId, Presence, Sender, Side,
+    now_ms, Actor, Chat, ChatId, ChatState, Connection, EndReason, LanguageCode, NewMessage,
+    OperatorId, Presence, Sender, Side,
 };
 use bluelamp::protocol::{ChatSummary, ClientFrame, ErrorCode, ServerFrame};
-use bluelamp::translation::{LanguageDecision, LanguageSource, Translator};
 
 pub(crate) async fn dispatch(
-    deps: &Deps,
-    translator: &dyn Translator,
+    ports: &MessageDeps,
     conn: &Connection,
     me: &OperatorId,
     frame: ClientFrame,
 ) -> Result<Option<ServerFrame>, Failure> {
+    let deps = &ports.chat;
+    let translator = ports.preview.as_ref();
     let english = LanguageCode::english();
     match frame {
         ClientFrame::Hello {} => hello(deps, conn, me).await.map(Some),
@@ -42,7 +42,7 @@ pub(crate) async fn dispatch(
             tell_citizen(deps, &chat, frame).await.map(|_| None)
         }
         ClientFrame::SetPresence { presence } => set_presence(deps, me, presence).await.map(Some),
-        ClientFrame::Stats {} => stats(deps, conn).await.map(Some),
+        ClientFrame::Stats {} => stats(ports, conn).await.map(Some),
         ClientFrame::Claim { chat_id } => claim(deps, me, &chat_id).await.map(Some),
         ClientFrame::Send {
             chat_id,
@@ -59,7 +59,7 @@ pub(crate) async fn dispatch(
                 Some(client_message_id.clone()),
                 now_ms(),
             );
-            let appended = deps.store.append_message(&chat, msg).await?;
+            let appended = deps.chats.append_message(&chat, msg).await?;
             crate::count_stored(deps, &appended);
             Ok(Some(ServerFrame::Ack {
                 chat_id: chat.id,
@@ -78,8 +78,8 @@ pub(crate) async fn dispatch(
         ClientFrame::End { chat_id } => end(deps, me, &chat_id).await.map(Some),
         ClientFrame::Unanswered { limit } => {
             let limit = usize::from(limit.unwrap_or(50).clamp(1, 500));
-            let entries = deps
-                .store
+            let entries = ports
+                .unanswered
                 .recent(&deps.config.force, limit)
                 .await
                 .map_err(|e| {
@@ -115,7 +115,7 @@ pub(crate) async fn dispatch(
 async fn held_chat(deps: &Deps, me: &OperatorId, id: Option<&ChatId>) -> Result<Chat, Failure> {
     let not_yours = || Failure::client(ErrorCode::NotYourChat, "you do not hold that chat");
     let id = id.ok_or_else(|| Failure::client(ErrorCode::InvalidFrame, "chatId is required"))?;
-    let chat = deps.store.get_chat(id).await?.ok_or_else(not_yours)?;
+    let chat = deps.chats.get_chat(id).await?.ok_or_else(not_yours)?;
     if chat.operator.as_ref() != Some(me) {
         return Err(not_yours());
     }
@@ -133,7 +133,7 @@ async fn readable_chat(deps: &Deps, me: &OperatorId, id: Option<&ChatId>) -> Res
         Err(Failure::Client(e)) if e.code == ErrorCode::ChatEnded => {
             let id =
                 id.ok_or_else(|| Failure::client(ErrorCode::InvalidFrame, "chatId is required"))?;
-            match deps.store.get_chat(id).await? {
+            match deps.chats.get_chat(id).await? {
                 Some(chat) if chat.operator.as_ref() == Some(me) => Ok(chat),
                 _ => Err(Failure::Client(e)),
             }
@@ -144,7 +144,7 @@ async fn readable_chat(deps: &Deps, me: &OperatorId, id: Option<&ChatId>) -> Res
 
 async fn hello(deps: &Deps, conn: &Connection, me: &OperatorId) -> Result<ServerFrame, Failure> {
     let queue = queue_entries(deps, &deps.config.force).await?;
-    let chats = deps.store.chats_held_by(me).await?;
+    let chats = deps.queue.chats_held_by(me).await?;
     Ok(ServerFrame::OperatorReady {
         operator_id: me.clone(),
         queue,
@@ -170,8 +170,8 @@ async fn set_presence(
     me: &OperatorId,
     presence: Presence,
 ) -> Result<ServerFrame, Failure> {
-    for socket in deps.store.operator_connections(Some(me)).await? {
-        deps.store.set_presence(&socket.id, presence).await?;
+    for socket in deps.connections.operator_connections(Some(me)).await? {
+        deps.connections.set_presence(&socket.id, presence).await?;
     }
     tracing::info!(operator_id = %me, ?presence, "presence set");
     announce_queue(deps, &deps.config.force).await?;
@@ -179,7 +179,8 @@ async fn set_presence(
 }
 
 /// The supervisor view: the queue, who is on, how many chats each holds, the ratings.
-async fn stats(deps: &Deps, conn: &Connection) -> Result<ServerFrame, Failure> {
+async fn stats(ports: &MessageDeps, conn: &Connection) -> Result<ServerFrame, Failure> {
+    let deps = &ports.chat;
     if !conn.supervisor {
         return Err(Failure::client(
             ErrorCode::Forbidden,
@@ -187,7 +188,7 @@ async fn stats(deps: &Deps, conn: &Connection) -> Result<ServerFrame, Failure> {
         ));
     }
     let force = &deps.config.force;
-    let waiting = deps.store.waiting_chats(force, 200).await?;
+    let waiting = deps.queue.waiting_chats(force, 200).await?;
     let now = now_ms();
     let longest_wait_seconds = waiting
         .iter()
@@ -195,7 +196,7 @@ async fn stats(deps: &Deps, conn: &Connection) -> Result<ServerFrame, Failure> {
         .min()
         .map(|since| u64::try_from((now - since).max(0) / 1000).unwrap_or(0))
         .unwrap_or(0);
-    let sockets = deps.store.operator_connections(None).await?;
+    let sockets = deps.connections.operator_connections(None).await?;
     let room = bluelamp::chat::Availability::of(&sockets, deps.config.staffed_at(now));
     let mut operators: Vec<&OperatorId> = sockets
         .iter()
@@ -208,13 +209,13 @@ async fn stats(deps: &Deps, conn: &Connection) -> Result<ServerFrame, Failure> {
     operators.dedup();
     let mut chats_per_operator = Vec::with_capacity(operators.len());
     for operator in operators {
-        let held = deps.store.chats_held_by(operator).await?;
+        let held = deps.queue.chats_held_by(operator).await?;
         chats_per_operator.push(bluelamp::protocol::OperatorLoad {
             operator_id: operator.clone(),
             chats: held.iter().filter(|c| c.state == ChatState::Active).count(),
         });
     }
-    let feedback = deps.store.feedback_counts(force).await?;
+    let feedback = ports.feedback.feedback_counts(force).await?;
     Ok(ServerFrame::Stats(Box::new(
         bluelamp::protocol::RoomStats {
             waiting: waiting.len(),
@@ -229,7 +230,7 @@ async fn stats(deps: &Deps, conn: &Connection) -> Result<ServerFrame, Failure> {
 
 async fn claim(deps: &Deps, me: &OperatorId, id: &ChatId) -> Result<ServerFrame, Failure> {
     let not_waiting = || Failure::client(ErrorCode::NotWaiting, "that chat is not waiting");
-    let chat = deps.store.get_chat(id).await?.ok_or_else(not_waiting)?;
+    let chat = deps.chats.get_chat(id).await?.ok_or_else(not_waiting)?;
     if chat.force != deps.config.force {
         return Err(not_waiting());
     }
@@ -252,7 +253,7 @@ async fn claim(deps: &Deps, me: &OperatorId, id: &ChatId) -> Result<ServerFrame,
     };
     tracing::info!(chat_id = %id, operator_id = %me, "chat claimed");
     announce_queue(deps, &chat.force).await?;
-    let transcript = deps.store.messages_after(id, 0, CLAIM_PAGE).await?;
+    let transcript = deps.chats.messages_after(id, 0, CLAIM_PAGE).await?;
     let full_page = transcript.len() == CLAIM_PAGE;
     let (transcript, cut) = fit_transcript(
         &transcript,
@@ -278,33 +279,11 @@ async fn set_language(
     language: &LanguageCode,
 ) -> Result<ServerFrame, Failure> {
     let chat = held_chat(deps, me, Some(id)).await?;
-    let mut state = chat.language_state.clone();
-    let decision = state
-        .operator_corrects(language)
-        .map_err(|e| Failure::client(ErrorCode::UnsupportedLanguage, &e.to_string()))?;
-    let patch = ChatPatch {
-        language: Some(state),
-        ..Default::default()
-    };
-    let chat = deps
-        .store
-        .update_chat(id, &Guard::held_by(me), &patch)
-        .await?;
-    if let LanguageDecision::Switched { from, to } = decision {
-        deps.store
-            .append_message(
-                &chat,
-                NewMessage::event(
-                    ChatEvent::LanguageChanged {
-                        from,
-                        to,
-                        by: LanguageSource::Operator,
-                    },
-                    now_ms(),
-                ),
-            )
-            .await?;
-    }
+    let chat = apply_move(deps, &chat, |c| {
+        c.operator_sets_language(me, language).map(Some)
+    })
+    .await?
+    .chat;
     tracing::info!(chat_id = %id, operator_id = %me, language = %chat.language, "chat language set");
     Ok(ServerFrame::LanguageSet {
         chat_id: id.clone(),

@@ -30,12 +30,14 @@ async fn setup() -> (MessageDeps, Arc<MemoryStore>, Arc<RecordingDelivery>) {
         .await
         .unwrap();
     let deps = MessageDeps {
-        chat: Deps {
-            store: store.clone(),
-            deliver: deliver.clone(),
-            config: ChatConfig::default(),
-            metrics: bluelamp::metrics::Metrics::discard(),
-        },
+        feedback: store.clone(),
+        unanswered: store.clone(),
+        chat: Deps::over(
+            store.clone(),
+            deliver.clone(),
+            ChatConfig::default(),
+            bluelamp::metrics::Metrics::discard(),
+        ),
         preview: Arc::new(OfflineTranslator::new()),
     };
     (deps, store, deliver)

@@ -31,7 +31,11 @@ async fn main() -> Result<(), lambda_http::Error> {
     profile.mark("jwks");
     // "Leave the site" without a socket needs the chat service: on when its tables are given.
     let chats = match std::env::var(bluelamp::store::tables::CHATS.env_var) {
-        Ok(_) => Some(chat_deps_with(&sdk).unwrap_or_else(|e| fatal("configuration", e))),
+        Ok(_) => Some(
+            chat_deps_with(&sdk)
+                .unwrap_or_else(|e| fatal("configuration", e))
+                .deps,
+        ),
         Err(_) => None,
     };
     profile.mark("chat_clients");

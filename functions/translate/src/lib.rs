@@ -32,15 +32,19 @@ use bluelamp::domain::{
     MessageTranslation, Sender, Side,
 };
 use bluelamp::protocol::{MessageView, ServerFrame};
-use bluelamp::store::StoreError;
+use bluelamp::store::{DeliveryLedger, StoreError, TranslationSlots};
 use bluelamp::stream::{count_failed_records, for_each_new_message};
 use bluelamp::translation::{Provider, TranslateError, Translator, Translators};
+use std::sync::Arc;
 
-/// What the translate function depends on: the chat service's store and delivery, and the
-/// translators (only this function has them, so the others start lean).
+/// What the translate function depends on: the chat core, the delivery ledger (a record
+/// seen twice is delivered once), the translations stored on messages, and the translators
+/// (only this function has them, so the others start lean).
 #[derive(Clone)]
 pub struct TranslateDeps {
     pub chat: Deps,
+    pub ledger: Arc<dyn DeliveryLedger>,
+    pub slots: Arc<dyn TranslationSlots>,
     pub translators: Translators,
 }
 
@@ -141,8 +145,7 @@ pub async fn deliver_record(
     message: ChatMessage,
     claim: &str,
 ) -> Result<(), DeliverError> {
-    let store = &deps.chat.store;
-    let Some(chat) = store.get_chat(&message.chat_id).await? else {
+    let Some(chat) = deps.chat.chats.get_chat(&message.chat_id).await? else {
         tracing::warn!(chat_id = %message.chat_id, "message for an unknown chat");
         return Ok(());
     };
@@ -157,7 +160,7 @@ pub async fn deliver_record(
     }
     let message = translate_message(deps, &chat, message).await?;
     for side in message.recipients() {
-        deliver_to_side(&deps.chat, &chat, &message, *side, claim).await?;
+        deliver_to_side(deps, &chat, &message, *side, claim).await?;
     }
     Ok(())
 }
@@ -206,9 +209,10 @@ async fn translate_message(
     if targets.is_empty() {
         return Ok(message);
     }
-    let store = &deps.chat.store;
     // The stream's image is the message as first stored; what was added since is on the item.
-    let mut current = store
+    let mut current = deps
+        .chat
+        .chats
         .get_message(&message.chat_id, message.seq)
         .await?
         .unwrap_or(message);
@@ -242,7 +246,8 @@ async fn translate_message(
                 }
             }
         };
-        let previous = store
+        let previous = deps
+            .slots
             .set_translation(&chat.id, current.seq, &reader, &translation)
             .await?;
         // A translation that got there first wins over a failure of ours.
@@ -269,9 +274,12 @@ async fn reread_earlier(
     from: &LanguageCode,
     to: &LanguageCode,
 ) -> Result<(), DeliverError> {
-    let store = &deps.chat.store;
     let start = before.saturating_sub(REREAD_WINDOW as u64 + 1);
-    let earlier = store.messages_after(&chat.id, start, REREAD_WINDOW).await?;
+    let earlier = deps
+        .chat
+        .chats
+        .messages_after(&chat.id, start, REREAD_WINDOW)
+        .await?;
     for message in earlier {
         if message.seq >= before || message.sender != Sender::Citizen {
             continue;
@@ -280,7 +288,8 @@ async fn reread_earlier(
             continue;
         };
         let corrected = language == from
-            && store
+            && deps
+                .slots
                 .correct_language(&chat.id, message.seq, from, to)
                 .await?;
         if !corrected && language != to {
@@ -320,7 +329,7 @@ async fn english_for_the_queue(
     let start = before.saturating_sub(REREAD_WINDOW as u64 + 1);
     let earlier = deps
         .chat
-        .store
+        .chats
         .messages_after(&chat.id, start, REREAD_WINDOW)
         .await?;
     let english = LanguageCode::english();
@@ -390,7 +399,7 @@ async fn targets(deps: &Deps, chat: &Chat, side: Side) -> Result<Vec<ConnectionI
         Side::Citizen => chat.citizen_connection.iter().cloned().collect(),
         Side::Operator => match &chat.operator {
             Some(op) => deps
-                .store
+                .connections
                 .operator_connections(Some(op))
                 .await?
                 .into_iter()
@@ -411,20 +420,20 @@ fn api_for(side: Side) -> Api {
 }
 
 async fn deliver_to_side(
-    deps: &Deps,
+    deps: &TranslateDeps,
     chat: &Chat,
     message: &ChatMessage,
     side: Side,
     claim: &str,
 ) -> Result<(), DeliverError> {
-    let to = targets(deps, chat, side).await?;
+    let to = targets(&deps.chat, chat, side).await?;
     if to.is_empty() {
         // Nobody there now: the message waits in the transcript (resume, claim, history).
         return Ok(());
     }
     // A record seen twice is delivered once; one retried after it died part way finishes.
     if !deps
-        .store
+        .ledger
         .mark_delivered(&chat.id, message.seq, side, claim)
         .await?
     {
@@ -434,11 +443,11 @@ async fn deliver_to_side(
     let reader = reader_language(chat, side);
     let frame = ServerFrame::Message(Box::new(MessageView::for_reader(message, &reader)));
     for conn in &to {
-        match deps.post(api_for(side), conn, &frame).await {
+        match deps.chat.post(api_for(side), conn, &frame).await {
             Ok(Posted::Delivered) | Ok(Posted::Gone) => {}
             Err(e) => {
                 // Let the retry deliver it: the mark must not say it went.
-                deps.store
+                deps.ledger
                     .unmark_delivered(&chat.id, message.seq, side)
                     .await?;
                 return Err(e.into());
@@ -448,7 +457,7 @@ async fn deliver_to_side(
     // Not confirmed, the claim stays with this record: only this record, retried whole after
     // its invocation failed, would post it again. Not worth failing the record over.
     if let Err(e) = deps
-        .store
+        .ledger
         .confirm_delivered(&chat.id, message.seq, side)
         .await
     {
@@ -475,8 +484,7 @@ pub struct RetryReport {
 /// now with the translation. Run on a schedule (Lambda) or every few seconds (local gateway).
 /// A failure on one message is logged and does not stop the others.
 pub async fn retry_pending(deps: &TranslateDeps, limit: usize) -> Result<RetryReport, StoreError> {
-    let store = &deps.chat.store;
-    let pending = store.messages_awaiting_translation(limit).await?;
+    let pending = deps.slots.messages_awaiting_translation(limit).await?;
     let mut report = RetryReport::default();
     for message in pending {
         if let Err(e) = retry_message(deps, message, &mut report).await {
@@ -499,7 +507,6 @@ async fn retry_message(
     message: ChatMessage,
     report: &mut RetryReport,
 ) -> Result<(), DeliverError> {
-    let store = &deps.chat.store;
     let MessageBody::Text {
         text, translations, ..
     } = &message.body
@@ -556,7 +563,8 @@ async fn retry_message(
                 retry: false,
             },
         };
-        let previous = store
+        let previous = deps
+            .slots
             .set_translation(&message.chat_id, message.seq, &reader, &translation)
             .await?;
         match &translation {
@@ -584,7 +592,7 @@ async fn retry_message(
     if update_for.is_empty() {
         return Ok(());
     }
-    if let Some(chat) = store.get_chat(&message.chat_id).await? {
+    if let Some(chat) = deps.chat.chats.get_chat(&message.chat_id).await? {
         for reader in &update_for {
             deliver_update(&deps.chat, &chat, &updated, Some(reader)).await;
         }

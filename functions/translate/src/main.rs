@@ -15,7 +15,12 @@ async fn main() -> Result<(), Error> {
     profile.mark("chat_clients");
     let translators = bluelamp::bootstrap::translators_with(&sdk)?;
     profile.mark("translation_clients");
-    let deps = TranslateDeps { chat, translators };
+    let deps = TranslateDeps {
+        ledger: chat.store.clone(),
+        slots: chat.store,
+        chat: chat.deps,
+        translators,
+    };
     profile.ready();
     let deps = &deps;
     run(service_fn(

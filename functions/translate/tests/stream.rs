@@ -52,12 +52,12 @@ async fn setup() -> (TranslateDeps, Arc<MemoryStore>, Arc<RecordingDelivery>) {
         ))
         .await
         .unwrap();
-    let deps = Deps {
-        store: store.clone(),
-        deliver: deliver.clone(),
-        config: ChatConfig::default(),
-        metrics: bluelamp::metrics::Metrics::discard(),
-    };
+    let deps = Deps::over(
+        store.clone(),
+        deliver.clone(),
+        ChatConfig::default(),
+        bluelamp::metrics::Metrics::discard(),
+    );
     let offline = Arc::new(OfflineTranslator::new());
     let translators = Translators::new(
         Arc::new(RoutingTranslator::new(offline.clone(), offline)),
@@ -67,6 +67,8 @@ async fn setup() -> (TranslateDeps, Arc<MemoryStore>, Arc<RecordingDelivery>) {
     (
         TranslateDeps {
             chat: deps,
+            ledger: store.clone(),
+            slots: store.clone(),
             translators,
         },
         store,

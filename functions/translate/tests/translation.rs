@@ -6,7 +6,7 @@ use bluelamp::config::ChatConfig;
 use bluelamp::delivery::RecordingDelivery;
 use bluelamp::domain::*;
 use bluelamp::protocol::{MessageView, ServerFrame};
-use bluelamp::store::{ChatStore, ConnectionStore, MemoryStore};
+use bluelamp::store::{ChatStore, ConnectionStore, MemoryStore, TranslationSlots};
 use bluelamp::translation::{
     InMemoryTranslationCache, OfflineFailure, OfflineTranslator, Provider, RoutingTranslator,
     Translators,
@@ -59,12 +59,14 @@ async fn world(language: &str) -> World {
         1,
     );
     let deps = TranslateDeps {
-        chat: Deps {
-            store: store.clone(),
-            deliver: deliver.clone(),
-            config: ChatConfig::default(),
-            metrics: bluelamp::metrics::Metrics::discard(),
-        },
+        ledger: store.clone(),
+        slots: store.clone(),
+        chat: Deps::over(
+            store.clone(),
+            deliver.clone(),
+            ChatConfig::default(),
+            bluelamp::metrics::Metrics::discard(),
+        ),
         translators,
     };
     World {

@@ -20,13 +20,19 @@ use crate::config::ChatConfig;
 use crate::delivery::{post_or_forget, Api, Deliver, DeliveryError, Posted};
 use crate::domain::{ConnectionId, Role};
 use crate::protocol::ServerFrame;
-use crate::store::Store;
+use crate::store::{ChatStore, ConnectionStore, OperatorQueue, Store};
 use std::sync::Arc;
 
-/// What the chat handlers depend on; built once per process and borrowed by each event.
+/// The chat core every chat function depends on, and what the moves and queue announcements
+/// here use: the chats, the queue, the sockets (to post to, and to forget a gone one),
+/// delivery, configuration and metrics. A function's own dependencies add the other ports it
+/// uses (the delivery ledger, translation slots, the feedback and unanswered logs). Built once
+/// per process and borrowed by each event.
 #[derive(Clone)]
 pub struct Deps {
-    pub store: Arc<dyn Store>,
+    pub chats: Arc<dyn ChatStore>,
+    pub queue: Arc<dyn OperatorQueue>,
+    pub connections: Arc<dyn ConnectionStore>,
     pub deliver: Arc<dyn Deliver>,
     pub config: ChatConfig,
     /// The functions' own metrics (`crate::metrics`): stdout in Lambda.
@@ -34,6 +40,23 @@ pub struct Deps {
 }
 
 impl Deps {
+    /// The chat core's ports all from one store (both adapters are every port).
+    pub fn over(
+        store: Arc<dyn Store>,
+        deliver: Arc<dyn Deliver>,
+        config: ChatConfig,
+        metrics: crate::metrics::Metrics,
+    ) -> Self {
+        Self {
+            chats: store.clone(),
+            queue: store.clone(),
+            connections: store,
+            deliver,
+            config,
+            metrics,
+        }
+    }
+
     /// Posts a frame; a gone connection is removed. Other failures are logged and returned.
     pub async fn post(
         &self,
@@ -41,7 +64,14 @@ impl Deps {
         to: &ConnectionId,
         frame: &ServerFrame,
     ) -> Result<Posted, DeliveryError> {
-        let r = post_or_forget(self.deliver.as_ref(), self.store.as_ref(), api, to, frame).await;
+        let r = post_or_forget(
+            self.deliver.as_ref(),
+            self.connections.as_ref(),
+            api,
+            to,
+            frame,
+        )
+        .await;
         if let Err(e) = &r {
             tracing::warn!(connection_id = %to, error = %e, "could not post a frame");
         }

@@ -61,7 +61,7 @@ where
         };
         let written = match m.event {
             Some(event) => deps
-                .store
+                .chats
                 .move_chat(
                     &current.id,
                     &m.guard,
@@ -71,7 +71,7 @@ where
                 .await
                 .map(|moved| (moved.chat, Some(moved.event))),
             None => deps
-                .store
+                .chats
                 .update_chat(&current.id, &m.guard, &m.patch)
                 .await
                 .map(|chat| (chat, None)),
@@ -86,7 +86,7 @@ where
             }
             Err(UpdateError::Conflict) => {
                 current = deps
-                    .store
+                    .chats
                     .get_chat(&current.id)
                     .await?
                     .ok_or(MoveError::NotFound)?;

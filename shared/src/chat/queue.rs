@@ -12,7 +12,7 @@ use crate::store::StoreError;
 const QUEUE_LIMIT: usize = 200;
 
 pub async fn queue_entries(deps: &Deps, force: &ForceId) -> Result<Vec<QueueEntry>, StoreError> {
-    let chats = deps.store.waiting_chats(force, QUEUE_LIMIT).await?;
+    let chats = deps.queue.waiting_chats(force, QUEUE_LIMIT).await?;
     Ok(entries_of(&chats).into_iter().map(|(e, _)| e).collect())
 }
 
@@ -93,7 +93,7 @@ impl Availability {
 
 /// Who could answer now: the operators online and the staffed hours.
 pub async fn availability(deps: &Deps) -> Result<Availability, StoreError> {
-    let operators = deps.store.operator_connections(None).await?;
+    let operators = deps.connections.operator_connections(None).await?;
     Ok(Availability::of(
         &operators,
         deps.config.staffed_at(crate::domain::now_ms()),
@@ -142,10 +142,10 @@ impl QueueGauges {
 pub async fn emit_queue_metrics(deps: &Deps) -> Result<QueueGauges, StoreError> {
     use crate::metrics::{CHATS_WAITING, LONGEST_WAIT_SECONDS, OPERATORS_AVAILABLE};
     let chats = deps
-        .store
+        .queue
         .waiting_chats(&deps.config.force, QUEUE_LIMIT)
         .await?;
-    let operators = deps.store.operator_connections(None).await?;
+    let operators = deps.connections.operator_connections(None).await?;
     let gauges = QueueGauges::of(&chats, &operators, crate::domain::now_ms());
     deps.metrics.emit(
         &deps.config.force,
@@ -180,9 +180,9 @@ async fn announce_queue_to(
     tell_operators: bool,
 ) -> Result<(), StoreError> {
     // One read of the queue: each citizen's position comes from the same list the operators see.
-    let chats = deps.store.waiting_chats(force, QUEUE_LIMIT).await?;
+    let chats = deps.queue.waiting_chats(force, QUEUE_LIMIT).await?;
     let entries = entries_of(&chats);
-    let operators = deps.store.operator_connections(None).await?;
+    let operators = deps.connections.operator_connections(None).await?;
     let frame = ServerFrame::Queue {
         entries: entries.iter().map(|(e, _)| e.clone()).collect(),
     };
@@ -278,7 +278,7 @@ async fn bot_answers(deps: &Deps, chat: &crate::domain::Chat) -> Result<Vec<Stri
     if chat.state != ChatState::Bot || chat.last_seq == 0 {
         return Ok(chat.bot_answers.clone());
     }
-    let messages = deps.store.messages_after(&chat.id, 0, 100).await?;
+    let messages = deps.chats.messages_after(&chat.id, 0, 100).await?;
     let mut answers: Vec<String> = Vec::new();
     for m in &messages {
         if let (

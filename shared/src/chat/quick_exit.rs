@@ -17,7 +17,7 @@ pub enum QuickExit {
 
 /// Ends the chat that `token` opens as a quick exit.
 pub async fn quick_exit(deps: &Deps, token: &ResumeToken) -> Result<QuickExit, MoveError> {
-    let Some(chat) = deps.store.get_chat(&token.chat_id).await? else {
+    let Some(chat) = deps.chats.get_chat(&token.chat_id).await? else {
         return Ok(QuickExit::Unknown);
     };
     if !token.matches(&chat.resume_hash) {

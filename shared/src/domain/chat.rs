@@ -2,7 +2,7 @@
 //! The rules live here; the store applies them as conditional writes.
 
 use super::{ChatEvent, ChatId, ConnectionId, EmergencyReason, ForceId, LanguageCode, OperatorId};
-use crate::translation::ChatLanguage;
+use crate::translation::{ChatLanguage, ChatLanguagePolicy, LanguageDecision, LanguageSource};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -113,6 +113,8 @@ pub enum TransitionError {
     NotYourChat,
     #[error("that is not possible in the chat's present state")]
     NotAllowed { from: ChatState },
+    #[error("{0} is not a supported language")]
+    UnsupportedLanguage(LanguageCode),
 }
 
 /// A requested move of the state machine.
@@ -355,6 +357,79 @@ impl Chat {
         })
     }
 
+    /// The operator holding the chat corrects its language: fixed from now on, whatever
+    /// detection says. Both sides get `language_changed` when it changed.
+    pub fn operator_sets_language(
+        &self,
+        operator: &OperatorId,
+        code: &LanguageCode,
+    ) -> Result<Move, TransitionError> {
+        if self.state == ChatState::Ended {
+            return Err(TransitionError::Ended);
+        }
+        if self.state != ChatState::Active || self.operator.as_ref() != Some(operator) {
+            return Err(TransitionError::NotYourChat);
+        }
+        let mut language = self.language_state.clone();
+        let decision = language
+            .operator_corrects(code)
+            .map_err(|e| TransitionError::UnsupportedLanguage(e.0))?;
+        let event = match decision {
+            LanguageDecision::Switched { from, to } => Some(ChatEvent::LanguageChanged {
+                from,
+                to,
+                by: LanguageSource::Operator,
+            }),
+            _ => None,
+        };
+        Ok(Move {
+            guard: Guard::held_by(operator),
+            patch: ChatPatch {
+                language: Some(language),
+                ..Default::default()
+            },
+            event,
+        })
+    }
+
+    /// A citizen's message looked at while the chat's language is not settled (`None` once
+    /// it is, or when the chat has ended): the change of the language state to store before
+    /// the message (so the message is stored in the language the chat has after it), and the
+    /// event to store after it — `language_changed` when detection switched the language,
+    /// `language_mismatch` (for the operator) when the citizen chose one and writes another.
+    pub fn observe_language(
+        &self,
+        policy: &ChatLanguagePolicy,
+        citizen_text: &str,
+    ) -> Option<LanguageObserved> {
+        if self.state == ChatState::Ended || self.language_state.is_fixed() {
+            return None;
+        }
+        let mut language = self.language_state.clone();
+        let after_message = match policy.observe(&mut language, citizen_text) {
+            LanguageDecision::Switched { from, to } => Some(ChatEvent::LanguageChanged {
+                from,
+                to,
+                by: LanguageSource::Detected,
+            }),
+            LanguageDecision::Mismatch { chosen, detected } => {
+                Some(ChatEvent::LanguageMismatch { chosen, detected })
+            }
+            _ => None,
+        };
+        Some(LanguageObserved {
+            change: Move {
+                guard: Guard::not_ended(),
+                patch: ChatPatch {
+                    language: Some(language),
+                    ..Default::default()
+                },
+                event: None,
+            },
+            after_message,
+        })
+    }
+
     /// The citizen came back on a new socket with their resume token.
     pub fn citizen_returned(&self, connection: &ConnectionId) -> Result<Move, TransitionError> {
         if self.state == ChatState::Ended {
@@ -369,6 +444,15 @@ impl Chat {
             event: Some(ChatEvent::CitizenReturned),
         })
     }
+}
+
+/// What a citizen's message said about the chat's language ([`Chat::observe_language`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LanguageObserved {
+    /// The language state's change, stored before the message (it has no event of its own).
+    pub change: Move,
+    /// The event stored after the message, if the observation is news to anyone.
+    pub after_message: Option<ChatEvent>,
 }
 
 /// What a conditional write must still find.
@@ -563,6 +647,65 @@ impl TestChat {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_holder_sets_the_language_and_a_change_is_announced() {
+        let me = OperatorId::parse("op1").unwrap();
+        let polish = LanguageCode::parse("pl").unwrap();
+        let held = chat(ChatState::Active, Some("op1"));
+        let m = held.operator_sets_language(&me, &polish).unwrap();
+        assert_eq!(m.guard, Guard::held_by(&me));
+        assert_eq!(
+            m.patch.language.as_ref().map(|l| l.code().clone()),
+            Some(polish.clone())
+        );
+        assert!(matches!(
+            m.event,
+            Some(ChatEvent::LanguageChanged {
+                by: LanguageSource::Operator,
+                ..
+            })
+        ));
+        let other = chat(ChatState::Active, Some("op2"));
+        assert_eq!(
+            other.operator_sets_language(&me, &polish),
+            Err(TransitionError::NotYourChat)
+        );
+        let ended = chat(ChatState::Ended, Some("op1"));
+        assert_eq!(
+            ended.operator_sets_language(&me, &polish),
+            Err(TransitionError::Ended)
+        );
+        let unknown = LanguageCode::parse("xx").unwrap();
+        assert!(matches!(
+            held.operator_sets_language(&me, &unknown),
+            Err(TransitionError::UnsupportedLanguage(_))
+        ));
+    }
+
+    #[test]
+    fn a_settled_or_ended_chat_observes_no_language() {
+        let policy = ChatLanguagePolicy::default();
+        let mut open = chat(ChatState::Bot, None);
+        open.language_state = ChatLanguage::from_browser(&LanguageCode::english());
+        let observed = open
+            .observe_language(&policy, "where is the police station")
+            .unwrap();
+        assert_eq!(observed.change.guard, Guard::not_ended());
+        assert_eq!(
+            observed.change.event, None,
+            "the change has no event of its own"
+        );
+        let mut settled = open.clone();
+        settled
+            .language_state
+            .operator_corrects(&LanguageCode::english())
+            .unwrap();
+        assert_eq!(settled.observe_language(&policy, "hello"), None);
+        let mut ended = open.clone();
+        ended.state = ChatState::Ended;
+        assert_eq!(ended.observe_language(&policy, "hello"), None);
+    }
 
     fn chat(state: ChatState, operator: Option<&str>) -> Chat {
         let mut c = Chat::for_test("c1").state(state).build();

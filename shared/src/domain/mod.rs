@@ -12,8 +12,8 @@ mod text;
 #[cfg(any(test, feature = "test-support"))]
 pub use chat::TestChat;
 pub use chat::{
-    Actor, Chat, ChatPatch, ChatState, EndReason, Guard, Move, Opening, Priority, QueueSlot,
-    Transition, TransitionError,
+    Actor, Chat, ChatPatch, ChatState, EndReason, Guard, LanguageObserved, Move, Opening, Priority,
+    QueueSlot, Transition, TransitionError,
 };
 pub use emergency::EmergencyReason;
 pub use ids::{ChatId, ClientMessageId, ConnectionId, ForceId, OperatorId, ParseIdError};

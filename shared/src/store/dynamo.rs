@@ -45,21 +45,20 @@ use super::items::{
     ClientMessageItem, ConnectionItem, MessageItem, CHAT_SK, OPERATOR_ROLE, TRANSLATION_RETRY,
 };
 use super::{
-    AppendError, Appended, ChatStore, ConnectionStore, Moved, RateError, RateLimit, StoreError,
-    UpdateError,
+    AppendError, Appended, ChatStore, ConnectionStore, DeliveryLedger, Moved, OperatorQueue,
+    RateError, RateLimit, StoreError, TranslationSlots, UpdateError,
 };
 use crate::domain::{
     Chat, ChatId, ChatMessage, ChatPatch, ChatState, Connection, ConnectionId, ForceId, Guard,
     LanguageCode, MessageBody, MessageTranslation, NewMessage, OperatorId, Side,
 };
+use crate::dynamo::{self, n, s, AdapterError, Item};
 use async_trait::async_trait;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::types::{AttributeValue, Put, ReturnValue, TransactWriteItem, Update};
 use aws_sdk_dynamodb::Client;
 use serde::{de::DeserializeOwned, Serialize};
 use std::collections::HashMap;
-
-type Item = HashMap<String, AttributeValue>;
 
 /// The physical table names (they differ per stage and per test).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,69 +124,53 @@ impl DynamoStore {
     }
 }
 
-fn s(v: impl Into<String>) -> AttributeValue {
-    AttributeValue::S(v.into())
+/// This store's items as the port's error (`what` names an item, never shows it).
+fn to_item<T: Serialize>(what: &'static str, v: &T) -> Result<Item, StoreError> {
+    Ok(dynamo::to_item(what, v)?)
 }
 
-fn n(v: impl ToString) -> AttributeValue {
-    AttributeValue::N(v.to_string())
+fn to_value<T: Serialize>(what: &'static str, v: &T) -> Result<AttributeValue, StoreError> {
+    Ok(dynamo::to_value(what, v)?)
 }
 
-fn to_item<T: Serialize>(v: &T) -> Result<Item, StoreError> {
-    serde_dynamo::to_item(v).map_err(|e| StoreError::Corrupt(e.to_string()))
-}
-
-fn to_value<T: Serialize>(v: &T) -> Result<AttributeValue, StoreError> {
-    serde_dynamo::to_attribute_value(v).map_err(|e| StoreError::Corrupt(e.to_string()))
-}
-
-fn from_item<T: DeserializeOwned>(item: Item) -> Result<T, StoreError> {
-    serde_dynamo::from_item(item).map_err(|e| StoreError::Corrupt(e.to_string()))
+fn from_item<T: DeserializeOwned>(what: &'static str, item: Item) -> Result<T, StoreError> {
+    Ok(dynamo::from_item(what, item)?)
 }
 
 fn built<T, E: std::error::Error + Send + Sync + 'static>(
     r: Result<T, E>,
 ) -> Result<T, StoreError> {
-    r.map_err(|e| StoreError::unavailable("building a request", e))
+    Ok(dynamo::built(r)?)
 }
 
-/// Whether a conditional `UpdateItem` was written: false when its condition did not hold.
-fn condition_held(
-    result: Result<
-        aws_sdk_dynamodb::operation::update_item::UpdateItemOutput,
-        SdkError<aws_sdk_dynamodb::operation::update_item::UpdateItemError>,
-    >,
+/// Whether a conditional write was written: false when its condition did not hold.
+fn condition_held<T, E, R>(
+    result: Result<T, SdkError<E, R>>,
     context: &'static str,
-) -> Result<bool, StoreError> {
-    match result {
-        Ok(_) => Ok(true),
-        Err(SdkError::ServiceError(se)) if se.err().is_conditional_check_failed_exception() => {
-            Ok(false)
-        }
-        Err(err) => Err(StoreError::unavailable(context, err)),
-    }
+) -> Result<bool, StoreError>
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    Ok(dynamo::conditional(result, context)?.is_some())
 }
 
 /// The item an `UpdateItem` with `ALL_NEW` returned, or `None` when its condition failed.
 fn updated<T: DeserializeOwned>(
+    what: &'static str,
     result: Result<
         aws_sdk_dynamodb::operation::update_item::UpdateItemOutput,
         SdkError<aws_sdk_dynamodb::operation::update_item::UpdateItemError>,
     >,
     context: &'static str,
 ) -> Result<Option<T>, StoreError> {
-    match result {
-        Ok(out) => {
-            let item = out
-                .attributes
-                .ok_or_else(|| StoreError::Corrupt("update returned no item".into()))?;
-            Ok(Some(from_item(item)?))
-        }
-        Err(SdkError::ServiceError(se)) if se.err().is_conditional_check_failed_exception() => {
-            Ok(None)
-        }
-        Err(err) => Err(StoreError::unavailable(context, err)),
-    }
+    let Some(out) = dynamo::conditional(result, context)? else {
+        return Ok(None);
+    };
+    let item = out
+        .attributes
+        .ok_or(AdapterError::Missing("updated item"))?;
+    Ok(Some(from_item(what, item)?))
 }
 
 /// An update expression under construction: placeholders for every name and value, so that
@@ -237,20 +220,11 @@ impl Expr {
 
 impl DynamoStore {
     async fn get(&self, table: &str, key: Item) -> Result<Option<Item>, StoreError> {
-        let out = self
-            .client
-            .get_item()
-            .table_name(table)
-            .set_key(Some(key))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(|e| StoreError::unavailable("reading an item", e))?;
-        Ok(out.item)
+        Ok(dynamo::read_item(self.client.get_item(), table, key).await?)
     }
 
     fn chat_key(id: &ChatId, sk: String) -> Item {
-        HashMap::from([("pk".to_owned(), s(chat_pk(id))), ("sk".to_owned(), s(sk))])
+        dynamo::key(chat_pk(id), sk)
     }
 
     /// Sets one attribute of a connection item that still exists (a socket that closed
@@ -292,7 +266,7 @@ impl DynamoStore {
     }
 
     fn connection_key(id: &ConnectionId) -> Item {
-        HashMap::from([("pk".to_owned(), s(id.as_str()))])
+        Item::from([("pk".to_owned(), s(id.as_str()))])
     }
 
     /// Runs a query to the end (or to `limit` items), following DynamoDB's pages.
@@ -333,7 +307,7 @@ impl DynamoStore {
         let item = self
             .get(&self.tables.chats, Self::chat_key(chat, message_sk(seq)))
             .await?;
-        item.map(|i| from_item::<MessageItem>(i).map(Into::into))
+        item.map(|i| from_item::<MessageItem>("message", i).map(Into::into))
             .transpose()
     }
 
@@ -355,7 +329,7 @@ impl DynamoStore {
         else {
             return Ok(None);
         };
-        let marker: ClientMessageItem = from_item(item)?;
+        let marker: ClientMessageItem = from_item("client message id", item)?;
         self.message(chat, marker.seq).await
     }
 }
@@ -386,7 +360,7 @@ impl DynamoStore {
             .expression_attribute_names("#b", "body")
             .expression_attribute_names("#t", "translations")
             .expression_attribute_names("#l", language.as_str())
-            .expression_attribute_values(":v", to_value(translation)?)
+            .expression_attribute_values(":v", to_value("translation", translation)?)
             .return_values(ReturnValue::AllOld);
         req = match translation {
             MessageTranslation::Translated { .. } => req
@@ -417,8 +391,8 @@ impl DynamoStore {
             Ok(out) => {
                 let old = out
                     .attributes
-                    .ok_or_else(|| StoreError::Corrupt("update returned no item".into()))?;
-                let old: MessageItem = from_item(old)?;
+                    .ok_or(AdapterError::Missing("previous item"))?;
+                let old: MessageItem = from_item("message", old)?;
                 Ok(TranslationWrite::Done(Box::new(old.into())))
             }
             Err(SdkError::ServiceError(se)) if se.err().is_conditional_check_failed_exception() => {
@@ -459,7 +433,7 @@ impl DynamoStore {
         if condition_held(result, "adding a translations map")? {
             Ok(())
         } else {
-            Err(StoreError::Corrupt(format!(
+            Err(StoreError::corrupt(format!(
                 "message {seq} in chat {chat} is not a text message"
             )))
         }
@@ -521,14 +495,14 @@ fn chat_change(
 ) -> Result<(Expr, String), StoreError> {
     let mut e = Expr::default();
     if let Some(st) = patch.state {
-        e.set("state", to_value(&st)?);
+        e.set("state", to_value("chat state", &st)?);
         match (st, &patch.operator) {
             (ChatState::Active, Some(Some(op))) => e.set("active_operator", s(op.as_str())),
             _ => e.remove("active_operator"),
         }
     }
     if let Some(p) = patch.new_priority() {
-        e.set("priority", to_value(&p)?);
+        e.set("priority", to_value("priority", &p)?);
     }
     if let Some(r) = patch.emergency_reason {
         e.set("emergency_reason", s(r.code()));
@@ -556,22 +530,22 @@ fn chat_change(
     }
     if let Some(l) = &patch.language {
         e.set("language", s(l.code().as_str()));
-        e.set("language_state", to_value(l)?);
+        e.set("language_state", to_value("chat language", l)?);
     }
     if let Some(a) = &patch.bot_answers {
         if a.is_empty() {
             e.remove("bot_answers");
         } else {
-            e.set("bot_answers", to_value(a)?);
+            e.set("bot_answers", to_value("bot answers", a)?);
         }
     }
     if let Some(r) = patch.ended {
-        e.set("ended", to_value(&r)?);
+        e.set("ended", to_value("chat end", &r)?);
     }
     let state_name = e.name("state");
     let mut allowed = Vec::new();
     for st in &guard.states {
-        allowed.push(e.value(to_value(st)?));
+        allowed.push(e.value(to_value("chat state", st)?));
     }
     let mut condition = format!(
         "attribute_exists(pk) AND {state_name} IN ({})",
@@ -582,13 +556,24 @@ fn chat_change(
         condition.push_str(&format!(" AND {n} = {v}"));
     }
     if let Some(p) = guard.priority {
-        let (n, v) = (e.name("priority"), e.value(to_value(&p)?));
+        let (n, v) = (e.name("priority"), e.value(to_value("priority", &p)?));
         condition.push_str(&format!(" AND {n} = {v}"));
     }
     Ok((e, condition))
 }
 
-const APPEND_ATTEMPTS: usize = 16;
+const APPEND_ATTEMPTS: u32 = 16;
+
+/// Before the next attempt of a chat's write that lost to another writer: none after the
+/// first loss (one message or move came in between, and reading the chat again suffices), a
+/// growing pause once it keeps losing.
+async fn pause_if_contended(attempt: u32) {
+    if attempt > 0 {
+        dynamo::back_off(attempt - 1).await;
+    }
+}
+
+impl super::Store for DynamoStore {}
 
 #[async_trait]
 impl ChatStore for DynamoStore {
@@ -596,7 +581,7 @@ impl ChatStore for DynamoStore {
         self.client
             .put_item()
             .table_name(&self.tables.chats)
-            .set_item(Some(to_item(&ChatItem::from(chat))?))
+            .set_item(Some(to_item("chat", &ChatItem::from(chat))?))
             .condition_expression("attribute_not_exists(pk)")
             .send()
             .await
@@ -608,7 +593,7 @@ impl ChatStore for DynamoStore {
         let item = self
             .get(&self.tables.chats, Self::chat_key(id, CHAT_SK.to_owned()))
             .await?;
-        item.map(|i| from_item::<ChatItem>(i).map(Into::into))
+        item.map(|i| from_item::<ChatItem>("chat", i).map(Into::into))
             .transpose()
     }
 
@@ -639,7 +624,7 @@ impl ChatStore for DynamoStore {
             .return_values(ReturnValue::AllNew)
             .send()
             .await;
-        match updated::<ChatItem>(result, "updating a chat")? {
+        match updated::<ChatItem>("chat", result, "updating a chat")? {
             Some(item) => Ok(item.into()),
             None => match self.get_chat(id).await? {
                 None => Err(UpdateError::NotFound),
@@ -656,7 +641,7 @@ impl ChatStore for DynamoStore {
         event: NewMessage,
     ) -> Result<Moved, UpdateError> {
         let mut current = self.get_chat(id).await?.ok_or(UpdateError::NotFound)?;
-        for _ in 0..APPEND_ATTEMPTS {
+        for attempt in 0..APPEND_ATTEMPTS {
             if !guard.admits(&current) {
                 return Err(UpdateError::Conflict);
             }
@@ -689,10 +674,10 @@ impl ChatStore for DynamoStore {
             let put = built(
                 Put::builder()
                     .table_name(&self.tables.chats)
-                    .set_item(Some(to_item(&MessageItem::new(
-                        &message,
-                        current.expires_at,
-                    ))?))
+                    .set_item(Some(to_item(
+                        "message",
+                        &MessageItem::new(&message, current.expires_at),
+                    )?))
                     .condition_expression("attribute_not_exists(pk)")
                     .build(),
             )?;
@@ -712,20 +697,25 @@ impl ChatStore for DynamoStore {
                         event: message,
                     });
                 }
-                Err(SdkError::ServiceError(se)) if se.err().is_transaction_canceled_exception() => {
+                Err(err) if dynamo::is_cancelled(&err) => {
                     // The chat moved on: another message, or another move. Read it again; the
                     // guard decides whether this move still applies.
+                    pause_if_contended(attempt).await;
                     current = self.get_chat(id).await?.ok_or(UpdateError::NotFound)?;
                 }
                 Err(err) => return Err(StoreError::unavailable("moving a chat", err).into()),
             }
         }
-        Err(StoreError::Corrupt("too much contention moving a chat".into()).into())
+        Err(StoreError::from(AdapterError::Contended {
+            context: "moving a chat",
+            attempts: APPEND_ATTEMPTS,
+        })
+        .into())
     }
 
     async fn append_message(&self, chat: &Chat, msg: NewMessage) -> Result<Appended, AppendError> {
         let mut last_seq = chat.last_seq;
-        for _ in 0..APPEND_ATTEMPTS {
+        for attempt in 0..APPEND_ATTEMPTS {
             let seq = last_seq + 1;
             let message = ChatMessage {
                 chat_id: chat.id.clone(),
@@ -744,13 +734,19 @@ impl ChatStore for DynamoStore {
                     .expression_attribute_names("#state", "state")
                     .expression_attribute_values(":next", n(seq))
                     .expression_attribute_values(":prev", n(last_seq))
-                    .expression_attribute_values(":ended", to_value(&ChatState::Ended)?)
+                    .expression_attribute_values(
+                        ":ended",
+                        to_value("chat state", &ChatState::Ended)?,
+                    )
                     .build(),
             )?;
             let put = built(
                 Put::builder()
                     .table_name(&self.tables.chats)
-                    .set_item(Some(to_item(&MessageItem::new(&message, chat.expires_at))?))
+                    .set_item(Some(to_item(
+                        "message",
+                        &MessageItem::new(&message, chat.expires_at),
+                    )?))
                     .condition_expression("attribute_not_exists(pk)")
                     .build(),
             )?;
@@ -771,7 +767,7 @@ impl ChatStore for DynamoStore {
                         .put(built(
                             Put::builder()
                                 .table_name(&self.tables.chats)
-                                .set_item(Some(to_item(&marker)?))
+                                .set_item(Some(to_item("client message id", &marker)?))
                                 .condition_expression("attribute_not_exists(pk)")
                                 .build(),
                         )?)
@@ -786,7 +782,7 @@ impl ChatStore for DynamoStore {
                         duplicate: false,
                     });
                 }
-                Err(SdkError::ServiceError(se)) if se.err().is_transaction_canceled_exception() => {
+                Err(err) if dynamo::is_cancelled(&err) => {
                     // Either the client message id was used (a retried send), or the chat moved
                     // on (another writer took this sequence number, or the chat ended).
                     if let Some(earlier) = self.earlier_send(&chat.id, &msg).await? {
@@ -803,11 +799,16 @@ impl ChatStore for DynamoStore {
                         return Err(AppendError::ChatEnded);
                     }
                     last_seq = current.last_seq;
+                    pause_if_contended(attempt).await;
                 }
                 Err(err) => return Err(StoreError::unavailable("appending a message", err).into()),
             }
         }
-        Err(StoreError::Corrupt("too much contention appending a message".into()).into())
+        Err(StoreError::from(AdapterError::Contended {
+            context: "appending a message",
+            attempts: APPEND_ATTEMPTS,
+        })
+        .into())
     }
 
     async fn messages_after(
@@ -832,7 +833,7 @@ impl ChatStore for DynamoStore {
             .await?;
         items
             .into_iter()
-            .map(|i| from_item::<MessageItem>(i).map(Into::into))
+            .map(|i| from_item::<MessageItem>("message", i).map(Into::into))
             .collect()
     }
 
@@ -843,7 +844,10 @@ impl ChatStore for DynamoStore {
     ) -> Result<Option<ChatMessage>, StoreError> {
         self.message(chat, seq).await
     }
+}
 
+#[async_trait]
+impl TranslationSlots for DynamoStore {
     async fn set_translation(
         &self,
         chat: &ChatId,
@@ -869,11 +873,11 @@ impl ChatStore for DynamoStore {
             TranslationWrite::Refused => match self.message(chat, seq).await? {
                 // Already translated: the mark is not written.
                 Some(m) => Ok(m.translation(language).cloned()),
-                None => Err(StoreError::Corrupt(format!(
+                None => Err(StoreError::corrupt(format!(
                     "no message {seq} in chat {chat}"
                 ))),
             },
-            TranslationWrite::NoMap => Err(StoreError::Corrupt(format!(
+            TranslationWrite::NoMap => Err(StoreError::corrupt(format!(
                 "message {seq} in chat {chat} cannot hold translations"
             ))),
         }
@@ -923,12 +927,15 @@ impl ChatStore for DynamoStore {
             .await?;
         let mut out: Vec<ChatMessage> = items
             .into_iter()
-            .map(|i| from_item::<MessageItem>(i).map(Into::into))
+            .map(|i| from_item::<MessageItem>("message", i).map(Into::into))
             .collect::<Result<_, _>>()?;
         out.sort_by(|a, b| (a.sent_ms, &a.chat_id, a.seq).cmp(&(b.sent_ms, &b.chat_id, b.seq)));
         Ok(out)
     }
+}
 
+#[async_trait]
+impl DeliveryLedger for DynamoStore {
     async fn mark_delivered(
         &self,
         chat: &ChatId,
@@ -979,7 +986,10 @@ impl ChatStore for DynamoStore {
             .map_err(|e| StoreError::unavailable("unmarking a delivery", e))?;
         Ok(())
     }
+}
 
+#[async_trait]
+impl OperatorQueue for DynamoStore {
     async fn waiting_chats(&self, force: &ForceId, limit: usize) -> Result<Vec<Chat>, StoreError> {
         let items = self
             .query_all(
@@ -993,7 +1003,7 @@ impl ChatStore for DynamoStore {
             .await?;
         items
             .into_iter()
-            .map(|i| from_item::<ChatItem>(i).map(Into::into))
+            .map(|i| from_item::<ChatItem>("chat", i).map(Into::into))
             .collect()
     }
 
@@ -1010,7 +1020,7 @@ impl ChatStore for DynamoStore {
             .await?;
         let mut chats: Vec<Chat> = items
             .into_iter()
-            .map(|i| from_item::<ChatItem>(i).map(Into::into))
+            .map(|i| from_item::<ChatItem>("chat", i).map(Into::into))
             .collect::<Result<_, _>>()?;
         chats.sort_by(|a, b| a.id.cmp(&b.id));
         Ok(chats)
@@ -1023,7 +1033,7 @@ impl ConnectionStore for DynamoStore {
         self.client
             .put_item()
             .table_name(&self.tables.connections)
-            .set_item(Some(to_item(&ConnectionItem::from(conn))?))
+            .set_item(Some(to_item("connection", &ConnectionItem::from(conn))?))
             .send()
             .await
             .map_err(|e| StoreError::unavailable("storing a connection", e))?;
@@ -1034,7 +1044,7 @@ impl ConnectionStore for DynamoStore {
         let item = self
             .get(&self.tables.connections, Self::connection_key(id))
             .await?;
-        item.map(|i| from_item::<ConnectionItem>(i).map(Into::into))
+        item.map(|i| from_item::<ConnectionItem>("connection", i).map(Into::into))
             .transpose()
     }
 
@@ -1050,7 +1060,7 @@ impl ConnectionStore for DynamoStore {
             .map_err(|e| StoreError::unavailable("deleting a connection", e))?;
         out.attributes
             .filter(|a| !a.is_empty())
-            .map(|i| from_item::<ConnectionItem>(i).map(Into::into))
+            .map(|i| from_item::<ConnectionItem>("connection", i).map(Into::into))
             .transpose()
     }
 
@@ -1070,8 +1080,13 @@ impl ConnectionStore for DynamoStore {
         presence: crate::domain::Presence,
     ) -> Result<(), StoreError> {
         // A socket that closed meanwhile has no presence to set.
-        self.set_on_open_connection(id, "presence", to_value(&presence)?, "setting presence")
-            .await
+        self.set_on_open_connection(
+            id,
+            "presence",
+            to_value("presence", &presence)?,
+            "setting presence",
+        )
+        .await
     }
 
     async fn operator_connections(
@@ -1098,7 +1113,7 @@ impl ConnectionStore for DynamoStore {
             .await?;
         let mut conns: Vec<Connection> = items
             .into_iter()
-            .map(|i| from_item::<ConnectionItem>(i).map(Into::into))
+            .map(|i| from_item::<ConnectionItem>("connection", i).map(Into::into))
             .collect::<Result<_, _>>()?;
         conns.sort_by(|a, b| a.id.cmp(&b.id));
         Ok(conns)
@@ -1129,7 +1144,7 @@ impl ConnectionStore for DynamoStore {
             .return_values(ReturnValue::AllNew)
             .send()
             .await;
-        match updated::<ConnectionItem>(result, "counting a frame")? {
+        match updated::<ConnectionItem>("connection", result, "counting a frame")? {
             Some(item) => Ok(item.into()),
             None => match self.get_connection(id).await? {
                 None => Err(RateError::NotFound),

@@ -17,7 +17,6 @@ use super::items::{chat_pk, CHAT_SK};
 use super::StoreError;
 use crate::domain::{ChatId, FeedbackCounts, ForceId, Rating};
 use async_trait::async_trait;
-use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
 use std::collections::HashMap;
 
@@ -95,7 +94,7 @@ impl FeedbackLog for DynamoStore {
             .await;
         match sent {
             Ok(_) => Ok(FeedbackOutcome::Counted),
-            Err(SdkError::ServiceError(se)) if se.err().is_transaction_canceled_exception() => {
+            Err(e) if crate::dynamo::is_cancelled(&e) => {
                 // Which condition failed: read the chat.
                 let item = self
                     .client()
@@ -131,7 +130,7 @@ impl FeedbackLog for DynamoStore {
             if let Some(AttributeValue::N(n)) = item.get(&format!("r{}", i + 1)) {
                 *slot = n
                     .parse()
-                    .map_err(|_| StoreError::Corrupt("a feedback count is not a number".into()))?;
+                    .map_err(|_| StoreError::corrupt("a feedback count is not a number"))?;
             }
         }
         Ok(counts)

@@ -276,15 +276,16 @@ pub fn message_from_image(image: serde_dynamo::Item) -> Result<Option<ChatMessag
     if !is_message {
         return Ok(None);
     }
-    let item: MessageItem =
-        serde_dynamo::from_item(image).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let item: MessageItem = crate::dynamo::from_item("message", image)?;
     Ok(Some(item.into()))
 }
 
 /// Writes a message as a stream record's `NewImage` (the local gateway's stream).
 pub fn message_image(m: &ChatMessage, expires_at: i64) -> Result<serde_dynamo::Item, StoreError> {
-    serde_dynamo::to_item(MessageItem::new(m, expires_at))
-        .map_err(|e| StoreError::Corrupt(e.to_string()))
+    Ok(crate::dynamo::to_item(
+        "message",
+        &MessageItem::new(m, expires_at),
+    )?)
 }
 
 #[cfg(test)]

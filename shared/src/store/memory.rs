@@ -2,8 +2,8 @@
 //! It keeps the DynamoDB adapter's semantics (conditional writes, ordering, idempotency).
 
 use super::{
-    AppendError, Appended, ChatStore, ConnectionStore, Moved, RateError, RateLimit, StoreError,
-    UpdateError,
+    AppendError, Appended, ChatStore, ConnectionStore, DeliveryLedger, Moved, OperatorQueue,
+    RateError, RateLimit, StoreError, TranslationSlots, UpdateError,
 };
 use crate::domain::{
     Chat, ChatId, ChatMessage, ChatPatch, ChatState, ClientMessageId, Connection, ConnectionId,
@@ -81,13 +81,15 @@ impl MemoryStore {
     }
 }
 
+impl super::Store for MemoryStore {}
+
 #[async_trait]
 impl ChatStore for MemoryStore {
     async fn create_chat(&self, chat: &Chat) -> Result<(), StoreError> {
         let mut inner = self.lock();
         let rec = inner.chats.entry(chat.id.clone()).or_default();
         if rec.chat.is_some() {
-            return Err(StoreError::Corrupt(format!("chat {} exists", chat.id)));
+            return Err(StoreError::corrupt(format!("chat {} exists", chat.id)));
         }
         rec.chat = Some(chat.clone());
         Ok(())
@@ -164,7 +166,7 @@ impl ChatStore for MemoryStore {
                     .iter()
                     .find(|m| m.seq == *seq)
                     .cloned()
-                    .ok_or_else(|| StoreError::Corrupt("client id without message".into()))?;
+                    .ok_or_else(|| StoreError::corrupt("client id without message"))?;
                 return Ok(Appended {
                     message,
                     duplicate: true,
@@ -227,7 +229,10 @@ impl ChatStore for MemoryStore {
             .get(chat)
             .and_then(|r| r.messages.iter().find(|m| m.seq == seq).cloned()))
     }
+}
 
+#[async_trait]
+impl TranslationSlots for MemoryStore {
     async fn set_translation(
         &self,
         chat: &ChatId,
@@ -240,9 +245,9 @@ impl ChatStore for MemoryStore {
             .chats
             .get_mut(chat)
             .and_then(|r| r.messages.iter_mut().find(|m| m.seq == seq))
-            .ok_or_else(|| StoreError::Corrupt(format!("no message {seq} in chat {chat}")))?;
+            .ok_or_else(|| StoreError::corrupt(format!("no message {seq} in chat {chat}")))?;
         let MessageBody::Text { translations, .. } = &mut message.body else {
-            return Err(StoreError::Corrupt(format!(
+            return Err(StoreError::corrupt(format!(
                 "message {seq} in chat {chat} is not text"
             )));
         };
@@ -300,7 +305,10 @@ impl ChatStore for MemoryStore {
         out.truncate(limit);
         Ok(out)
     }
+}
 
+#[async_trait]
+impl DeliveryLedger for MemoryStore {
     async fn mark_delivered(
         &self,
         chat: &ChatId,
@@ -321,7 +329,7 @@ impl ChatStore for MemoryStore {
                     }
                 }
             }
-            _ => Err(StoreError::Corrupt(format!(
+            _ => Err(StoreError::corrupt(format!(
                 "no message {seq} in chat {chat}"
             ))),
         }
@@ -350,7 +358,10 @@ impl ChatStore for MemoryStore {
         }
         Ok(())
     }
+}
 
+#[async_trait]
+impl OperatorQueue for MemoryStore {
     async fn waiting_chats(&self, force: &ForceId, limit: usize) -> Result<Vec<Chat>, StoreError> {
         let inner = self.lock();
         let mut waiting: Vec<Chat> = inner

@@ -31,8 +31,9 @@ use crate::domain::{
 };
 use async_trait::async_trait;
 
-/// A failure of the database itself (network, throttling, a malformed item). The cause is kept
-/// for the logs; callers show the client a generic error.
+/// A failure of the database itself: unavailable (network, throttling, too many writers at
+/// once; a retry may succeed) or a malformed item (it will not). The cause is kept as the
+/// source for the logs and carries no stored value; callers show the client a generic error.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("storage unavailable: {context}")]
@@ -41,8 +42,8 @@ pub enum StoreError {
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },
-    #[error("stored item is malformed: {0}")]
-    Corrupt(String),
+    #[error("a stored item is malformed")]
+    Corrupt(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
 impl StoreError {
@@ -53,6 +54,23 @@ impl StoreError {
         Self::Unavailable {
             context,
             source: Box::new(source),
+        }
+    }
+
+    /// A malformed item, said in words that name it (ids at most, never its contents).
+    pub fn corrupt(what: impl Into<String>) -> Self {
+        Self::Corrupt(what.into().into())
+    }
+}
+
+impl From<crate::dynamo::AdapterError> for StoreError {
+    fn from(e: crate::dynamo::AdapterError) -> Self {
+        use crate::dynamo::AdapterError;
+        match e {
+            AdapterError::Request { context, .. } | AdapterError::Contended { context, .. } => {
+                Self::unavailable(context, e)
+            }
+            e => Self::Corrupt(Box::new(e)),
         }
     }
 }
@@ -112,7 +130,7 @@ pub struct RateLimit {
     pub window_secs: i64,
 }
 
-/// Chats and their messages.
+/// Chats and their messages: what every chat function reads and writes.
 #[async_trait]
 pub trait ChatStore: Send + Sync {
     /// Stores a new chat; fails if the id exists.
@@ -158,7 +176,11 @@ pub trait ChatStore: Send + Sync {
     /// One message, if it is stored.
     async fn get_message(&self, chat: &ChatId, seq: u64)
         -> Result<Option<ChatMessage>, StoreError>;
+}
 
+/// The translations stored on messages (translate, and the bot for the English it made).
+#[async_trait]
+pub trait TranslationSlots: Send + Sync {
     /// Stores message `seq`'s words for readers of `language` (or the mark that they are
     /// unavailable), and returns what was stored for that language before. A translation is
     /// never replaced by an `Unavailable` mark: such a write changes nothing and returns the
@@ -190,7 +212,11 @@ pub trait ChatStore: Send + Sync {
         &self,
         limit: usize,
     ) -> Result<Vec<ChatMessage>, StoreError>;
+}
 
+/// Who has had which message: a stream record seen twice is delivered (or answered) once.
+#[async_trait]
+pub trait DeliveryLedger: Send + Sync {
     /// Claims the delivery of a message to one side for one stream record (`claim`: the
     /// record's sequence number, the same each time the stream hands that record over). True
     /// when this record is to deliver it: no record claimed it, or this same record did and
@@ -218,7 +244,11 @@ pub trait ChatStore: Send + Sync {
     /// Undoes `mark_delivered` after a delivery failed, so that the retry delivers.
     async fn unmark_delivered(&self, chat: &ChatId, seq: u64, side: Side)
         -> Result<(), StoreError>;
+}
 
+/// The chats waiting for an operator, and those an operator holds.
+#[async_trait]
+pub trait OperatorQueue: Send + Sync {
     /// The operator queue of a force: emergencies first, then oldest first.
     async fn waiting_chats(&self, force: &ForceId, limit: usize) -> Result<Vec<Chat>, StoreError>;
 
@@ -263,7 +293,16 @@ pub trait ConnectionStore: Send + Sync {
     ) -> Result<Connection, RateError>;
 }
 
-/// Everything the chat functions store (with the FAQ bot's unanswered questions and the
-/// citizens' ratings).
-pub trait Store: ChatStore + ConnectionStore + crate::faq::UnansweredLog + FeedbackLog {}
-impl<T: ChatStore + ConnectionStore + crate::faq::UnansweredLog + FeedbackLog> Store for T {}
+/// Every port both adapters implement (each says so: `impl Store for ...`): what the
+/// adapters, the local gateway's fault layer and the contract tests deal in. No function's
+/// dependencies hold it; each holds the ports it uses.
+pub trait Store:
+    ChatStore
+    + TranslationSlots
+    + DeliveryLedger
+    + OperatorQueue
+    + ConnectionStore
+    + crate::faq::UnansweredLog
+    + FeedbackLog
+{
+}

@@ -45,7 +45,8 @@ impl UnansweredLog for DynamoStore {
             expires_at: question.at.timestamp() + RETENTION_SECS,
             question,
         };
-        let item = serde_dynamo::to_item(item).map_err(unavailable)?;
+        let item: crate::dynamo::Item =
+            crate::dynamo::to_item("unanswered question", &item).map_err(unavailable)?;
         self.client()
             .put_item()
             .table_name(&self.tables().chats)
@@ -76,7 +77,7 @@ impl UnansweredLog for DynamoStore {
             .unwrap_or_default()
             .into_iter()
             .map(|i| {
-                serde_dynamo::from_item::<_, UnansweredItem>(i)
+                crate::dynamo::from_item::<UnansweredItem>("unanswered question", i)
                     .map(|it| it.question)
                     .map_err(unavailable)
             })

@@ -75,12 +75,12 @@ pub fn app_with_limit(rate_limit: Arc<dyn SourceRateLimit>) -> App {
         clock: Arc::new(FixedClock(now())),
         config: IntakeConfig::default(),
         metrics: bluelamp::metrics::Metrics::discard(),
-        chats: Some(bluelamp::chat::Deps {
-            store: chat_store.clone(),
-            deliver: delivery.clone(),
-            config: ChatConfig::default(),
-            metrics: bluelamp::metrics::Metrics::discard(),
-        }),
+        chats: Some(bluelamp::chat::Deps::over(
+            chat_store.clone(),
+            delivery.clone(),
+            ChatConfig::default(),
+            bluelamp::metrics::Metrics::discard(),
+        )),
     };
     App {
         deps,

@@ -16,16 +16,14 @@ pub mod aws_actions {
 }
 
 use super::*;
+use crate::dynamo::{self, key, n, s, AdapterError, Item};
 use crate::report::ReportBody;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{Put, TransactWriteItem, Update};
 use aws_sdk_dynamodb::Client;
-use serde::{de::DeserializeOwned, Deserialize, Serialize};
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::time::Duration as StdDuration;
-
-type Item = HashMap<String, AttributeValue>;
 
 /// The physical table names (they differ per stage and per test).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,69 +81,25 @@ fn ttl_secs(t: DateTime<Utc>) -> i64 {
     t.timestamp() + i64::from(t.timestamp_subsec_nanos() > 0)
 }
 
-fn s(v: impl Into<String>) -> AttributeValue {
-    AttributeValue::S(v.into())
-}
-
-fn n(v: impl ToString) -> AttributeValue {
-    AttributeValue::N(v.to_string())
-}
-
-fn key(pk: String, sk: &str) -> Item {
-    HashMap::from([("pk".to_owned(), s(pk)), ("sk".to_owned(), s(sk))])
-}
-
-/// Why the adapter failed, for the log. Never carries a stored value: a report's fields are
-/// personal data, so an unreadable item is named, not shown.
-#[derive(Debug, thiserror::Error)]
-enum AdapterError {
-    #[error("DynamoDB request failed: {context}")]
-    Request {
-        context: &'static str,
-        #[source]
-        source: Box<dyn std::error::Error + Send + Sync>,
-    },
-    #[error("a {0} item could not be written")]
-    Unwritable(&'static str),
-    #[error("a stored {0} item could not be read")]
-    Unreadable(&'static str),
-    #[error("a stored report breaks the report rules at: {0}")]
-    InvalidReport(String),
-    #[error("{context}: still contended after {WRITE_ATTEMPTS} attempts")]
-    Contended { context: &'static str },
+impl From<AdapterError> for StoreError {
+    fn from(e: AdapterError) -> Self {
+        if e.is_transient() {
+            StoreError::Unavailable(Box::new(e))
+        } else {
+            StoreError::Corrupt(Box::new(e))
+        }
+    }
 }
 
 fn unavailable(
     context: &'static str,
     source: impl std::error::Error + Send + Sync + 'static,
 ) -> StoreError {
-    StoreError::Unavailable(Box::new(AdapterError::Request {
-        context,
-        source: Box::new(source),
-    }))
+    AdapterError::request(context, source).into()
 }
 
 fn corrupt(e: AdapterError) -> StoreError {
-    StoreError::Corrupt(Box::new(e))
-}
-
-fn to_item<T: Serialize>(what: &'static str, v: &T) -> Result<Item, StoreError> {
-    serde_dynamo::to_item(v).map_err(|_| corrupt(AdapterError::Unwritable(what)))
-}
-
-fn to_value<T: Serialize>(what: &'static str, v: &T) -> Result<AttributeValue, StoreError> {
-    serde_dynamo::to_attribute_value(v).map_err(|_| corrupt(AdapterError::Unwritable(what)))
-}
-
-/// serde's message may quote the value it choked on: it is dropped, and the item named.
-fn from_item<T: DeserializeOwned>(what: &'static str, item: Item) -> Result<T, StoreError> {
-    serde_dynamo::from_item(item).map_err(|_| corrupt(AdapterError::Unreadable(what)))
-}
-
-fn built<T, E: std::error::Error + Send + Sync + 'static>(
-    r: Result<T, E>,
-) -> Result<T, StoreError> {
-    r.map_err(|e| unavailable("building a request", e))
+    e.into()
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -206,7 +160,10 @@ impl ReportItem {
                 .iter()
                 .map(|e| format!("{} ({})", e.field, e.code))
                 .collect();
-            corrupt(AdapterError::InvalidReport(at.join(", ")))
+            corrupt(AdapterError::Invalid {
+                what: "report",
+                at: at.join(", "),
+            })
         })?;
         let assessment = match self.assessment {
             None => None,
@@ -324,29 +281,9 @@ fn failed_conditions(err: &SdkError<TransactWriteItemsError>) -> Option<Vec<bool
     })
 }
 
-fn is_cancelled(err: &SdkError<TransactWriteItemsError>) -> bool {
-    matches!(err, SdkError::ServiceError(se) if se.err().is_transaction_canceled_exception())
-}
-
-/// A short, growing, jittered pause before trying a contended write again.
-async fn back_off(attempt: u32) {
-    let base = 10u64 << attempt.min(5);
-    let jitter = rand::random::<u64>() % base;
-    tokio::time::sleep(StdDuration::from_millis(base + jitter)).await;
-}
-
 impl DynamoReportStore {
     async fn get_item(&self, table: &str, key: Item) -> Result<Option<Item>, StoreError> {
-        let out = self
-            .client
-            .get_item()
-            .table_name(table)
-            .set_key(Some(key))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(|e| unavailable("reading an item", e))?;
-        Ok(out.item)
+        Ok(dynamo::read_item(self.client.get_item(), table, key).await?)
     }
 
     async fn report_item(
@@ -355,8 +292,9 @@ impl DynamoReportStore {
     ) -> Result<Option<ReportItem>, StoreError> {
         self.get_item(&self.tables.reports, key(report_pk(reference), REPORT_SK))
             .await?
-            .map(|i| from_item("report", i))
+            .map(|i| dynamo::from_item("report", i))
             .transpose()
+            .map_err(StoreError::from)
     }
 
     /// The claim on `key` if it is still held at `at`.
@@ -371,16 +309,16 @@ impl DynamoReportStore {
                 key(idempotency_pk(key_), IDEMPOTENCY_SK),
             )
             .await?
-            .map(|i| from_item::<IdempotencyItem>("idempotency", i))
+            .map(|i| dynamo::from_item::<IdempotencyItem>("idempotency", i))
             .transpose()?;
         Ok(item.filter(|i| i.held_until_micros > at.timestamp_micros()))
     }
 
     fn put_report(&self, new: &NewReport) -> Result<TransactWriteItem, StoreError> {
-        let put = built(
+        let put = dynamo::built(
             Put::builder()
                 .table_name(&self.tables.reports)
-                .set_item(Some(to_item("report", &ReportItem::new(new))?))
+                .set_item(Some(dynamo::to_item("report", &ReportItem::new(new))?))
                 .condition_expression("attribute_not_exists(pk)")
                 .build(),
         )?;
@@ -401,10 +339,10 @@ impl DynamoReportStore {
             held_until_micros: claim.expires_at.timestamp_micros(),
             expires_at: ttl_secs(claim.expires_at),
         };
-        let put = built(
+        let put = dynamo::built(
             Put::builder()
                 .table_name(&self.tables.reports)
-                .set_item(Some(to_item("idempotency", &item)?))
+                .set_item(Some(dynamo::to_item("idempotency", &item)?))
                 .condition_expression("attribute_not_exists(pk) OR held_until_micros <= :now")
                 .expression_attribute_values(":now", n(new.submitted_at.timestamp_micros()))
                 .build(),
@@ -414,13 +352,13 @@ impl DynamoReportStore {
 
     /// A new audit record, for a transaction.
     fn put_audit(&self, record: &AuditRecord) -> Result<Put, StoreError> {
-        built(
+        Ok(dynamo::built(
             Put::builder()
                 .table_name(&self.tables.audit)
-                .set_item(Some(to_item("audit", &AuditItem::new(record))?))
+                .set_item(Some(dynamo::to_item("audit", &AuditItem::new(record))?))
                 .condition_expression(APPEND_ONLY)
                 .build(),
-        )
+        )?)
     }
 }
 
@@ -445,7 +383,7 @@ impl ReportStore for DynamoReportStore {
             }
             let err = match tx.transact_items(report.clone()).send().await {
                 Ok(_) => return Ok(Created::New(new.receipt)),
-                Err(e) if is_cancelled(&e) => e,
+                Err(e) if dynamo::is_cancelled(&e) => e,
                 Err(e) => return Err(unavailable("storing a report", e)),
             };
             let failed = failed_conditions(&err);
@@ -469,11 +407,13 @@ impl ReportStore for DynamoReportStore {
                 return Err(StoreError::ReferenceTaken);
             }
             // Another transaction on the same items at the same moment: try again.
-            back_off(attempt).await;
+            dynamo::back_off(attempt).await;
         }
-        Err(StoreError::Unavailable(Box::new(AdapterError::Contended {
+        Err(AdapterError::Contended {
             context: "storing a report",
-        })))
+            attempts: WRITE_ATTEMPTS,
+        }
+        .into())
     }
 
     async fn get(&self, reference: &ReportReference) -> Result<Option<StoredReport>, StoreError> {
@@ -529,7 +469,7 @@ impl ReportStore for DynamoReportStore {
                 .await
                 .map_err(|e| unavailable("reading the queue", e))?;
             for item in page.items.unwrap_or_default() {
-                let q: QueueItem = from_item("queue entry", item)?;
+                let q: QueueItem = dynamo::from_item("queue entry", item)?;
                 entries.push(QueueEntry {
                     reference: q.reference,
                     kind: q.kind,
@@ -558,7 +498,7 @@ impl ReportStore for DynamoReportStore {
             reference: Some(reference.clone()),
             expires_at: audit_expires_at,
         };
-        let assessment_value = to_value(
+        let assessment_value = dynamo::to_value(
             "assessment",
             &AssessmentItem {
                 outcome: assessment.outcome,
@@ -581,7 +521,7 @@ impl ReportStore for DynamoReportStore {
             let mut stored = current.into_stored()?;
             // The change, conditional on the report still being new, and its audit record:
             // both or neither. Leaving the queue is removing the index attributes.
-            let update = built(
+            let update = dynamo::built(
                 Update::builder()
                     .table_name(&self.tables.reports)
                     .set_key(Some(key(report_pk(reference), REPORT_SK)))
@@ -615,24 +555,26 @@ impl ReportStore for DynamoReportStore {
                 }
                 // Someone else assessed it first (the next read says so), or a transaction
                 // on it was under way: read again and decide.
-                Err(e) if is_cancelled(&e) => {
+                Err(e) if dynamo::is_cancelled(&e) => {
                     if failed_conditions(&e).is_none_or(|f| f.first() != Some(&true)) {
-                        back_off(attempt).await;
+                        dynamo::back_off(attempt).await;
                     }
                 }
                 Err(e) => return Err(unavailable("recording an assessment", e)),
             }
         }
-        Err(StoreError::Unavailable(Box::new(AdapterError::Contended {
+        Err(AdapterError::Contended {
             context: "recording an assessment",
-        })))
+            attempts: WRITE_ATTEMPTS,
+        }
+        .into())
     }
 
     async fn append_audit(&self, record: AuditRecord) -> Result<(), StoreError> {
         self.client
             .put_item()
             .table_name(&self.tables.audit)
-            .set_item(Some(to_item("audit", &AuditItem::new(&record))?))
+            .set_item(Some(dynamo::to_item("audit", &AuditItem::new(&record))?))
             .condition_expression(APPEND_ONLY)
             .send()
             .await
@@ -659,7 +601,7 @@ impl ReportStore for DynamoReportStore {
                 .await
                 .map_err(|e| unavailable("reading an audit trail", e))?;
             for item in page.items.unwrap_or_default() {
-                out.push(from_item::<AuditItem>("audit", item)?.into());
+                out.push(dynamo::from_item::<AuditItem>("audit", item)?.into());
             }
             match page.last_evaluated_key {
                 Some(k) if out.len() < MAX_TRAIL => start = Some(k),
