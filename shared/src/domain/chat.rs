@@ -2,7 +2,7 @@
 //! The rules live here; the store applies them as conditional writes.
 
 use super::{ChatEvent, ChatId, ConnectionId, EmergencyReason, ForceId, LanguageCode, OperatorId};
-use crate::translation::{ChatLanguage, ChatLanguagePolicy, LanguageDecision, LanguageSource};
+use super::{ChatLanguage, ChatLanguagePolicy, LanguageDecision, LanguageDetector, LanguageSource};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -72,7 +72,7 @@ pub struct Chat {
     /// Always `language_state.code()`; kept apart because the queue and the views read it.
     pub language: LanguageCode,
     /// How settled the language is (chosen, guessed from the browser, confirmed by detection,
-    /// corrected by an operator); see `translation::ChatLanguagePolicy`.
+    /// corrected by an operator); see [`ChatLanguagePolicy`].
     pub language_state: ChatLanguage,
     pub priority: Priority,
     /// Why the chat was flagged an emergency (a reason code, never the citizen's words).
@@ -397,9 +397,9 @@ impl Chat {
     /// the message (so the message is stored in the language the chat has after it), and the
     /// event to store after it — `language_changed` when detection switched the language,
     /// `language_mismatch` (for the operator) when the citizen chose one and writes another.
-    pub fn observe_language(
+    pub fn observe_language<D: LanguageDetector>(
         &self,
-        policy: &ChatLanguagePolicy,
+        policy: &ChatLanguagePolicy<D>,
         citizen_text: &str,
     ) -> Option<LanguageObserved> {
         if self.state == ChatState::Ended || self.language_state.is_fixed() {
@@ -685,7 +685,7 @@ mod tests {
 
     #[test]
     fn a_settled_or_ended_chat_observes_no_language() {
-        let policy = ChatLanguagePolicy::default();
+        let policy = crate::translation::ChatLanguagePolicy::default();
         let mut open = chat(ChatState::Bot, None);
         open.language_state = ChatLanguage::from_browser(&LanguageCode::english());
         let observed = open

@@ -2,7 +2,7 @@
 //! its chat's total order (`seq`), assigned by the store when it is written.
 
 use super::{ChatId, ClientMessageId, ConnectionId, EndReason, LanguageCode, OperatorId};
-use crate::translation::{LanguageSource, Provider};
+use super::{LanguageSource, Provider};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 

@@ -2,9 +2,11 @@
 //! built by parsing, so a value that exists is valid.
 
 mod chat;
+mod chat_language;
 mod emergency;
 mod ids;
 mod language;
+mod languages;
 mod message;
 mod service;
 mod text;
@@ -15,9 +17,16 @@ pub use chat::{
     Actor, Chat, ChatPatch, ChatState, EndReason, Guard, LanguageObserved, Move, Opening, Priority,
     QueueSlot, Transition, TransitionError,
 };
+pub use chat_language::{
+    ChatLanguage, ChatLanguagePolicy, Detection, LanguageDecision, LanguageDetector,
+    LanguageSource, UnsupportedLanguage,
+};
 pub use emergency::EmergencyReason;
 pub use ids::{ChatId, ClientMessageId, ConnectionId, ForceId, OperatorId, ParseIdError};
 pub use language::{LanguageCode, ParseLanguageError};
+pub use languages::{
+    language_info, language_list_json, supported_languages, Direction, LanguageInfo, Provider,
+};
 pub use message::{
     BotReply, BotSuggestion, ChatEvent, ChatMessage, Connection, MessageBody, MessageTranslation,
     NewMessage, Role, Sender, Side,

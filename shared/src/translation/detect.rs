@@ -4,26 +4,9 @@
 
 use whatlang::Lang;
 
-use super::language_info;
-use crate::domain::LanguageCode;
-
-/// A confident detection.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Detection {
-    /// A code from the language table.
-    pub language: LanguageCode,
-    /// The detector's confidence, 0 to 1.
-    pub confidence: f64,
-}
-
-/// Detects the language of a text, or says it cannot tell.
-pub trait LanguageDetector: Send + Sync {
-    fn detect(&self, text: &str) -> Option<Detection>;
-
-    /// Whether this detector can recognise `language` at all. Detection is no evidence against
-    /// a language the detector does not know (it would call Tigrinya "Amharic", say).
-    fn recognises(&self, language: &LanguageCode) -> bool;
-}
+use crate::domain::{
+    language_info, ChatLanguagePolicy as Policy, Detection, LanguageCode, LanguageDetector,
+};
 
 /// [`LanguageDetector`] backed by `whatlang` (70 languages, among them Polish, Arabic, Persian,
 /// Urdu, Romanian, Lithuanian, Punjabi, Bengali, Russian, Ukrainian, Chinese).
@@ -258,5 +241,14 @@ mod tests {
                 "{unknown}"
             );
         }
+    }
+}
+
+/// The chat's language rules with whatlang, as the functions use them.
+pub type ChatLanguagePolicy = Policy<WhatlangDetector>;
+
+impl Default for Policy<WhatlangDetector> {
+    fn default() -> Self {
+        Self::new(WhatlangDetector::default())
     }
 }

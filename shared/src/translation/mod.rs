@@ -7,20 +7,17 @@
 
 mod amazon;
 mod cache;
-mod chat_language;
 mod chunk;
 mod detect;
 #[cfg(feature = "google-translate")]
 mod google;
 #[cfg(feature = "google-translate")]
 mod google_key;
-mod languages;
 mod offline;
 mod request;
 mod routing;
 mod strings;
 
-use std::fmt;
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -34,10 +31,16 @@ pub use amazon::{amazon_translate_client, AmazonTranslateConfig, AmazonTranslato
 pub use cache::{
     CacheError, CacheKey, CachedTranslator, InMemoryTranslationCache, TranslationCache,
 };
-pub use chat_language::{
-    ChatLanguage, ChatLanguagePolicy, LanguageDecision, LanguageSource, UnsupportedLanguage,
+// The language table, the chat's language and its rules are the domain's
+// (`crate::domain::languages`, `crate::domain::chat_language`): named here too, where the
+// translation code and its callers have always found them.
+pub use crate::domain::{
+    language_info, language_list_json, supported_languages, ChatLanguage, Detection, Direction,
+    LanguageDecision, LanguageDetector, LanguageInfo, LanguageSource, Provider,
+    UnsupportedLanguage,
 };
 pub use chunk::split_for_requests;
+pub use detect::ChatLanguagePolicy;
 #[cfg(feature = "google-translate")]
 pub use google_key::AWS_ACTIONS as GOOGLE_KEY_AWS_ACTIONS;
 
@@ -46,14 +49,11 @@ pub use google_key::AWS_ACTIONS as GOOGLE_KEY_AWS_ACTIONS;
 pub mod testing {
     pub use super::cache::translation_cache_contract;
 }
-pub use detect::{Detection, LanguageDetector, WhatlangDetector};
+pub use detect::WhatlangDetector;
 #[cfg(feature = "google-translate")]
 pub use google::{ApiKey, GoogleTranslateConfig, GoogleTranslator};
 #[cfg(feature = "google-translate")]
 pub use google_key::{GoogleWithKeyParameter, KeyParameter};
-pub use languages::{
-    language_info, language_list_json, supported_languages, Direction, LanguageInfo,
-};
 pub use offline::{OfflineFailure, OfflineTranslator};
 pub use request::RetryPolicy;
 pub use routing::{Route, RoutingTranslator};
@@ -122,40 +122,6 @@ impl Translation {
     /// True when a real translation service produced the text (the mark "machine translated").
     pub fn is_machine_translation(&self) -> bool {
         self.provider.is_some_and(Provider::is_machine_translation)
-    }
-}
-
-/// Who translates: the two real providers and the offline stand-in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Provider {
-    AmazonTranslate,
-    GoogleTranslate,
-    Offline,
-}
-
-impl Provider {
-    /// True for the real translation services; false for the stand-in, which translates nothing.
-    pub fn is_machine_translation(self) -> bool {
-        matches!(self, Provider::AmazonTranslate | Provider::GoogleTranslate)
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Provider::AmazonTranslate => "amazon-translate",
-            Provider::GoogleTranslate => "google-translate",
-            Provider::Offline => "offline",
-        }
-    }
-}
-
-impl fmt::Display for Provider {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Provider::AmazonTranslate => "Amazon Translate",
-            Provider::GoogleTranslate => "Google Cloud Translation",
-            Provider::Offline => "the offline stand-in",
-        })
     }
 }
 

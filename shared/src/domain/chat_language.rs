@@ -8,8 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{language_info, LanguageDetector, WhatlangDetector};
-use crate::domain::LanguageCode;
+use super::{language_info, LanguageCode};
 
 /// A language the table does not list.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -159,20 +158,33 @@ impl ChatLanguage {
     }
 }
 
-/// The rules that settle a chat's language from its first citizen messages.
+/// A confident detection.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Detection {
+    /// A code from the language table.
+    pub language: LanguageCode,
+    /// The detector's confidence, 0 to 1.
+    pub confidence: f64,
+}
+
+/// Detects the language of a text, or says it cannot tell.
+pub trait LanguageDetector: Send + Sync {
+    fn detect(&self, text: &str) -> Option<Detection>;
+
+    /// Whether this detector can recognise `language` at all. Detection is no evidence against
+    /// a language the detector does not know (it would call Tigrinya "Amharic", say).
+    fn recognises(&self, language: &LanguageCode) -> bool;
+}
+
+/// The rules that settle a chat's language from its first citizen messages, with any detector
+/// (`translation::ChatLanguagePolicy` is this with whatlang's).
 #[derive(Debug, Clone)]
-pub struct ChatLanguagePolicy<D = WhatlangDetector> {
+pub struct ChatLanguagePolicy<D> {
     detector: D,
     /// How many citizen messages are looked at before the language is fixed regardless.
     pub first_messages: u8,
     /// How many confident detections of the same other language replace a browser default.
     pub detections_to_switch: u8,
-}
-
-impl Default for ChatLanguagePolicy<WhatlangDetector> {
-    fn default() -> Self {
-        Self::new(WhatlangDetector::default())
-    }
 }
 
 impl<D: LanguageDetector> ChatLanguagePolicy<D> {
@@ -250,6 +262,8 @@ impl<D: LanguageDetector> ChatLanguagePolicy<D> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    // whatlang's detector, as the functions use it.
+    use crate::translation::ChatLanguagePolicy;
 
     const POLISH: [&str; 3] = [
         "Dzień dobry, chciałbym zgłosić kradzież roweru sprzed mojego domu.",

@@ -1,13 +1,50 @@
 //! The one table of supported languages: code, provider, direction, English name and endonym.
-//! Routing, the operator console and the widget's language list all read it from here.
+//! Routing, the operator console and the widget's language list all read it from here; it is
+//! the domain's, so that the chat's language rules (`chat_language`) need nothing of
+//! `translation`.
 //!
 //! Amazon Translate serves its 75 languages (its documented list, variants included); Google
 //! Cloud Translation serves the rest, all of them on Google's documented list.
 
-use serde::Serialize;
+use std::fmt;
 
-use super::Provider;
-use crate::domain::LanguageCode;
+use serde::{Deserialize, Serialize};
+
+use super::LanguageCode;
+
+/// Who translates: the two real providers and the offline stand-in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Provider {
+    AmazonTranslate,
+    GoogleTranslate,
+    Offline,
+}
+
+impl Provider {
+    /// True for the real translation services; false for the stand-in, which translates nothing.
+    pub fn is_machine_translation(self) -> bool {
+        matches!(self, Provider::AmazonTranslate | Provider::GoogleTranslate)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Provider::AmazonTranslate => "amazon-translate",
+            Provider::GoogleTranslate => "google-translate",
+            Provider::Offline => "offline",
+        }
+    }
+}
+
+impl fmt::Display for Provider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Provider::AmazonTranslate => "Amazon Translate",
+            Provider::GoogleTranslate => "Google Cloud Translation",
+            Provider::Offline => "the offline stand-in",
+        })
+    }
+}
 
 /// Which way a language's script runs, for the widget's `dir` attribute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
