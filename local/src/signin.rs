@@ -205,7 +205,10 @@ mod tests {
             authorizer::authorize(&provider().verifier().expect("verifier"), event).await;
 
         assert_eq!(response.principal_id.as_deref(), Some("pc-jones"));
-        assert_eq!(response.context["operatorId"], "pc-jones");
+        assert_eq!(
+            response.context[bluelamp::auth::CONTEXT_OPERATOR_ID],
+            "pc-jones"
+        );
         assert_eq!(
             response.policy_document.statement[0].effect,
             aws_lambda_events::iam::IamPolicyEffect::Allow

@@ -119,10 +119,7 @@ fn google_from_env() -> Result<Arc<dyn crate::translation::Translator>, ConfigEr
     };
 
     let url = |name: &'static str, value: String| {
-        reqwest::Url::parse(&value).map_err(|e| ConfigError::Invalid {
-            name,
-            reason: e.to_string(),
-        })
+        reqwest::Url::parse(&value).map_err(|e| ConfigError::invalid(name, e))
     };
     let base_url = url(
         "GOOGLE_TRANSLATE_URL",

@@ -4,37 +4,101 @@
 use crate::domain::ForceId;
 use crate::store::RateLimit;
 use std::env;
+use std::sync::Arc;
 
-#[derive(Debug, thiserror::Error)]
+/// Why a function's configuration cannot be read: the one error of every reader (the chat
+/// functions', the authorizer's, report-intake's). It names the variable, never its value.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ConfigError {
-    #[error("environment variable {0} is not set")]
+    #[error("environment variable {0} is not set (or is empty)")]
     Missing(&'static str),
-    #[error("environment variable {name} is malformed: {reason}")]
-    Invalid { name: &'static str, reason: String },
+    #[error("environment variable {var} is not valid: {reason}")]
+    Invalid { var: &'static str, reason: String },
 }
 
-/// Reads one variable.
-pub fn required(name: &'static str) -> Result<String, ConfigError> {
-    match env::var(name) {
-        Ok(v) if !v.trim().is_empty() => Ok(v),
-        _ => Err(ConfigError::Missing(name)),
+impl ConfigError {
+    /// `var` holds a value that `error` refuses.
+    pub fn invalid(var: &'static str, error: impl std::fmt::Display) -> Self {
+        Self::Invalid {
+            var,
+            reason: error.to_string(),
+        }
     }
 }
 
-/// Reads and parses one variable, or uses the default when it is not set.
+/// The one configuration reader: variables from the process environment or, in tests, from
+/// any lookup. A variable that is unset, empty or only spaces counts as not set; values are
+/// trimmed.
+#[derive(Clone, Copy)]
+pub struct Env<'a> {
+    lookup: &'a dyn Fn(&str) -> Option<String>,
+}
+
+fn process_env(name: &str) -> Option<String> {
+    env::var(name).ok()
+}
+
+impl<'a> Env<'a> {
+    /// The process environment.
+    pub fn process() -> Env<'static> {
+        Env {
+            lookup: &process_env,
+        }
+    }
+
+    /// Variables through `lookup` (a map in tests).
+    pub fn from_lookup(lookup: &'a dyn Fn(&str) -> Option<String>) -> Self {
+        Self { lookup }
+    }
+
+    /// The trimmed value of `var`, when it is set to something.
+    pub fn get(&self, var: &str) -> Option<String> {
+        (self.lookup)(var)
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    }
+
+    /// The value of `var`, which must be set.
+    pub fn required(&self, var: &'static str) -> Result<String, ConfigError> {
+        self.get(var).ok_or(ConfigError::Missing(var))
+    }
+
+    /// `var` parsed by `parse`, or `None` when it is not set.
+    pub fn parsed_with<T, E: std::fmt::Display>(
+        &self,
+        var: &'static str,
+        parse: impl FnOnce(&str) -> Result<T, E>,
+    ) -> Result<Option<T>, ConfigError> {
+        self.get(var)
+            .map(|v| parse(&v).map_err(|e| ConfigError::invalid(var, e)))
+            .transpose()
+    }
+
+    /// `var` parsed, or `default` when it is not set.
+    pub fn parsed_or<T: std::str::FromStr>(
+        &self,
+        var: &'static str,
+        default: T,
+    ) -> Result<T, ConfigError>
+    where
+        T::Err: std::fmt::Display,
+    {
+        Ok(self.parsed_with(var, str::parse)?.unwrap_or(default))
+    }
+}
+
+/// Reads one variable of the process environment, which must be set.
+pub fn required(name: &'static str) -> Result<String, ConfigError> {
+    Env::process().required(name)
+}
+
+/// Reads and parses one variable of the process environment, or uses the default when it is
+/// not set.
 pub fn optional<T: std::str::FromStr>(name: &'static str, default: T) -> Result<T, ConfigError>
 where
     T::Err: std::fmt::Display,
 {
-    match env::var(name) {
-        Ok(v) if !v.trim().is_empty() => {
-            v.trim().parse().map_err(|e: T::Err| ConfigError::Invalid {
-                name,
-                reason: e.to_string(),
-            })
-        }
-        _ => Ok(default),
-    }
+    Env::process().parsed_or(name, default)
 }
 
 /// What the chat functions need to know about the force and its rules.
@@ -82,41 +146,103 @@ impl ChatConfig {
     /// `CHAT_RETENTION_DAYS`, `AVERAGE_HANDLING_SECS`, `STAFFED_HOURS` (`HH:MM-HH:MM`, UTC);
     /// each has a default.
     pub fn from_env() -> Result<Self, ConfigError> {
+        Self::read(Env::process())
+    }
+
+    /// Reads the configuration through `env`.
+    pub fn read(env: Env<'_>) -> Result<Self, ConfigError> {
         let d = Self::default();
-        let force: String = optional("FORCE_ID", d.force.to_string())?;
         Ok(Self {
-            force: ForceId::parse(force).map_err(|e| ConfigError::Invalid {
-                name: "FORCE_ID",
-                reason: e.to_string(),
-            })?,
-            report_url: optional("REPORT_URL", d.report_url)?,
+            force: env
+                .parsed_with("FORCE_ID", |v| ForceId::parse(v))?
+                .unwrap_or(d.force),
+            report_url: env.parsed_or("REPORT_URL", d.report_url)?,
             rate_limit: RateLimit {
-                max: optional("RATE_LIMIT_FRAMES", d.rate_limit.max)?,
-                window_secs: optional("RATE_LIMIT_WINDOW_SECS", d.rate_limit.window_secs)?,
+                max: env.parsed_or("RATE_LIMIT_FRAMES", d.rate_limit.max)?,
+                window_secs: env.parsed_or("RATE_LIMIT_WINDOW_SECS", d.rate_limit.window_secs)?,
             },
-            chat_retention_days: optional("CHAT_RETENTION_DAYS", d.chat_retention_days)?,
+            chat_retention_days: env.parsed_or("CHAT_RETENTION_DAYS", d.chat_retention_days)?,
             connection_ttl_secs: d.connection_ttl_secs,
-            average_handling_secs: optional("AVERAGE_HANDLING_SECS", d.average_handling_secs)?,
-            staffed_hours: match std::env::var("STAFFED_HOURS") {
-                Ok(text) if !text.trim().is_empty() => {
-                    Some(crate::domain::StaffedHours::parse(&text).map_err(|e| {
-                        ConfigError::Invalid {
-                            name: "STAFFED_HOURS",
-                            reason: e.to_string(),
-                        }
-                    })?)
-                }
-                _ => None,
-            },
+            average_handling_secs: env
+                .parsed_or("AVERAGE_HANDLING_SECS", d.average_handling_secs)?,
+            staffed_hours: env.parsed_with("STAFFED_HOURS", crate::domain::StaffedHours::parse)?,
         })
     }
 }
 
-/// The AWS configuration every function builds once. Endpoints come from the SDK's own
-/// variables (`AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_DYNAMODB`, ...), so tests and the local
-/// gateway point the real clients at local servers without code changes.
+/// The AWS configuration every function builds once. In Lambda it is built from the
+/// variables Lambda sets ([`aws_from_lambda_env`]), which takes microseconds; without them (a
+/// local CLI, a profile, SSO) it is the SDK's full default chain. Endpoints come from the SDK's
+/// own variables (`AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_DYNAMODB`, ...) either way, so tests and
+/// the local gateway point the real clients at local servers without code changes.
 pub async fn aws() -> aws_config::SdkConfig {
-    aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await
+    match aws_from_lambda_env(Arc::new(process_env)) {
+        Some(config) => config,
+        None => aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await,
+    }
+}
+
+/// A variable lookup that a configuration can keep (the endpoint overrides are read when each
+/// client is built).
+pub type SharedLookup = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
+
+/// The AWS configuration from the variables Lambda sets in every function: `AWS_REGION`,
+/// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN` (the role's session),
+/// with the endpoint overrides `AWS_ENDPOINT_URL` and `AWS_ENDPOINT_URL_<SERVICE>` as the
+/// SDK reads them. None of the default chain's other sources (profile files, SSO, web
+/// identity, the container and instance metadata endpoints) is consulted. `None` when the
+/// region or a key is missing, or when `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` asks for the
+/// SDK's own handling: then the caller uses the full chain. Retries, timeouts and the HTTP
+/// client are the SDK clients' defaults for the same behaviour version, as with the chain.
+pub fn aws_from_lambda_env(lookup: SharedLookup) -> Option<aws_config::SdkConfig> {
+    let env = Env::from_lookup(&*lookup);
+    if env.get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS").is_some() {
+        return None;
+    }
+    let region = env.get("AWS_REGION")?;
+    let credentials = aws_credential_types::Credentials::new(
+        env.get("AWS_ACCESS_KEY_ID")?,
+        env.get("AWS_SECRET_ACCESS_KEY")?,
+        env.get("AWS_SESSION_TOKEN"),
+        None,
+        "LambdaEnvironment",
+    );
+    let mut builder = aws_config::SdkConfig::builder()
+        .behavior_version(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new(region))
+        .credentials_provider(
+            aws_credential_types::provider::SharedCredentialsProvider::new(credentials),
+        );
+    if let Some(url) = env.get(ENDPOINT_URL) {
+        builder = builder.endpoint_url(url);
+    }
+    Some(builder.service_config(EndpointOverrides(lookup)).build())
+}
+
+/// The SDK's variable for every service's endpoint; `{ENDPOINT_URL}_{SERVICE_ID}` for one.
+const ENDPOINT_URL: &str = "AWS_ENDPOINT_URL";
+
+/// The per-service settings a client asks for when it is built: only the endpoint URL, from
+/// `AWS_ENDPOINT_URL_<SERVICE>` (the service id in capitals, spaces as `_`, as the SDK forms
+/// it: `AWS_ENDPOINT_URL_DYNAMODB`, `AWS_ENDPOINT_URL_TRANSLATE`) or else `AWS_ENDPOINT_URL`.
+struct EndpointOverrides(SharedLookup);
+
+impl std::fmt::Debug for EndpointOverrides {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("EndpointOverrides")
+    }
+}
+
+impl aws_types::service_config::LoadServiceConfig for EndpointOverrides {
+    fn load_config(&self, key: aws_types::service_config::ServiceConfigKey<'_>) -> Option<String> {
+        if key.env() != ENDPOINT_URL {
+            return None;
+        }
+        let env = Env::from_lookup(&*self.0);
+        let service = key.service_id().to_uppercase().replace(' ', "_");
+        env.get(&format!("{ENDPOINT_URL}_{service}"))
+            .or_else(|| env.get(ENDPOINT_URL))
+    }
 }
 
 /// Static configuration for local servers (moto, the local gateway): fixed region and
@@ -217,5 +343,123 @@ impl std::io::Write for CapturedLogs {
 
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    fn lookup(vars: &[(&str, &str)]) -> SharedLookup {
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        Arc::new(move |name| vars.get(name).cloned())
+    }
+
+    /// A server that answers every request with an empty DynamoDB table list and hands back
+    /// the head of the first request it got.
+    async fn server() -> (String, tokio::task::JoinHandle<String>) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let first = tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut head = Vec::new();
+            let mut buf = [0u8; 4096];
+            while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                let n = socket.read(&mut buf).await.unwrap();
+                if n == 0 {
+                    break;
+                }
+                head.extend_from_slice(&buf[..n]);
+            }
+            let body = r#"{"TableNames":[]}"#;
+            let reply = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/x-amz-json-1.0\r\n\
+                 content-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = socket.write_all(reply.as_bytes()).await;
+            String::from_utf8_lossy(&head).to_lowercase()
+        });
+        (url, first)
+    }
+
+    #[tokio::test]
+    async fn the_lambda_environment_gives_the_region_the_role_and_the_endpoints() {
+        let (dynamo_url, dynamo_request) = server().await;
+        let (other_url, other_request) = server().await;
+        let sdk = aws_from_lambda_env(lookup(&[
+            ("AWS_REGION", "eu-west-1"),
+            ("AWS_ACCESS_KEY_ID", "AKIDLAMBDA"),
+            ("AWS_SECRET_ACCESS_KEY", "secret"),
+            ("AWS_SESSION_TOKEN", "session-token"),
+            ("AWS_ENDPOINT_URL_DYNAMODB", &dynamo_url),
+            ("AWS_ENDPOINT_URL", &other_url),
+        ]))
+        .expect("a complete Lambda environment");
+        assert_eq!(sdk.region().map(|r| r.as_ref()), Some("eu-west-1"));
+
+        // The service's own variable wins for DynamoDB, and the request is signed with the
+        // role's session for the region.
+        let tables = aws_sdk_dynamodb::Client::new(&sdk)
+            .list_tables()
+            .send()
+            .await;
+        assert!(tables.is_ok(), "{tables:?}");
+        let head = dynamo_request.await.unwrap();
+        assert!(
+            head.contains("credential=akidlambda/") && head.contains("/eu-west-1/dynamodb/"),
+            "{head}"
+        );
+        assert!(
+            head.contains("x-amz-security-token: session-token"),
+            "{head}"
+        );
+
+        // Any other service takes AWS_ENDPOINT_URL.
+        let _ = aws_sdk_translate::Client::new(&sdk)
+            .list_languages()
+            .send()
+            .await;
+        let head = other_request.await.unwrap();
+        assert!(head.contains("/eu-west-1/translate/"), "{head}");
+    }
+
+    #[test]
+    fn without_the_region_or_a_key_the_full_chain_is_used() {
+        let complete = [
+            ("AWS_REGION", "eu-west-2"),
+            ("AWS_ACCESS_KEY_ID", "a"),
+            ("AWS_SECRET_ACCESS_KEY", "s"),
+        ];
+        let sdk = aws_from_lambda_env(lookup(&complete)).expect("complete");
+        // No session token and no endpoint: none is made up.
+        assert_eq!(sdk.endpoint_url(), None);
+        for missing in 0..complete.len() {
+            let mut vars = complete.to_vec();
+            vars.remove(missing);
+            assert!(aws_from_lambda_env(lookup(&vars)).is_none(), "{vars:?}");
+        }
+        let mut ignoring = complete.to_vec();
+        ignoring.push(("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true"));
+        assert!(aws_from_lambda_env(lookup(&ignoring)).is_none());
+    }
+
+    #[test]
+    fn the_reader_trims_and_treats_blank_as_unset() {
+        let vars = lookup(&[("A", " 7 "), ("B", "  "), ("C", "x")]);
+        let env = Env::from_lookup(&*vars);
+        assert_eq!(env.get("A").as_deref(), Some("7"));
+        assert_eq!(env.required("B"), Err(ConfigError::Missing("B")));
+        assert_eq!(env.parsed_or("A", 1u32), Ok(7));
+        assert_eq!(env.parsed_or("B", 1u32), Ok(1));
+        assert!(matches!(
+            env.parsed_or("C", 1u32),
+            Err(ConfigError::Invalid { var: "C", .. })
+        ));
     }
 }

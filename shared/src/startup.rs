@@ -65,9 +65,73 @@ impl StartupProfile {
     }
 }
 
+/// Why a function could not start: the phase that failed and its cause.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot start: {phase}")]
+pub struct StartError {
+    pub phase: &'static str,
+    #[source]
+    source: Box<dyn std::error::Error + Send + Sync>,
+}
+
+/// The one way a function fails at start: `.map_err(fatal("configuration"))?` logs one error
+/// line naming the phase with the whole cause chain (a configuration error names the
+/// variable, never its value) and hands back a [`StartError`], which `main` returns.
+pub fn fatal<E>(phase: &'static str) -> impl FnOnce(E) -> StartError
+where
+    E: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    move |error| {
+        let error = StartError {
+            phase,
+            source: error.into(),
+        };
+        tracing::error!(phase, error = %chain(&error), "cannot start");
+        error
+    }
+}
+
+/// An error and its sources, `outer: inner: ...`.
+fn chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_start_failure_names_its_phase_and_the_whole_cause() {
+        let logs = crate::config::CapturedLogs::default();
+        let subscriber = tracing_subscriber::fmt()
+            .json()
+            .with_writer({
+                let logs = logs.clone();
+                move || logs.clone()
+            })
+            .finish();
+        let error = tracing::subscriber::with_default(subscriber, || {
+            fatal("configuration")(crate::config::ConfigError::Missing("CHATS_TABLE"))
+        });
+        assert_eq!(error.phase, "configuration");
+        assert_eq!(
+            chain(&error),
+            "cannot start: configuration: environment variable CHATS_TABLE is not set (or is empty)"
+        );
+        let line: serde_json::Value =
+            serde_json::from_str(logs.lines().first().map_or("", String::as_str)).unwrap();
+        assert_eq!(line["level"], "ERROR");
+        assert_eq!(line["fields"]["message"], "cannot start");
+        assert_eq!(line["fields"]["phase"], "configuration");
+        assert_eq!(line["fields"]["error"], chain(&error));
+    }
 
     #[test]
     fn phases_take_the_time_between_their_marks() {

@@ -13,7 +13,7 @@ use aws_lambda_events::apigw::{
 };
 use aws_lambda_events::http::header::AUTHORIZATION;
 use aws_lambda_events::iam::{IamPolicyEffect, IamPolicyStatement};
-use bluelamp::auth::{AuthConfig, AuthError, OperatorIdentity, TokenVerifier};
+use bluelamp::auth::{AuthError, OperatorIdentity, TokenVerifier};
 use serde_json::{json, Value};
 use tracing::{info, warn};
 
@@ -22,49 +22,14 @@ use tracing::{info, warn};
 pub const TOKEN_QUERY_PARAMETER: &str = "token";
 /// The `principalId` of a denied request: API Gateway wants one even then.
 pub const ANONYMOUS_PRINCIPAL: &str = "anonymous";
-/// Keys of the authorizer context, which later events see in `requestContext.authorizer`.
-pub const CONTEXT_OPERATOR_ID: &str = "operatorId";
-pub const CONTEXT_USERNAME: &str = "username";
-
-pub const ENV_ISSUER: &str = "COGNITO_ISSUER";
-pub const ENV_CLIENT_ID: &str = "COGNITO_CLIENT_ID";
-pub const ENV_JWKS_URL: &str = "JWKS_URL";
+/// The authorizer context's keys and the Cognito variables, as the shared sign-in defines them.
+pub use bluelamp::auth::{
+    SignInConfig as Config, CONTEXT_OPERATOR_ID, CONTEXT_USERNAME, ENV_CLIENT_ID, ENV_ISSUER,
+    ENV_JWKS_URL,
+};
 /// The message of a refusal's log line (`fields.message`): the template's metric filter
 /// counts these lines for the denied sign-ins alarm.
 pub const DENIED_LOG_MESSAGE: &str = "operator connection denied";
-
-/// The function's configuration, read once at start.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Config {
-    pub auth: AuthConfig,
-    /// Where to fetch the JWKS; `None` means `{issuer}/.well-known/jwks.json`.
-    pub jwks_url: Option<String>,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
-    #[error("environment variable {0} is not set (or is empty)")]
-    Missing(&'static str),
-}
-
-impl Config {
-    /// Reads `COGNITO_ISSUER`, `COGNITO_CLIENT_ID` (one app client id, or several separated by
-    /// commas: the console's and the smoke test's) and the optional `JWKS_URL`.
-    pub fn from_env() -> Result<Self, ConfigError> {
-        Self::from_lookup(|name| std::env::var(name).ok())
-    }
-
-    /// Reads the configuration through `lookup`, so tests need not touch the process environment.
-    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let present = |name| lookup(name).filter(|value| !value.trim().is_empty());
-        let issuer = present(ENV_ISSUER).ok_or(ConfigError::Missing(ENV_ISSUER))?;
-        let client_id = present(ENV_CLIENT_ID).ok_or(ConfigError::Missing(ENV_CLIENT_ID))?;
-        Ok(Self {
-            auth: AuthConfig::for_access_tokens(issuer, &client_id),
-            jwks_url: present(ENV_JWKS_URL),
-        })
-    }
-}
 
 /// Why a connection was refused: the token's own fault, or how it was presented.
 #[derive(Debug, thiserror::Error)]
@@ -218,56 +183,6 @@ fn response(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashMap;
-
-    fn lookup(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let vars: HashMap<String, String> = vars
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect();
-        move |name| vars.get(name).cloned()
-    }
-
-    #[test]
-    fn configuration_is_read_from_the_cognito_variables() {
-        let config = Config::from_lookup(lookup(&[
-            (
-                ENV_ISSUER,
-                "https://cognito-idp.eu-west-2.amazonaws.com/eu-west-2_AbC123",
-            ),
-            (ENV_CLIENT_ID, "client123,smoke456"),
-        ]))
-        .expect("complete configuration");
-
-        // The console's client and the smoke test's, as the template gives them.
-        assert_eq!(config.auth.client_ids, ["client123", "smoke456"]);
-        assert_eq!(config.jwks_url, None);
-    }
-
-    #[test]
-    fn a_missing_variable_is_named_in_the_error() {
-        let error = Config::from_lookup(lookup(&[(ENV_ISSUER, "https://issuer")]))
-            .expect_err("client id is missing");
-        assert!(error.to_string().contains("COGNITO_CLIENT_ID"));
-
-        let error = Config::from_lookup(lookup(&[(ENV_ISSUER, " "), (ENV_CLIENT_ID, "c")]))
-            .expect_err("issuer is blank");
-        assert!(error.to_string().contains("COGNITO_ISSUER"));
-    }
-
-    #[test]
-    fn an_explicit_jwks_url_is_kept() {
-        let config = Config::from_lookup(lookup(&[
-            (ENV_ISSUER, "https://issuer"),
-            (ENV_CLIENT_ID, "c"),
-            (ENV_JWKS_URL, "http://127.0.0.1:9000/jwks.json"),
-        ]))
-        .expect("complete configuration");
-        assert_eq!(
-            config.jwks_url.as_deref(),
-            Some("http://127.0.0.1:9000/jwks.json")
-        );
-    }
 
     #[test]
     fn a_bearer_header_yields_its_token_and_other_schemes_are_refused() {

@@ -3,21 +3,19 @@
 
 use authorizer::{authorize, Config};
 use aws_lambda_events::apigw::ApiGatewayCustomAuthorizerRequestTypeRequest;
-use bluelamp::auth::TokenVerifier;
+use bluelamp::startup::{fatal, StartupProfile};
 use lambda_runtime::{run, service_fn, Error, LambdaEvent};
 use std::convert::Infallible;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    let mut profile = bluelamp::startup::StartupProfile::start();
-    lambda_runtime::tracing::init_default_subscriber();
+    let mut profile = StartupProfile::start();
+    bluelamp::config::init_tracing();
     profile.mark("tracing");
 
-    let config = Config::from_env().map_err(|error| fatal("configuration", error))?;
+    let config = Config::from_env().map_err(fatal("configuration"))?;
     profile.mark("config");
-    let verifier = TokenVerifier::fetch(config.auth, config.jwks_url.as_deref())
-        .await
-        .map_err(|error| fatal("signing keys", error))?;
+    let verifier = config.verifier().await.map_err(fatal("signing keys"))?;
     profile.mark("jwks");
     tracing::info!(
         keys = verifier.jwks().len(),
@@ -33,11 +31,4 @@ async fn main() -> Result<(), Error> {
         },
     ))
     .await
-}
-
-/// Logs why the function cannot start, with the whole cause chain, and hands the error back.
-fn fatal(stage: &str, error: impl std::error::Error + Send + Sync + 'static) -> anyhow::Error {
-    let error = anyhow::Error::new(error);
-    tracing::error!(stage, error = format!("{error:#}"), "cannot start");
-    error
 }

@@ -17,9 +17,6 @@ use bluelamp::chat::{apply_move, gateway_response, Deps, MoveError};
 use bluelamp::domain::{now_ms, Connection, ConnectionId, OperatorId, Role};
 use bluelamp::store::StoreError;
 
-/// The authorizer context key that names the signed-in operator.
-pub const OPERATOR_ID_KEY: &str = "operatorId";
-
 pub async fn handle(deps: &Deps, req: ApiGatewayWebsocketProxyRequest) -> ApiGatewayProxyResponse {
     let ctx = &req.request_context;
     let Some(id) = ctx
@@ -66,7 +63,12 @@ fn is_supervisor(req: &ApiGatewayWebsocketProxyRequest) -> bool {
 /// Identity comes only from the request context: the operator API's authorizer puts the
 /// operator id there; the public API has no authorizer, so its sockets are citizens.
 fn role_of(req: &ApiGatewayWebsocketProxyRequest) -> Result<Role, ()> {
-    match req.request_context.authorizer.fields.get(OPERATOR_ID_KEY) {
+    match req
+        .request_context
+        .authorizer
+        .fields
+        .get(bluelamp::auth::CONTEXT_OPERATOR_ID)
+    {
         None => Ok(Role::Citizen),
         Some(v) => v
             .as_str()

@@ -63,11 +63,10 @@ async fn an_operator_is_known_only_from_the_authorizer_context() {
 async fn a_malformed_operator_identity_is_refused() {
     let (deps, store) = deps();
     let mut event = fixture(include_str!("fixtures/connect_operator.json"));
-    event
-        .request_context
-        .authorizer
-        .fields
-        .insert("operatorId".into(), serde_json::json!("alice#admin"));
+    event.request_context.authorizer.fields.insert(
+        bluelamp::auth::CONTEXT_OPERATOR_ID.into(),
+        serde_json::json!("alice#admin"),
+    );
     let r = connect::handle(&deps, event).await;
     assert_eq!(r.status_code, 403);
     assert!(store.operator_connections(None).await.unwrap().is_empty());

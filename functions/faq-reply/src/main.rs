@@ -1,7 +1,7 @@
 //! The `faq-reply` Lambda: the chats table's stream in, the bot's answers stored as messages.
 
 use bluelamp::faq::{EmergencyDetector, FaqBot, KnowledgeBase, PreparedBot};
-use bluelamp::startup::StartupProfile;
+use bluelamp::startup::{fatal, StartupProfile};
 use bluelamp::translation::{amazon_translate_client, AmazonTranslator};
 use faq_reply::{handle, FaqDeps};
 use lambda_runtime::{run, service_fn, Error, LambdaEvent};
@@ -10,11 +10,9 @@ use std::sync::Arc;
 /// The bot for the force's knowledge base file (`KB_PATH`), indexed now, or for the shipped
 /// one, whose index was built at build time.
 fn prepared_bot() -> Result<PreparedBot, Error> {
-    Ok(match std::env::var("KB_PATH") {
-        Ok(path) if !path.is_empty() => {
-            FaqBot::prepare(KnowledgeBase::from_path(path.as_ref(), None)?)?
-        }
-        _ => FaqBot::prepare_default()?,
+    Ok(match bluelamp::config::Env::process().get("KB_PATH") {
+        Some(path) => FaqBot::prepare(KnowledgeBase::from_path(path.as_ref(), None)?)?,
+        None => FaqBot::prepare_default()?,
     })
 }
 
@@ -25,13 +23,13 @@ async fn main() -> Result<(), Error> {
     profile.mark("tracing");
     // The knowledge base and its topic index, and the emergency phrases, were prepared at
     // build time: loading them takes less than a thread's start, so it runs in line.
-    let prepared = prepared_bot()?;
+    let prepared = prepared_bot().map_err(fatal("topic_index"))?;
     profile.mark("topic_index");
-    let detector = EmergencyDetector::new()?;
+    let detector = EmergencyDetector::new().map_err(fatal("emergency_detector"))?;
     profile.mark("emergency_detector");
     let sdk = bluelamp::config::aws().await;
     profile.mark("aws_config");
-    let chat = bluelamp::bootstrap::chat_deps_with(&sdk)?;
+    let chat = bluelamp::bootstrap::chat_deps_with(&sdk).map_err(fatal("configuration"))?;
     profile.mark("chat_clients");
     let deps = FaqDeps {
         translator: Arc::new(AmazonTranslator::new(amazon_translate_client(&sdk))),

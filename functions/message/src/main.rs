@@ -1,18 +1,20 @@
 //! The `message` Lambda: configuration and clients once, then every frame to the library.
 
+use bluelamp::startup::{fatal, StartupProfile};
 use lambda_runtime::{run, service_fn, Error, LambdaEvent};
 use message::{handle, MessageDeps};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    let mut profile = bluelamp::startup::StartupProfile::start();
+    let mut profile = StartupProfile::start();
     bluelamp::config::init_tracing();
     profile.mark("tracing");
     let sdk = bluelamp::config::aws().await;
     profile.mark("aws_config");
-    let chat = bluelamp::bootstrap::chat_deps_with(&sdk)?;
+    let chat = bluelamp::bootstrap::chat_deps_with(&sdk).map_err(fatal("configuration"))?;
     profile.mark("chat_clients");
-    let preview = bluelamp::bootstrap::translation_provider_with(&sdk)?;
+    let preview =
+        bluelamp::bootstrap::translation_provider_with(&sdk).map_err(fatal("configuration"))?;
     profile.mark("translation_clients");
     let deps = MessageDeps {
         feedback: chat.store.clone(),

@@ -4,7 +4,8 @@
 
 use crate::config::ConfigError;
 use async_trait::async_trait;
-use bluelamp::auth::{AuthConfig, TokenVerifier};
+use bluelamp::auth::TokenVerifier;
+use bluelamp::config::Env;
 use bluelamp::domain::OperatorId;
 use tracing::info;
 
@@ -38,35 +39,32 @@ impl OperatorAuth for DenyAllOperators {
     }
 }
 
-pub const ENV_ISSUER: &str = "COGNITO_ISSUER";
-pub const ENV_CLIENT_ID: &str = "COGNITO_CLIENT_ID";
-pub const ENV_JWKS_URL: &str = "JWKS_URL";
+pub use bluelamp::auth::{ENV_CLIENT_ID, ENV_ISSUER, ENV_JWKS_URL};
 pub const ENV_OPERATOR_GROUP: &str = "REPORT_OPERATOR_GROUP";
 
-/// Where operator tokens come from, read once at start: `COGNITO_ISSUER` and
-/// `COGNITO_CLIENT_ID` (required), `JWKS_URL` (default `{issuer}/.well-known/jwks.json`) and
-/// `REPORT_OPERATOR_GROUP` (when set, only members of that Cognito group may work on reports).
+/// Where operator tokens come from, read once at start: the Cognito settings as every function
+/// that verifies operators reads them ([`bluelamp::auth::SignInConfig`]: `COGNITO_ISSUER`,
+/// `COGNITO_CLIENT_ID`, `JWKS_URL`) and `REPORT_OPERATOR_GROUP` (when set, only members of
+/// that Cognito group may work on reports).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignInConfig {
-    pub auth: AuthConfig,
-    pub jwks_url: Option<String>,
+    pub cognito: bluelamp::auth::SignInConfig,
     pub required_group: Option<String>,
 }
 
 impl SignInConfig {
     pub fn from_env() -> Result<Self, ConfigError> {
-        Self::from_lookup(|var| std::env::var(var).ok())
+        Self::read(Env::process())
     }
 
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let present = |var| lookup(var).filter(|v| !v.trim().is_empty());
-        let issuer = present(ENV_ISSUER).ok_or(ConfigError::Missing { var: ENV_ISSUER })?;
-        let client_id =
-            present(ENV_CLIENT_ID).ok_or(ConfigError::Missing { var: ENV_CLIENT_ID })?;
+        Self::read(Env::from_lookup(&lookup))
+    }
+
+    pub fn read(env: Env<'_>) -> Result<Self, ConfigError> {
         Ok(Self {
-            auth: AuthConfig::for_access_tokens(issuer, &client_id),
-            jwks_url: present(ENV_JWKS_URL),
-            required_group: present(ENV_OPERATOR_GROUP),
+            cognito: bluelamp::auth::SignInConfig::read(env)?,
+            required_group: env.get(ENV_OPERATOR_GROUP),
         })
     }
 }
@@ -116,6 +114,7 @@ mod tests {
     use bluelamp::auth::test_tokens::{
         access_claims, issuer_jwks_json, TestKey, CLIENT_ID, ISSUER,
     };
+    use bluelamp::auth::AuthConfig;
     use std::collections::HashMap;
 
     fn auth() -> JwtOperatorAuth {
@@ -174,14 +173,14 @@ mod tests {
         };
         assert_eq!(
             env(&[(ENV_CLIENT_ID, "c")]),
-            Err(ConfigError::Missing { var: ENV_ISSUER })
+            Err(ConfigError::Missing(ENV_ISSUER))
         );
         assert_eq!(
             env(&[(ENV_ISSUER, "https://issuer"), (ENV_CLIENT_ID, " ")]),
-            Err(ConfigError::Missing { var: ENV_CLIENT_ID })
+            Err(ConfigError::Missing(ENV_CLIENT_ID))
         );
         let c = env(&[(ENV_ISSUER, "https://issuer"), (ENV_CLIENT_ID, "c")]).unwrap();
-        assert_eq!(c.jwks_url, None);
+        assert_eq!(c.cognito.jwks_url, None);
         assert_eq!(c.required_group, None);
     }
 }

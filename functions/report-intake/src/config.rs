@@ -1,24 +1,11 @@
 //! The function's configuration, read once from the environment at start. A missing or bad
 //! value stops the function with a message that names the variable.
 
-use crate::cors::{AllowedOrigins, CorsOrigins, InvalidOrigin};
+use crate::cors::{AllowedOrigins, CorsOrigins};
+pub use bluelamp::config::ConfigError;
+use bluelamp::config::Env;
 use bluelamp::domain::ForceId;
 use chrono::Duration;
-
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
-pub enum ConfigError {
-    #[error("{var} must be set")]
-    Missing { var: &'static str },
-    #[error("{var} is not valid: {reason}")]
-    Invalid { var: &'static str, reason: String },
-    /// An origin list with an entry that is not an exact origin (`*`, a path, `http://`...).
-    #[error("{var} is not valid: {error}")]
-    Origin {
-        var: &'static str,
-        #[source]
-        error: InvalidOrigin,
-    },
-}
 
 /// `REPORT_RETENTION_DAYS`: required.
 pub const ENV_RETENTION_DAYS: &str = "REPORT_RETENTION_DAYS";
@@ -83,37 +70,30 @@ impl Default for IntakeConfig {
 }
 
 fn number(
-    lookup: &impl Fn(&str) -> Option<String>,
+    env: Env<'_>,
     var: &'static str,
     default: Option<u64>,
     range: std::ops::RangeInclusive<u64>,
 ) -> Result<u64, ConfigError> {
-    let Some(raw) = lookup(var) else {
-        return default.ok_or(ConfigError::Missing { var });
+    let Some(raw) = env.get(var) else {
+        return default.ok_or(ConfigError::Missing(var));
     };
-    let n: u64 = raw.trim().parse().map_err(|_| ConfigError::Invalid {
-        var,
-        reason: "not a whole number".to_owned(),
-    })?;
+    let n: u64 = raw
+        .parse()
+        .map_err(|_| ConfigError::invalid(var, "not a whole number"))?;
     if !range.contains(&n) {
-        return Err(ConfigError::Invalid {
+        return Err(ConfigError::invalid(
             var,
-            reason: format!("must be from {} to {}", range.start(), range.end()),
-        });
+            format_args!("must be from {} to {}", range.start(), range.end()),
+        ));
     }
     Ok(n)
 }
 
-fn origins(
-    lookup: &impl Fn(&str) -> Option<String>,
-    var: &'static str,
-) -> Result<AllowedOrigins, ConfigError> {
-    match lookup(var) {
-        None => Ok(AllowedOrigins::default()),
-        Some(list) => {
-            AllowedOrigins::parse(&list).map_err(|error| ConfigError::Origin { var, error })
-        }
-    }
+fn origins(env: Env<'_>, var: &'static str) -> Result<AllowedOrigins, ConfigError> {
+    Ok(env
+        .parsed_with(var, AllowedOrigins::parse)?
+        .unwrap_or_default())
 }
 
 fn signed(n: u64) -> i64 {
@@ -125,54 +105,47 @@ impl IntakeConfig {
         Self::from_lookup(|var| std::env::var(var).ok())
     }
 
-    /// Reads the configuration through `lookup` (the environment, or a map in tests).
+    /// Reads the configuration through `lookup` (a map in tests).
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        Self::read(Env::from_lookup(&lookup))
+    }
+
+    /// Reads the configuration through `env`.
+    pub fn read(env: Env<'_>) -> Result<Self, ConfigError> {
         let d = Self::default();
+        let hours = |var, default, range| {
+            number(env, var, Some(default), range).map(|n| Duration::hours(signed(n)))
+        };
         Ok(Self {
-            retention: Duration::days(signed(number(&lookup, ENV_RETENTION_DAYS, None, 1..=3650)?)),
-            assessment_target: Duration::hours(signed(number(
-                &lookup,
-                ENV_ASSESSMENT_TARGET_HOURS,
-                Some(24),
-                1..=720,
-            )?)),
-            idempotency_window: Duration::hours(signed(number(
-                &lookup,
-                ENV_IDEMPOTENCY_HOURS,
-                Some(24),
-                1..=168,
-            )?)),
+            retention: Duration::days(signed(number(env, ENV_RETENTION_DAYS, None, 1..=3650)?)),
+            assessment_target: hours(ENV_ASSESSMENT_TARGET_HOURS, 24, 1..=720)?,
+            idempotency_window: hours(ENV_IDEMPOTENCY_HOURS, 24, 1..=168)?,
             max_body_bytes: usize::try_from(number(
-                &lookup,
+                env,
                 ENV_MAX_BODY_BYTES,
                 Some(d.max_body_bytes as u64),
                 1024..=1024 * 1024,
             )?)
             .unwrap_or(d.max_body_bytes),
-            rate_limit: u32::try_from(number(&lookup, ENV_RATE_LIMIT, Some(10), 1..=100_000)?)
+            rate_limit: u32::try_from(number(env, ENV_RATE_LIMIT, Some(10), 1..=100_000)?)
                 .unwrap_or(d.rate_limit),
             rate_window: Duration::seconds(signed(number(
-                &lookup,
+                env,
                 ENV_RATE_WINDOW_SECONDS,
                 Some(3600),
                 1..=86_400,
             )?)),
             cors: CorsOrigins {
-                public: origins(&lookup, ENV_REPORTS_ALLOWED_ORIGINS)?,
-                console: origins(&lookup, ENV_CONSOLE_ALLOWED_ORIGINS)?,
+                public: origins(env, ENV_REPORTS_ALLOWED_ORIGINS)?,
+                console: origins(env, ENV_CONSOLE_ALLOWED_ORIGINS)?,
             },
-            force: match lookup(ENV_FORCE_ID).filter(|v| !v.trim().is_empty()) {
-                None => d.force,
-                Some(v) => ForceId::parse(v.trim()).map_err(|e| ConfigError::Invalid {
-                    var: ENV_FORCE_ID,
-                    reason: e.to_string(),
-                })?,
-            },
-            audit_retention: match lookup(ENV_AUDIT_RETENTION_DAYS).filter(|v| !v.trim().is_empty())
-            {
+            force: env
+                .parsed_with(ENV_FORCE_ID, |v| ForceId::parse(v))?
+                .unwrap_or(d.force),
+            audit_retention: match env.get(ENV_AUDIT_RETENTION_DAYS) {
                 None => None,
                 Some(_) => Some(Duration::days(signed(number(
-                    &lookup,
+                    env,
                     ENV_AUDIT_RETENTION_DAYS,
                     None,
                     1..=36_500,
@@ -185,7 +158,7 @@ impl IntakeConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cors::OriginError;
+    use crate::cors::{InvalidOrigin, OriginError};
     use std::collections::HashMap;
 
     fn from(pairs: &[(&str, &str)]) -> Result<IntakeConfig, ConfigError> {
@@ -235,9 +208,7 @@ mod tests {
     fn retention_is_required_and_the_rest_has_defaults() {
         assert_eq!(
             from(&[]),
-            Err(ConfigError::Missing {
-                var: "REPORT_RETENTION_DAYS"
-            })
+            Err(ConfigError::Missing("REPORT_RETENTION_DAYS"))
         );
         let c = from(&[("REPORT_RETENTION_DAYS", "400")]).unwrap();
         assert_eq!(c.retention, Duration::days(400));
@@ -254,7 +225,7 @@ mod tests {
         .unwrap_err();
         assert!(
             err.to_string()
-                .starts_with("REPORT_RATE_LIMIT is not valid"),
+                .starts_with("environment variable REPORT_RATE_LIMIT is not valid"),
             "{err}"
         );
         let err = from(&[("REPORT_RETENTION_DAYS", "0")]).unwrap_err();
@@ -290,17 +261,17 @@ mod tests {
             let err = from(&[("REPORT_RETENTION_DAYS", "400"), (var, value)]).unwrap_err();
             assert_eq!(
                 err,
-                ConfigError::Origin {
+                ConfigError::invalid(
                     var,
-                    error: InvalidOrigin {
+                    InvalidOrigin {
                         origin: value.to_owned(),
                         reason
                     }
-                }
+                )
             );
             assert!(
                 err.to_string()
-                    .starts_with(&format!("{var} is not valid: ")),
+                    .starts_with(&format!("environment variable {var} is not valid: ")),
                 "{err}"
             );
         }

@@ -285,7 +285,7 @@ mod env_tests {
         for var in [ENV_ISSUER, ENV_CLIENT_ID, ENV_RETENTION_DAYS] {
             let mut without = all.clone();
             without.remove(var);
-            let missing = Err(ConfigError::Missing { var });
+            let missing = Err(ConfigError::Missing(var));
             let intake = IntakeConfig::from_lookup(lookup(&without)).map(|_| ());
             let sign_in = SignInConfig::from_lookup(lookup(&without)).map(|_| ());
             assert!(intake == missing || sign_in == missing, "{var}");

@@ -1,42 +1,39 @@
 //! The report-intake Lambda: reads its configuration once, builds its dependencies once, then
 //! serves the reports REST API.
 
-use bluelamp::auth::TokenVerifier;
 use bluelamp::bootstrap::{chat_deps_with, report_store_with};
 use bluelamp::report::EmergencyCheckOnFirstUse;
+use bluelamp::startup::{fatal, StartupProfile};
 use lambda_http::{service_fn, Request};
 use report_intake::{
     handle, Deps, IntakeConfig, JwtOperatorAuth, MemoryRateLimiter, SignInConfig, SystemClock,
 };
 use std::convert::Infallible;
-use std::fmt::Display;
 use std::sync::Arc;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    let mut profile = bluelamp::startup::StartupProfile::start();
-    lambda_runtime::tracing::init_default_subscriber();
+    let mut profile = StartupProfile::start();
+    bluelamp::config::init_tracing();
     profile.mark("tracing");
-    let config = IntakeConfig::from_env().unwrap_or_else(|e| fatal("configuration", e));
-    let sign_in = SignInConfig::from_env().unwrap_or_else(|e| fatal("configuration", e));
+    let config = IntakeConfig::from_env().map_err(fatal("configuration"))?;
+    let sign_in = SignInConfig::from_env().map_err(fatal("configuration"))?;
     profile.mark("config");
     // One AWS configuration for the report store and the chat service (it was loaded twice).
     let sdk = bluelamp::config::aws().await;
     profile.mark("aws_config");
-    let store = report_store_with(&sdk).unwrap_or_else(|e| fatal("configuration", e));
+    let store = report_store_with(&sdk).map_err(fatal("configuration"))?;
     profile.mark("report_store");
-    let verifier = TokenVerifier::fetch(sign_in.auth, sign_in.jwks_url.as_deref())
+    let verifier = sign_in
+        .cognito
+        .verifier()
         .await
-        .unwrap_or_else(|e| fatal("signing keys", e));
+        .map_err(fatal("signing keys"))?;
     profile.mark("jwks");
     // "Leave the site" without a socket needs the chat service: on when its tables are given.
-    let chats = match std::env::var(bluelamp::store::tables::CHATS.env_var) {
-        Ok(_) => Some(
-            chat_deps_with(&sdk)
-                .unwrap_or_else(|e| fatal("configuration", e))
-                .deps,
-        ),
-        Err(_) => None,
+    let chats = match bluelamp::config::Env::process().get(bluelamp::store::tables::CHATS.env_var) {
+        Some(_) => Some(chat_deps_with(&sdk).map_err(fatal("configuration"))?.deps),
+        None => None,
     };
     profile.mark("chat_clients");
     let deps = Deps {
@@ -60,10 +57,4 @@ async fn main() -> Result<(), lambda_http::Error> {
         async move { Ok::<_, Infallible>(handle(deps, req).await) }
     }))
     .await
-}
-
-/// One clear line on why the function cannot start (it names the variable), then exit.
-fn fatal(stage: &str, error: impl Display) -> ! {
-    eprintln!("report-intake: {stage}: {error}");
-    std::process::exit(1)
 }

@@ -1,7 +1,16 @@
 //! What a verifier expects of a token: who issued it, for which app client, and of which kind.
 //! Built once from configuration; the verifier compares every token against it.
 
+use crate::config::{ConfigError, Env};
 use std::fmt;
+
+/// The Cognito user pool's issuer (`iss`), e.g.
+/// `https://cognito-idp.eu-west-2.amazonaws.com/eu-west-2_AbC123`.
+pub const ENV_ISSUER: &str = "COGNITO_ISSUER";
+/// The app clients whose tokens are accepted: one id, or several separated by commas.
+pub const ENV_CLIENT_ID: &str = "COGNITO_CLIENT_ID";
+/// Where to fetch the signing keys: default `{issuer}/.well-known/jwks.json`.
+pub const ENV_JWKS_URL: &str = "JWKS_URL";
 
 /// The kind of Cognito token, from its `token_use` claim.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -72,6 +81,44 @@ impl AuthConfig {
     }
 }
 
+/// The Cognito settings of a function that verifies operators' access tokens (the operator
+/// API's authorizer and report-intake), read once at start: `COGNITO_ISSUER` and
+/// `COGNITO_CLIENT_ID` (required) and `JWKS_URL` (optional).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignInConfig {
+    pub auth: AuthConfig,
+    /// Where to fetch the JWKS; `None` means `{issuer}/.well-known/jwks.json`.
+    pub jwks_url: Option<String>,
+}
+
+impl SignInConfig {
+    /// Reads the Cognito variables through `env`.
+    pub fn read(env: Env<'_>) -> Result<Self, ConfigError> {
+        let issuer = env.required(ENV_ISSUER)?;
+        let client_ids = env.required(ENV_CLIENT_ID)?;
+        Ok(Self {
+            auth: AuthConfig::for_access_tokens(issuer, &client_ids),
+            jwks_url: env.get(ENV_JWKS_URL),
+        })
+    }
+
+    /// Reads the Cognito variables through `lookup` (a map in tests).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        Self::read(Env::from_lookup(&lookup))
+    }
+
+    /// Reads the Cognito variables of the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::read(Env::process())
+    }
+
+    /// Fetches the issuer's signing keys and builds the verifier. Call once, at start.
+    #[cfg(feature = "jwks-fetch")]
+    pub async fn verifier(self) -> Result<super::TokenVerifier, super::JwksError> {
+        super::TokenVerifier::fetch(self.auth, self.jwks_url.as_deref()).await
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -102,6 +149,44 @@ mod tests {
         let config = AuthConfig::for_access_tokens("https://issuer", " , ");
         assert!(config.client_ids.is_empty());
         assert!(!config.accepts_client(""));
+    }
+
+    fn read(vars: &[(&str, &str)]) -> Result<SignInConfig, ConfigError> {
+        let lookup = |name: &str| {
+            vars.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| (*v).to_owned())
+        };
+        SignInConfig::from_lookup(lookup)
+    }
+
+    #[test]
+    fn sign_in_reads_the_cognito_variables_and_names_what_is_missing() {
+        let config = read(&[
+            (ENV_ISSUER, "https://issuer"),
+            (ENV_CLIENT_ID, "client123,smoke456"),
+        ])
+        .expect("complete configuration");
+        assert_eq!(config.auth.client_ids, ["client123", "smoke456"]);
+        assert_eq!(config.auth.expected_token_use, TokenUse::Access);
+        assert_eq!(config.jwks_url, None);
+        assert_eq!(
+            read(&[(ENV_CLIENT_ID, "c")]),
+            Err(ConfigError::Missing(ENV_ISSUER))
+        );
+        assert_eq!(
+            read(&[(ENV_ISSUER, "https://issuer"), (ENV_CLIENT_ID, " ")]),
+            Err(ConfigError::Missing(ENV_CLIENT_ID))
+        );
+        let explicit = read(&[
+            (ENV_ISSUER, "https://issuer"),
+            (ENV_CLIENT_ID, "c"),
+            (ENV_JWKS_URL, "http://127.0.0.1:9000/jwks.json"),
+        ]);
+        assert_eq!(
+            explicit.map(|c| c.jwks_url),
+            Ok(Some("http://127.0.0.1:9000/jwks.json".to_owned()))
+        );
     }
 
     #[test]

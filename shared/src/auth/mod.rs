@@ -8,7 +8,13 @@ mod verifier;
 #[cfg(any(test, feature = "test-support"))]
 pub mod test_tokens;
 
-pub use config::{AuthConfig, TokenUse};
+pub use config::{AuthConfig, SignInConfig, TokenUse, ENV_CLIENT_ID, ENV_ISSUER, ENV_JWKS_URL};
+
+/// The authorizer context key holding the operator's id (the token's `sub`): the authorizer
+/// writes it, `connect` reads it.
+pub const CONTEXT_OPERATOR_ID: &str = "operatorId";
+/// The authorizer context key holding the operator's username, for display.
+pub const CONTEXT_USERNAME: &str = "username";
 
 /// The Cognito group whose members see the supervisor view (`stats`).
 pub const SUPERVISORS_GROUP: &str = "supervisors";
