@@ -134,6 +134,15 @@ fn table_code(lang: Lang) -> Option<&'static str> {
     })
 }
 
+/// The chat's language rules with whatlang, as the functions use them.
+pub type ChatLanguagePolicy = Policy<WhatlangDetector>;
+
+impl Default for Policy<WhatlangDetector> {
+    fn default() -> Self {
+        Self::new(WhatlangDetector::default())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -241,14 +250,5 @@ mod tests {
                 "{unknown}"
             );
         }
-    }
-}
-
-/// The chat's language rules with whatlang, as the functions use them.
-pub type ChatLanguagePolicy = Policy<WhatlangDetector>;
-
-impl Default for Policy<WhatlangDetector> {
-    fn default() -> Self {
-        Self::new(WhatlangDetector::default())
     }
 }
