@@ -346,7 +346,7 @@ impl MessageView {
                 translations,
                 ..
             } if !language.same_language(reader_language) => {
-                match translations.get(reader_language.as_str()) {
+                match translations.get(reader_language) {
                     Some(MessageTranslation::Translated {
                         text: translated,
                         provider,
@@ -691,7 +691,7 @@ mod tests {
     fn polish_message(translation: Option<MessageTranslation>) -> ChatMessage {
         let mut translations = std::collections::BTreeMap::new();
         if let Some(t) = translation {
-            translations.insert("en".to_owned(), t);
+            translations.insert(LanguageCode::english(), t);
         }
         ChatMessage {
             chat_id: ChatId::parse("c1").unwrap(),

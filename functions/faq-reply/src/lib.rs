@@ -122,7 +122,9 @@ async fn english_of(deps: &FaqDeps, chat: &Chat, message: &ChatMessage) -> Optio
     if language.is_english() {
         return Some(text.clone());
     }
-    if let Some(MessageTranslation::Translated { text, .. }) = translations.get("en") {
+    if let Some(MessageTranslation::Translated { text, .. }) =
+        translations.get(&LanguageCode::english())
+    {
         return Some(text.clone());
     }
     if chat.state != ChatState::Bot {

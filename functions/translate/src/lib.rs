@@ -256,7 +256,7 @@ async fn translate_message(
             _ => translation,
         };
         if let MessageBody::Text { translations, .. } = &mut current.body {
-            translations.insert(reader.as_str().to_owned(), kept);
+            translations.insert(reader.clone(), kept);
         }
     }
     Ok(current)
@@ -513,7 +513,7 @@ async fn retry_message(
     else {
         return Ok(());
     };
-    let due: Vec<(String, i64, u32)> = translations
+    let due: Vec<(LanguageCode, i64, u32)> = translations
         .iter()
         .filter_map(|(lang, t)| match t {
             MessageTranslation::Unavailable {
@@ -528,10 +528,7 @@ async fn retry_message(
     // The message with the translations this retry made, and the readers to send it to again.
     let mut updated = message.clone();
     let mut update_for: Vec<LanguageCode> = Vec::new();
-    for (lang, since_ms, attempts) in due {
-        let Ok(reader) = LanguageCode::parse(&lang) else {
-            continue;
-        };
+    for (reader, since_ms, attempts) in due {
         let too_old = now_ms().saturating_sub(since_ms) > RETRY_FOR.as_millis() as i64;
         let outcome = if too_old {
             None
@@ -574,7 +571,7 @@ async fn retry_message(
                 // once deliver it once).
                 if previous.is_some_and(|p| !p.is_translated()) {
                     if let MessageBody::Text { translations, .. } = &mut updated.body {
-                        translations.insert(reader.as_str().to_owned(), translation);
+                        translations.insert(reader.clone(), translation);
                     }
                     update_for.push(reader);
                 }

@@ -149,7 +149,7 @@ pub enum MessageBody {
         text: String,
         language: LanguageCode,
         #[serde(default)]
-        translations: BTreeMap<String, MessageTranslation>,
+        translations: BTreeMap<LanguageCode, MessageTranslation>,
         /// Only on the bot's answers.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         bot: Option<BotReply>,
@@ -227,7 +227,7 @@ impl ChatMessage {
     /// The translation stored for a reader of `language`, if any.
     pub fn translation(&self, language: &LanguageCode) -> Option<&MessageTranslation> {
         match &self.body {
-            MessageBody::Text { translations, .. } => translations.get(language.as_str()),
+            MessageBody::Text { translations, .. } => translations.get(language),
             MessageBody::Event(_) => None,
         }
     }

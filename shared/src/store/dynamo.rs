@@ -450,7 +450,7 @@ impl DynamoStore {
     ) -> Result<(), StoreError> {
         let mut after = before.clone();
         if let MessageBody::Text { translations, .. } = &mut after.body {
-            translations.insert(language.as_str().to_owned(), translation.clone());
+            translations.insert(language.clone(), translation.clone());
         }
         let wanted = awaits_translation_retry(&after);
         let has = match translation {

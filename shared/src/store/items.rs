@@ -306,7 +306,7 @@ mod tests {
                 text: "Dzień dobry".into(),
                 language: LanguageCode::parse("pl").unwrap(),
                 translations: BTreeMap::from([(
-                    "en".into(),
+                    LanguageCode::english(),
                     crate::domain::MessageTranslation::Translated {
                         text: "Good morning".into(),
                         provider: crate::translation::Provider::AmazonTranslate,

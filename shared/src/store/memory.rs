@@ -251,11 +251,11 @@ impl TranslationSlots for MemoryStore {
                 "message {seq} in chat {chat} is not text"
             )));
         };
-        let previous = translations.get(language.as_str()).cloned();
+        let previous = translations.get(language).cloned();
         let keep =
             previous.as_ref().is_some_and(|p| p.is_translated()) && !translation.is_translated();
         if !keep {
-            translations.insert(language.as_str().to_owned(), translation.clone());
+            translations.insert(language.clone(), translation.clone());
         }
         Ok(previous)
     }
