@@ -408,8 +408,8 @@ async fn retry_translations(deps: TranslateDeps, every: Duration) {
 }
 
 /// The widget's language list: every supported language, its direction and its names.
-async fn languages() -> axum::Json<&'static [bluelamp::translation::LanguageInfo]> {
-    axum::Json(bluelamp::translation::supported_languages())
+async fn languages() -> axum::Json<serde_json::Value> {
+    axum::Json(bluelamp::translation::language_list_json())
 }
 
 async fn index() -> axum::response::Html<&'static str> {

@@ -91,8 +91,8 @@ where
     }
 }
 
-/// An error and its sources, `outer: inner: ...`.
-fn chain(error: &dyn std::error::Error) -> String {
+/// An error and its sources, `outer: inner: ...` (for a message that must name the cause).
+pub fn chain(error: &dyn std::error::Error) -> String {
     let mut text = error.to_string();
     let mut source = error.source();
     while let Some(cause) = source {

@@ -119,18 +119,16 @@ pub async fn write_widget_files(
     let mut to_translate = Vec::new();
     for language in wanted {
         let file = format!("{}.json", language.as_str());
-        match previous {
-            Some(dir) if made_from(&dir.join(&file), &english_hash).await => {
-                let kept = tokio::fs::read(dir.join(&file)).await.map_err(|source| {
-                    WidgetFilesError::Read {
-                        path: dir.join(&file),
-                        source,
-                    }
-                })?;
-                write(&out_strings.join(&file), &kept).await?;
+        let kept = match previous {
+            Some(dir) => made_from(&dir.join(&file), &english_hash).await,
+            None => None,
+        };
+        match kept {
+            Some(text) => {
+                write(&out_strings.join(&file), text.as_bytes()).await?;
                 summary.kept.push(language);
             }
-            _ => to_translate.push(language),
+            None => to_translate.push(language),
         }
     }
     let mut running = JoinSet::new();
@@ -177,15 +175,12 @@ fn english_hash(english: &WidgetStrings) -> String {
     hex::encode(&hash.finalize()[..16])
 }
 
-/// Whether the file at `path` exists, is a strings file, and was made from `english_hash`.
-async fn made_from(path: &Path, english_hash: &str) -> bool {
-    let Ok(text) = tokio::fs::read_to_string(path).await else {
-        return false;
-    };
-    let Ok(json) = serde_json::from_str::<Value>(&text) else {
-        return false;
-    };
-    json["_meta"]["english"].as_str() == Some(english_hash) && WidgetStrings::parse(&text).is_ok()
+/// The file at `path`, read once, when it is a strings file made from `english_hash`.
+async fn made_from(path: &Path, english_hash: &str) -> Option<String> {
+    let text = tokio::fs::read_to_string(path).await.ok()?;
+    let json = serde_json::from_str::<Value>(&text).ok()?;
+    let same = json["_meta"]["english"].as_str() == Some(english_hash);
+    (same && WidgetStrings::parse(&text).is_ok()).then_some(text)
 }
 
 /// The languages with a `{code}.json` in `dir` (English among them).

@@ -68,13 +68,7 @@ async fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            let mut message = e.to_string();
-            let mut cause = std::error::Error::source(&e);
-            while let Some(c) = cause {
-                message.push_str(&format!(": {c}"));
-                cause = c.source();
-            }
-            eprintln!("widget-strings: {message}");
+            eprintln!("widget-strings: {}", bluelamp::startup::chain(&e));
             ExitCode::FAILURE
         }
     }
