@@ -16,6 +16,15 @@ mod text;
 #[path = "src/faq/pattern.rs"]
 mod pattern;
 
+// The reasons the schema names are the domain's (`src/domain/emergency.rs`), reached from the
+// schema as `crate::domain`.
+#[path = "src/domain/emergency.rs"]
+mod emergency_reason;
+
+mod domain {
+    pub(crate) use super::emergency_reason::{codes, EmergencyReason};
+}
+
 #[path = "src/faq/emergency/schema.rs"]
 mod schema;
 
@@ -46,6 +55,7 @@ fn main() {
         "src/faq/text.rs",
         "src/faq/pattern.rs",
         "src/faq/emergency/schema.rs",
+        "src/domain/emergency.rs",
     ] {
         println!("cargo:rerun-if-changed={watched}");
     }

@@ -40,7 +40,7 @@ pub struct ChatStart {
 
 /// [`ChatStart`] from the environment.
 pub async fn chat_deps_from_env() -> Result<ChatStart, ConfigError> {
-    chat_deps_with(&aws().await)
+    chat_deps_with(&aws().await?)
 }
 
 /// [`chat_deps_from_env`] with an AWS configuration the caller loaded (once) already.
@@ -168,7 +168,7 @@ pub fn report_tables_from_env() -> Result<ReportTables, ConfigError> {
 
 /// The DynamoDB report store, on the tables the environment names.
 pub async fn report_store_from_env() -> Result<DynamoReportStore, ConfigError> {
-    report_store_with(&aws().await)
+    report_store_with(&aws().await?)
 }
 
 /// [`report_store_from_env`] with an AWS configuration the caller loaded (once) already.

@@ -174,12 +174,27 @@ impl ChatConfig {
 /// variables Lambda sets ([`aws_from_lambda_env`]), which takes microseconds; without them (a
 /// local CLI, a profile, SSO) it is the SDK's full default chain. Endpoints come from the SDK's
 /// own variables (`AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_DYNAMODB`, ...) either way, so tests and
-/// the local gateway point the real clients at local servers without code changes.
-pub async fn aws() -> aws_config::SdkConfig {
-    match aws_from_lambda_env(Arc::new(process_env)) {
+/// the local gateway point the real clients at local servers without code changes. The HTTPS
+/// client trusts the roots `TLS_ROOTS` chooses ([`crate::tls`]): Amazon's, compiled in, unless
+/// it says `system`.
+pub async fn aws() -> Result<aws_config::SdkConfig, ConfigError> {
+    aws_from(Arc::new(process_env)).await
+}
+
+/// [`aws`] with the variables from `lookup` (the default chain, when Lambda's variables are
+/// missing, still reads the process's own).
+pub async fn aws_from(lookup: SharedLookup) -> Result<aws_config::SdkConfig, ConfigError> {
+    let roots = crate::tls::TrustedRoots::from_env(&Env::from_lookup(&*lookup))?;
+    let http = crate::tls::sdk_http_client(roots);
+    Ok(match aws_from_lambda_env(lookup, http.clone()) {
         Some(config) => config,
-        None => aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await,
-    }
+        None => {
+            aws_config::defaults(aws_config::BehaviorVersion::latest())
+                .http_client(http)
+                .load()
+                .await
+        }
+    })
 }
 
 /// A variable lookup that a configuration can keep (the endpoint overrides are read when each
@@ -192,9 +207,13 @@ pub type SharedLookup = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
 /// SDK reads them. None of the default chain's other sources (profile files, SSO, web
 /// identity, the container and instance metadata endpoints) is consulted. `None` when the
 /// region or a key is missing, or when `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` asks for the
-/// SDK's own handling: then the caller uses the full chain. Retries, timeouts and the HTTP
-/// client are the SDK clients' defaults for the same behaviour version, as with the chain.
-pub fn aws_from_lambda_env(lookup: SharedLookup) -> Option<aws_config::SdkConfig> {
+/// SDK's own handling: then the caller uses the full chain. Retries and timeouts are the SDK
+/// clients' defaults for the same behaviour version, as with the chain; `http` is the HTTPS
+/// client ([`crate::tls::sdk_http_client`]).
+pub fn aws_from_lambda_env(
+    lookup: SharedLookup,
+    http: aws_types::sdk_config::SharedHttpClient,
+) -> Option<aws_config::SdkConfig> {
     let env = Env::from_lookup(&*lookup);
     if env.get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS").is_some() {
         return None;
@@ -209,6 +228,7 @@ pub fn aws_from_lambda_env(lookup: SharedLookup) -> Option<aws_config::SdkConfig
     );
     let mut builder = aws_config::SdkConfig::builder()
         .behavior_version(aws_config::BehaviorVersion::latest())
+        .http_client(http)
         .region(aws_config::Region::new(region))
         .credentials_provider(
             aws_credential_types::provider::SharedCredentialsProvider::new(credentials),
@@ -252,6 +272,9 @@ pub fn aws_local(endpoint_url: Option<&str>) -> aws_config::SdkConfig {
     let creds = aws_credential_types::Credentials::new("local", "local", None, None, "local");
     let mut b = aws_config::SdkConfig::builder()
         .behavior_version(aws_config::BehaviorVersion::latest())
+        .http_client(crate::tls::sdk_http_client(
+            crate::tls::TrustedRoots::Amazon,
+        ))
         .region(aws_config::Region::new("eu-west-2"))
         .credentials_provider(
             aws_credential_types::provider::SharedCredentialsProvider::new(creds),
@@ -388,18 +411,25 @@ mod tests {
         (url, first)
     }
 
+    fn amazon_roots() -> aws_types::sdk_config::SharedHttpClient {
+        crate::tls::sdk_http_client(crate::tls::TrustedRoots::Amazon)
+    }
+
     #[tokio::test]
     async fn the_lambda_environment_gives_the_region_the_role_and_the_endpoints() {
         let (dynamo_url, dynamo_request) = server().await;
         let (other_url, other_request) = server().await;
-        let sdk = aws_from_lambda_env(lookup(&[
-            ("AWS_REGION", "eu-west-1"),
-            ("AWS_ACCESS_KEY_ID", "AKIDLAMBDA"),
-            ("AWS_SECRET_ACCESS_KEY", "secret"),
-            ("AWS_SESSION_TOKEN", "session-token"),
-            ("AWS_ENDPOINT_URL_DYNAMODB", &dynamo_url),
-            ("AWS_ENDPOINT_URL", &other_url),
-        ]))
+        let sdk = aws_from_lambda_env(
+            lookup(&[
+                ("AWS_REGION", "eu-west-1"),
+                ("AWS_ACCESS_KEY_ID", "AKIDLAMBDA"),
+                ("AWS_SECRET_ACCESS_KEY", "secret"),
+                ("AWS_SESSION_TOKEN", "session-token"),
+                ("AWS_ENDPOINT_URL_DYNAMODB", &dynamo_url),
+                ("AWS_ENDPOINT_URL", &other_url),
+            ]),
+            amazon_roots(),
+        )
         .expect("a complete Lambda environment");
         assert_eq!(sdk.region().map(|r| r.as_ref()), Some("eu-west-1"));
 
@@ -436,17 +466,20 @@ mod tests {
             ("AWS_ACCESS_KEY_ID", "a"),
             ("AWS_SECRET_ACCESS_KEY", "s"),
         ];
-        let sdk = aws_from_lambda_env(lookup(&complete)).expect("complete");
+        let sdk = aws_from_lambda_env(lookup(&complete), amazon_roots()).expect("complete");
         // No session token and no endpoint: none is made up.
         assert_eq!(sdk.endpoint_url(), None);
         for missing in 0..complete.len() {
             let mut vars = complete.to_vec();
             vars.remove(missing);
-            assert!(aws_from_lambda_env(lookup(&vars)).is_none(), "{vars:?}");
+            assert!(
+                aws_from_lambda_env(lookup(&vars), amazon_roots()).is_none(),
+                "{vars:?}"
+            );
         }
         let mut ignoring = complete.to_vec();
         ignoring.push(("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true"));
-        assert!(aws_from_lambda_env(lookup(&ignoring)).is_none());
+        assert!(aws_from_lambda_env(lookup(&ignoring), amazon_roots()).is_none());
     }
 
     #[test]

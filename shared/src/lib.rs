@@ -16,4 +16,5 @@ pub mod report;
 pub mod startup;
 pub mod store;
 pub mod stream;
+pub mod tls;
 pub mod translation;

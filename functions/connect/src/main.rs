@@ -10,7 +10,9 @@ async fn main() -> Result<(), Error> {
     let mut profile = StartupProfile::start();
     bluelamp::config::init_tracing();
     profile.mark("tracing");
-    let sdk = bluelamp::config::aws().await;
+    let sdk = bluelamp::config::aws()
+        .await
+        .map_err(fatal("configuration"))?;
     profile.mark("aws_config");
     let deps = bluelamp::bootstrap::chat_deps_with(&sdk)
         .map_err(fatal("configuration"))?

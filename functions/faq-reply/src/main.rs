@@ -27,7 +27,9 @@ async fn main() -> Result<(), Error> {
     profile.mark("topic_index");
     let detector = EmergencyDetector::new().map_err(fatal("emergency_detector"))?;
     profile.mark("emergency_detector");
-    let sdk = bluelamp::config::aws().await;
+    let sdk = bluelamp::config::aws()
+        .await
+        .map_err(fatal("configuration"))?;
     profile.mark("aws_config");
     let chat = bluelamp::bootstrap::chat_deps_with(&sdk).map_err(fatal("configuration"))?;
     profile.mark("chat_clients");

@@ -20,7 +20,9 @@ async fn main() -> Result<(), lambda_http::Error> {
     let sign_in = SignInConfig::from_env().map_err(fatal("configuration"))?;
     profile.mark("config");
     // One AWS configuration for the report store and the chat service (it was loaded twice).
-    let sdk = bluelamp::config::aws().await;
+    let sdk = bluelamp::config::aws()
+        .await
+        .map_err(fatal("configuration"))?;
     profile.mark("aws_config");
     let store = report_store_with(&sdk).map_err(fatal("configuration"))?;
     profile.mark("report_store");

@@ -21,6 +21,7 @@ pub use chat_language::{
     ChatLanguage, ChatLanguagePolicy, Detection, LanguageDecision, LanguageDetector,
     LanguageSource, UnsupportedLanguage,
 };
+pub(crate) use emergency::codes;
 pub use emergency::EmergencyReason;
 pub use ids::{ChatId, ClientMessageId, ConnectionId, ForceId, OperatorId, ParseIdError};
 pub use language::{LanguageCode, ParseLanguageError};

@@ -13,7 +13,7 @@ mod english;
 #[allow(dead_code)]
 mod schema;
 
-pub use schema::EmergencyReason;
+pub use crate::domain::EmergencyReason;
 
 use super::pattern::Bounds;
 #[cfg(test)]
@@ -26,31 +26,11 @@ use english::{
     english_like, english_progressive,
 };
 use schema::Kind;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::sync::OnceLock;
 
 /// The lexicon shipped with the service.
 pub const DEFAULT_LEXICON: &str = include_str!("../../kb/emergency.toml");
-
-impl Serialize for EmergencyReason {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.code())
-    }
-}
-
-impl<'de> Deserialize<'de> for EmergencyReason {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let code = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Self::from_code(&code)
-            .ok_or_else(|| serde::de::Error::custom(format!("unknown emergency reason {code:?}")))
-    }
-}
-
-impl std::fmt::Display for EmergencyReason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.code())
-    }
-}
 
 /// An emergency: the main reason, every other reason that fired, and the language whose
 /// phrases fired (for the 999 advice). Holds no text of the message.

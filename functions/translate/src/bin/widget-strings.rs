@@ -43,7 +43,13 @@ async fn main() -> ExitCode {
     let translator: Arc<dyn Translator> = if offline {
         Arc::new(OfflineTranslator::new())
     } else {
-        let sdk = bluelamp::config::aws().await;
+        let sdk = match bluelamp::config::aws().await {
+            Ok(sdk) => sdk,
+            Err(e) => {
+                eprintln!("widget-strings: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
         match bluelamp::bootstrap::translation_provider_with(&sdk) {
             Ok(t) => t,
             Err(e) => {

@@ -1,8 +1,9 @@
 //! The decision: from the phrases that matched and the cues of the message, whether it
 //! describes present danger, and why. Holds no text.
 
-use super::schema::{EmergencyReason, Kind, PairPart};
+use super::schema::{Kind, PairPart};
 use super::{EmergencySignal, Tag};
+use crate::domain::EmergencyReason;
 use crate::faq::phrase::Hit;
 use std::collections::BTreeMap;
 

@@ -2,8 +2,9 @@
 //! cannot say ("he's trying to break the door down", "if I see someone with a knife", "is
 //! kicking"), and whether a message reads as English or asks rather than tells.
 
-use super::schema::{EmergencyReason, Kind};
+use super::schema::Kind;
 use super::Tag;
+use crate::domain::EmergencyReason;
 use crate::faq::phrase::Hit;
 use crate::faq::text::words;
 

@@ -3,62 +3,12 @@
 //! readers that check them. `shared/build.rs` includes this file to prepare and validate both
 //! at build time (so a mistake in either is a build error that names the place); the detector
 //! reads a lexicon given as text with the same reader. Depends on nothing but `toml` and std,
-//! so that the build script can include it.
+//! so that the build script can include it (with `domain/emergency.rs`, where the
+//! reasons are defined).
 
 use std::fmt;
 
-macro_rules! codes {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $code:literal,)* }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub enum $name {
-            $($(#[$vmeta])* $variant,)*
-        }
-
-        impl $name {
-            /// Every value, in order.
-            pub const ALL: &'static [Self] = &[$(Self::$variant,)*];
-
-            /// The stable snake_case code, as the files and the protocol write it.
-            pub fn code(self) -> &'static str {
-                match self {
-                    $(Self::$variant => $code,)*
-                }
-            }
-
-            /// The value of a code.
-            pub fn from_code(code: &str) -> Option<Self> {
-                match code {
-                    $($code => Some(Self::$variant),)*
-                    _ => None,
-                }
-            }
-        }
-    };
-}
-
-codes! {
-    /// Why the detector fired, for the operator who picks the chat up. Stable snake_case
-    /// codes; the order is the order of precedence (the first that fired is the main reason).
-    EmergencyReason {
-        ThreatToKill = "threat_to_kill",
-        Weapon = "weapon",
-        Violence = "violence",
-        BreakIn = "break_in",
-        Fire = "fire",
-        Medical = "medical",
-        SuicideRisk = "suicide_risk",
-        ExplosiveOrAttack = "explosive_or_attack",
-        Abduction = "abduction",
-        VulnerablePersonAtRisk = "vulnerable_person_at_risk",
-        MissingVulnerablePerson = "missing_vulnerable_person",
-        CollisionWithInjuries = "collision_with_injuries",
-        BeingFollowed = "being_followed",
-        CrimeInProgress = "crime_in_progress",
-        InDanger = "in_danger",
-        CryForHelp = "cry_for_help",
-    }
-}
+use crate::domain::{codes, EmergencyReason};
 
 codes! {
     /// One half of a two-part danger (the lexicon's `pair` table).
