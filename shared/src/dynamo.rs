@@ -1,13 +1,14 @@
 //! What both DynamoDB adapters share — the chat store (`store/dynamo.rs`, with its
 //! `feedback.rs`, `unanswered.rs` and `translation_cache.rs`) and the report store
 //! (`report/store/dynamo.rs`): the item mapping through serde_dynamo, a consistent read of one
-//! item, the outcome of a conditional write, the pause before a contended write is tried
+//! item, a query followed through its pages, the outcome of a conditional write, the pause before a contended write is tried
 //! again, and the adapters' one error. It makes no request of its own (each adapter's file
 //! shows the SDK calls it declares in its `aws_actions`): the helpers take the request an
 //! adapter started, or the result it got.
 
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::operation::get_item::builders::GetItemFluentBuilder;
+use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
 use aws_sdk_dynamodb::types::AttributeValue;
 use serde::{de::DeserializeOwned, Serialize};
 use std::collections::HashMap;
@@ -122,6 +123,31 @@ pub(crate) async fn read_item(
         .await
         .map_err(|e| AdapterError::request("reading an item", e))?;
     Ok(out.item)
+}
+
+/// A query followed through DynamoDB's pages to the end, or until `limit` items: `request` is
+/// the adapter's `client.query()` with its table, index, key condition and values set.
+pub(crate) async fn query_pages(
+    request: QueryFluentBuilder,
+    limit: usize,
+    context: &'static str,
+) -> Result<Vec<Item>, AdapterError> {
+    let mut out = Vec::new();
+    let mut start: Option<Item> = None;
+    loop {
+        let page = request
+            .clone()
+            .set_exclusive_start_key(start.take())
+            .limit(i32::try_from(limit.saturating_sub(out.len())).unwrap_or(i32::MAX))
+            .send()
+            .await
+            .map_err(|e| AdapterError::request(context, e))?;
+        out.extend(page.items.unwrap_or_default());
+        match page.last_evaluated_key {
+            Some(k) if out.len() < limit => start = Some(k),
+            _ => return Ok(out),
+        }
+    }
 }
 
 /// The outcome of a conditional write (`PutItem`, `UpdateItem`, `DeleteItem`): its output,

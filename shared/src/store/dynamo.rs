@@ -279,28 +279,16 @@ impl DynamoStore {
         values: Item,
         limit: usize,
     ) -> Result<Vec<Item>, StoreError> {
-        let mut out = Vec::new();
-        let mut start: Option<Item> = None;
-        loop {
-            let page = self
-                .client
-                .query()
-                .table_name(table)
-                .set_index_name(index.map(str::to_owned))
-                .key_condition_expression(key_condition)
-                .set_expression_attribute_names(Some(names.clone()))
-                .set_expression_attribute_values(Some(values.clone()))
-                .set_exclusive_start_key(start.take())
-                .limit(i32::try_from(limit.saturating_sub(out.len())).unwrap_or(i32::MAX))
-                .send()
-                .await
-                .map_err(|e| StoreError::unavailable("querying", e))?;
-            out.extend(page.items.unwrap_or_default());
-            match page.last_evaluated_key {
-                Some(k) if out.len() < limit => start = Some(k),
-                _ => return Ok(out),
-            }
-        }
+        let request = self
+            .client
+            .query()
+            .table_name(table)
+            .set_index_name(index.map(str::to_owned))
+            .key_condition_expression(key_condition)
+            // DynamoDB refuses an empty map ("ExpressionAttributeNames must not be empty").
+            .set_expression_attribute_names((!names.is_empty()).then_some(names))
+            .set_expression_attribute_values(Some(values));
+        Ok(dynamo::query_pages(request, limit, "querying").await?)
     }
 
     async fn message(&self, chat: &ChatId, seq: u64) -> Result<Option<ChatMessage>, StoreError> {

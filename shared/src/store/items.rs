@@ -324,24 +324,11 @@ mod tests {
 
     #[test]
     fn a_chat_stored_before_language_detection_reads_back_as_settled() {
-        let chat = Chat {
-            id: ChatId::parse("c1").unwrap(),
-            force: ForceId::parse("demo").unwrap(),
-            state: ChatState::Bot,
-            language: LanguageCode::parse("pl").unwrap(),
-            language_state: ChatLanguage::from_browser(&LanguageCode::parse("pl").unwrap()),
-            priority: Priority::Normal,
-            emergency_reason: None,
-            queue: None,
-            operator: None,
-            citizen_connection: None,
-            resume_hash: String::new(),
-            created_ms: 0,
-            last_seq: 0,
-            ended: None,
-            expires_at: 0,
-            bot_answers: Vec::new(),
-        };
+        let chat = Chat::for_test("c1")
+            .language_state(ChatLanguage::from_browser(
+                &LanguageCode::parse("pl").unwrap(),
+            ))
+            .build();
         let mut item =
             serde_dynamo::to_item::<_, serde_dynamo::Item>(ChatItem::from(&chat)).unwrap();
         assert!(item.contains_key("language_state"));

@@ -586,28 +586,18 @@ impl ReportStore for DynamoReportStore {
         &self,
         reference: &ReportReference,
     ) -> Result<Vec<AuditRecord>, StoreError> {
-        let mut out = Vec::new();
-        let mut start: Option<Item> = None;
-        loop {
-            let page = self
-                .client
-                .query()
-                .table_name(&self.tables.audit)
-                .key_condition_expression("pk = :pk")
-                .expression_attribute_values(":pk", s(report_pk(reference)))
-                .set_exclusive_start_key(start.take())
-                .consistent_read(true)
-                .send()
-                .await
-                .map_err(|e| unavailable("reading an audit trail", e))?;
-            for item in page.items.unwrap_or_default() {
-                out.push(dynamo::from_item::<AuditItem>("audit", item)?.into());
-            }
-            match page.last_evaluated_key {
-                Some(k) if out.len() < MAX_TRAIL => start = Some(k),
-                _ => return Ok(out),
-            }
-        }
+        let request = self
+            .client
+            .query()
+            .table_name(&self.tables.audit)
+            .key_condition_expression("pk = :pk")
+            .expression_attribute_values(":pk", s(report_pk(reference)))
+            .consistent_read(true);
+        dynamo::query_pages(request, MAX_TRAIL, "reading an audit trail")
+            .await?
+            .into_iter()
+            .map(|item| Ok(dynamo::from_item::<AuditItem>("audit", item)?.into()))
+            .collect()
     }
 }
 
