@@ -43,6 +43,24 @@ pub async fn chat_deps_from_env() -> Result<ChatStart, ConfigError> {
     chat_deps_with(&aws().await?)
 }
 
+/// The start every chat function's `main` shares, each step a phase of `profile`: tracing
+/// (`tracing`), the AWS configuration (`aws_config`) and the chat core's clients
+/// (`chat_clients`). A failure is logged through [`fatal`](crate::startup::fatal) with its
+/// phase, `configuration`. Returns the configuration, for the function's own clients, and the
+/// core.
+pub async fn start_chat_function(
+    profile: &mut crate::startup::StartupProfile,
+) -> Result<(aws_config::SdkConfig, ChatStart), crate::startup::StartError> {
+    use crate::startup::fatal;
+    crate::config::init_tracing();
+    profile.mark("tracing");
+    let sdk = aws().await.map_err(fatal("configuration"))?;
+    profile.mark("aws_config");
+    let chat = chat_deps_with(&sdk).map_err(fatal("configuration"))?;
+    profile.mark("chat_clients");
+    Ok((sdk, chat))
+}
+
 /// [`chat_deps_from_env`] with an AWS configuration the caller loaded (once) already.
 pub fn chat_deps_with(sdk: &aws_config::SdkConfig) -> Result<ChatStart, ConfigError> {
     let config = ChatConfig::from_env()?;

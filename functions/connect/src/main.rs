@@ -1,23 +1,16 @@
 //! The `connect` Lambda ($connect and $disconnect on both WebSocket APIs).
 
+use bluelamp::bootstrap::start_chat_function;
 use bluelamp::chat::Deps;
-use bluelamp::startup::{fatal, StartupProfile};
+use bluelamp::startup::StartupProfile;
 use connect::handle;
 use lambda_runtime::{run, service_fn, Error, LambdaEvent};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     let mut profile = StartupProfile::start();
-    bluelamp::config::init_tracing();
-    profile.mark("tracing");
-    let sdk = bluelamp::config::aws()
-        .await
-        .map_err(fatal("configuration"))?;
-    profile.mark("aws_config");
-    let deps = bluelamp::bootstrap::chat_deps_with(&sdk)
-        .map_err(fatal("configuration"))?
-        .deps;
-    profile.mark("chat_clients");
+    let (_, chat) = start_chat_function(&mut profile).await?;
+    let deps = chat.deps;
     profile.ready();
     let deps: &Deps = &deps;
     run(service_fn(|event: LambdaEvent<_>| async move {

@@ -1,5 +1,6 @@
 //! The `faq-reply` Lambda: the chats table's stream in, the bot's answers stored as messages.
 
+use bluelamp::bootstrap::start_chat_function;
 use bluelamp::faq::{EmergencyDetector, FaqBot, KnowledgeBase, PreparedBot};
 use bluelamp::startup::{fatal, StartupProfile};
 use bluelamp::translation::{amazon_translate_client, AmazonTranslator};
@@ -19,20 +20,13 @@ fn prepared_bot() -> Result<PreparedBot, Error> {
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     let mut profile = StartupProfile::start();
-    bluelamp::config::init_tracing();
-    profile.mark("tracing");
+    let (sdk, chat) = start_chat_function(&mut profile).await?;
     // The knowledge base and its topic index, and the emergency phrases, were prepared at
     // build time: loading them takes less than a thread's start, so it runs in line.
     let prepared = prepared_bot().map_err(fatal("topic_index"))?;
     profile.mark("topic_index");
     let detector = EmergencyDetector::new().map_err(fatal("emergency_detector"))?;
     profile.mark("emergency_detector");
-    let sdk = bluelamp::config::aws()
-        .await
-        .map_err(fatal("configuration"))?;
-    profile.mark("aws_config");
-    let chat = bluelamp::bootstrap::chat_deps_with(&sdk).map_err(fatal("configuration"))?;
-    profile.mark("chat_clients");
     let deps = FaqDeps {
         translator: Arc::new(AmazonTranslator::new(amazon_translate_client(&sdk))),
         ledger: chat.store.clone(),

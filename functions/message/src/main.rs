@@ -1,5 +1,6 @@
 //! The `message` Lambda: configuration and clients once, then every frame to the library.
 
+use bluelamp::bootstrap::start_chat_function;
 use bluelamp::startup::{fatal, StartupProfile};
 use lambda_runtime::{run, service_fn, Error, LambdaEvent};
 use message::{handle, MessageDeps};
@@ -7,14 +8,7 @@ use message::{handle, MessageDeps};
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     let mut profile = StartupProfile::start();
-    bluelamp::config::init_tracing();
-    profile.mark("tracing");
-    let sdk = bluelamp::config::aws()
-        .await
-        .map_err(fatal("configuration"))?;
-    profile.mark("aws_config");
-    let chat = bluelamp::bootstrap::chat_deps_with(&sdk).map_err(fatal("configuration"))?;
-    profile.mark("chat_clients");
+    let (sdk, chat) = start_chat_function(&mut profile).await?;
     let preview =
         bluelamp::bootstrap::translation_provider_with(&sdk).map_err(fatal("configuration"))?;
     profile.mark("translation_clients");

@@ -1,6 +1,7 @@
 //! The `translate` Lambda: the chats table's stream in, messages out to the sockets, in each
 //! reader's language; on a schedule, the retry of translations that failed.
 
+use bluelamp::bootstrap::start_chat_function;
 use bluelamp::startup::{fatal, StartupProfile};
 use lambda_runtime::{run, service_fn, Error, LambdaEvent};
 use translate::{invoke, Invocation, TranslateDeps};
@@ -8,14 +9,7 @@ use translate::{invoke, Invocation, TranslateDeps};
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     let mut profile = StartupProfile::start();
-    bluelamp::config::init_tracing();
-    profile.mark("tracing");
-    let sdk = bluelamp::config::aws()
-        .await
-        .map_err(fatal("configuration"))?;
-    profile.mark("aws_config");
-    let chat = bluelamp::bootstrap::chat_deps_with(&sdk).map_err(fatal("configuration"))?;
-    profile.mark("chat_clients");
+    let (sdk, chat) = start_chat_function(&mut profile).await?;
     let translators =
         bluelamp::bootstrap::translators_with(&sdk).map_err(fatal("configuration"))?;
     profile.mark("translation_clients");

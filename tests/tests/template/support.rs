@@ -27,7 +27,7 @@ pub(crate) const FUNCTIONS: &[(&str, &str)] = &[
     (FAQ_REPLY, "faq-reply"),
     (REPORT_INTAKE, "report-intake"),
 ];
-/// The functions that start with `bootstrap::chat_deps_from_env`.
+/// The functions that start with `bootstrap::start_chat_function`.
 pub(crate) const CHAT_FUNCTIONS: &[&str] = &[CONNECT, MESSAGE, TRANSLATE, FAQ_REPLY];
 /// The consumers of the chats table's stream: each gets every new message, with the same
 /// guarantees.
