@@ -178,6 +178,18 @@ pub struct NewMessage {
 }
 
 impl NewMessage {
+    /// The message as stored: message `seq` of `chat_id`.
+    pub fn stored_as(self, chat_id: ChatId, seq: u64) -> ChatMessage {
+        ChatMessage {
+            chat_id,
+            seq,
+            sender: self.sender,
+            body: self.body,
+            client_message_id: self.client_message_id,
+            sent_ms: self.sent_ms,
+        }
+    }
+
     pub fn text(
         sender: Sender,
         text: &super::MessageText,

@@ -219,6 +219,17 @@ impl Expr {
 }
 
 impl DynamoStore {
+    /// A transaction's put of a new item into the chats table: refused if the key is taken.
+    fn put_new<T: Serialize>(&self, what: &'static str, item: &T) -> Result<Put, StoreError> {
+        built(
+            Put::builder()
+                .table_name(&self.tables.chats)
+                .set_item(Some(to_item(what, item)?))
+                .condition_expression("attribute_not_exists(pk)")
+                .build(),
+        )
+    }
+
     async fn get(&self, table: &str, key: Item) -> Result<Option<Item>, StoreError> {
         Ok(dynamo::read_item(self.client.get_item(), table, key).await?)
     }
@@ -641,14 +652,11 @@ impl ChatStore for DynamoStore {
             let prev = e.value(n(current.last_seq));
             condition.push_str(&format!(" AND {last_seq} = {prev}"));
             e.set("last_seq", n(seq));
-            let message = ChatMessage {
-                chat_id: id.clone(),
-                seq,
-                sender: event.sender.clone(),
-                body: event.body.clone(),
+            let message = NewMessage {
                 client_message_id: None,
-                sent_ms: event.sent_ms,
-            };
+                ..event.clone()
+            }
+            .stored_as(id.clone(), seq);
             let update = built(
                 Update::builder()
                     .table_name(&self.tables.chats)
@@ -659,16 +667,7 @@ impl ChatStore for DynamoStore {
                     .set_expression_attribute_values(Some(e.values))
                     .build(),
             )?;
-            let put = built(
-                Put::builder()
-                    .table_name(&self.tables.chats)
-                    .set_item(Some(to_item(
-                        "message",
-                        &MessageItem::new(&message, current.expires_at),
-                    )?))
-                    .condition_expression("attribute_not_exists(pk)")
-                    .build(),
-            )?;
+            let put = self.put_new("message", &MessageItem::new(&message, current.expires_at))?;
             let sent = self
                 .client
                 .transact_write_items()
@@ -705,14 +704,7 @@ impl ChatStore for DynamoStore {
         let mut last_seq = chat.last_seq;
         for attempt in 0..APPEND_ATTEMPTS {
             let seq = last_seq + 1;
-            let message = ChatMessage {
-                chat_id: chat.id.clone(),
-                seq,
-                sender: msg.sender.clone(),
-                body: msg.body.clone(),
-                client_message_id: msg.client_message_id.clone(),
-                sent_ms: msg.sent_ms,
-            };
+            let message = msg.clone().stored_as(chat.id.clone(), seq);
             let bump = built(
                 Update::builder()
                     .table_name(&self.tables.chats)
@@ -728,16 +720,7 @@ impl ChatStore for DynamoStore {
                     )
                     .build(),
             )?;
-            let put = built(
-                Put::builder()
-                    .table_name(&self.tables.chats)
-                    .set_item(Some(to_item(
-                        "message",
-                        &MessageItem::new(&message, chat.expires_at),
-                    )?))
-                    .condition_expression("attribute_not_exists(pk)")
-                    .build(),
-            )?;
+            let put = self.put_new("message", &MessageItem::new(&message, chat.expires_at))?;
             let mut tx = self
                 .client
                 .transact_write_items()
@@ -752,13 +735,7 @@ impl ChatStore for DynamoStore {
                 };
                 tx = tx.transact_items(
                     TransactWriteItem::builder()
-                        .put(built(
-                            Put::builder()
-                                .table_name(&self.tables.chats)
-                                .set_item(Some(to_item("client message id", &marker)?))
-                                .condition_expression("attribute_not_exists(pk)")
-                                .build(),
-                        )?)
+                        .put(self.put_new("client message id", &marker)?)
                         .build(),
                 );
             }

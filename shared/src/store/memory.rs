@@ -133,14 +133,11 @@ impl ChatStore for MemoryStore {
         }
         patch.apply(chat);
         chat.last_seq += 1;
-        let message = ChatMessage {
-            chat_id: id.clone(),
-            seq: chat.last_seq,
-            sender: event.sender,
-            body: event.body,
+        let message = NewMessage {
             client_message_id: None,
-            sent_ms: event.sent_ms,
-        };
+            ..event
+        }
+        .stored_as(id.clone(), chat.last_seq);
         let chat = chat.clone();
         rec.messages.push(message.clone());
         self.feed.stored(&message, chat.expires_at);
@@ -177,17 +174,12 @@ impl ChatStore for MemoryStore {
             return Err(AppendError::ChatEnded);
         }
         current.last_seq += 1;
-        let message = ChatMessage {
-            chat_id: chat.id.clone(),
-            seq: current.last_seq,
-            sender: msg.sender,
-            body: msg.body,
-            client_message_id: msg.client_message_id.clone(),
-            sent_ms: msg.sent_ms,
-        };
-        if let Some(cmid) = msg.client_message_id {
-            rec.client_ids
-                .insert((message.sender.idempotency_scope(), cmid), message.seq);
+        let message = msg.stored_as(chat.id.clone(), current.last_seq);
+        if let Some(cmid) = &message.client_message_id {
+            rec.client_ids.insert(
+                (message.sender.idempotency_scope(), cmid.clone()),
+                message.seq,
+            );
         }
         rec.messages.push(message.clone());
         self.feed.stored(&message, current.expires_at);
