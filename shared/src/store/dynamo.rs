@@ -137,6 +137,36 @@ fn from_item<T: DeserializeOwned>(what: &'static str, item: Item) -> Result<T, S
     Ok(dynamo::from_item(what, item)?)
 }
 
+/// An item that reads as a domain value: what it is called in errors, and that value.
+trait StoredItem: DeserializeOwned {
+    const WHAT: &'static str;
+    type Domain: From<Self>;
+}
+
+impl StoredItem for ChatItem {
+    const WHAT: &'static str = "chat";
+    type Domain = Chat;
+}
+
+impl StoredItem for MessageItem {
+    const WHAT: &'static str = "message";
+    type Domain = ChatMessage;
+}
+
+impl StoredItem for ConnectionItem {
+    const WHAT: &'static str = "connection";
+    type Domain = Connection;
+}
+
+/// An item read back as its domain value.
+fn decode<I: StoredItem>(item: Item) -> Result<I::Domain, StoreError> {
+    Ok(from_item::<I>(I::WHAT, item)?.into())
+}
+
+fn decode_all<I: StoredItem>(items: Vec<Item>) -> Result<Vec<I::Domain>, StoreError> {
+    items.into_iter().map(decode::<I>).collect()
+}
+
 fn built<T, E: std::error::Error + Send + Sync + 'static>(
     r: Result<T, E>,
 ) -> Result<T, StoreError> {
@@ -306,8 +336,7 @@ impl DynamoStore {
         let item = self
             .get(&self.tables.chats, Self::chat_key(chat, message_sk(seq)))
             .await?;
-        item.map(|i| from_item::<MessageItem>("message", i).map(Into::into))
-            .transpose()
+        item.map(decode::<MessageItem>).transpose()
     }
 
     /// The message an earlier send with the same client message id stored, if any.
@@ -592,8 +621,7 @@ impl ChatStore for DynamoStore {
         let item = self
             .get(&self.tables.chats, Self::chat_key(id, CHAT_SK.to_owned()))
             .await?;
-        item.map(|i| from_item::<ChatItem>("chat", i).map(Into::into))
-            .transpose()
+        item.map(decode::<ChatItem>).transpose()
     }
 
     async fn update_chat(
@@ -796,10 +824,7 @@ impl ChatStore for DynamoStore {
                 limit,
             )
             .await?;
-        items
-            .into_iter()
-            .map(|i| from_item::<MessageItem>("message", i).map(Into::into))
-            .collect()
+        decode_all::<MessageItem>(items)
     }
 
     async fn get_message(
@@ -890,10 +915,7 @@ impl TranslationSlots for DynamoStore {
                 limit,
             )
             .await?;
-        let mut out: Vec<ChatMessage> = items
-            .into_iter()
-            .map(|i| from_item::<MessageItem>("message", i).map(Into::into))
-            .collect::<Result<_, _>>()?;
+        let mut out = decode_all::<MessageItem>(items)?;
         out.sort_by(|a, b| (a.sent_ms, &a.chat_id, a.seq).cmp(&(b.sent_ms, &b.chat_id, b.seq)));
         Ok(out)
     }
@@ -966,10 +988,7 @@ impl OperatorQueue for DynamoStore {
                 limit,
             )
             .await?;
-        items
-            .into_iter()
-            .map(|i| from_item::<ChatItem>("chat", i).map(Into::into))
-            .collect()
+        decode_all::<ChatItem>(items)
     }
 
     async fn chats_held_by(&self, operator: &OperatorId) -> Result<Vec<Chat>, StoreError> {
@@ -983,10 +1002,7 @@ impl OperatorQueue for DynamoStore {
                 1000,
             )
             .await?;
-        let mut chats: Vec<Chat> = items
-            .into_iter()
-            .map(|i| from_item::<ChatItem>("chat", i).map(Into::into))
-            .collect::<Result<_, _>>()?;
+        let mut chats = decode_all::<ChatItem>(items)?;
         chats.sort_by(|a, b| a.id.cmp(&b.id));
         Ok(chats)
     }
@@ -1009,8 +1025,7 @@ impl ConnectionStore for DynamoStore {
         let item = self
             .get(&self.tables.connections, Self::connection_key(id))
             .await?;
-        item.map(|i| from_item::<ConnectionItem>("connection", i).map(Into::into))
-            .transpose()
+        item.map(decode::<ConnectionItem>).transpose()
     }
 
     async fn delete_connection(&self, id: &ConnectionId) -> Result<Option<Connection>, StoreError> {
@@ -1025,7 +1040,7 @@ impl ConnectionStore for DynamoStore {
             .map_err(|e| StoreError::unavailable("deleting a connection", e))?;
         out.attributes
             .filter(|a| !a.is_empty())
-            .map(|i| from_item::<ConnectionItem>("connection", i).map(Into::into))
+            .map(decode::<ConnectionItem>)
             .transpose()
     }
 
@@ -1076,10 +1091,7 @@ impl ConnectionStore for DynamoStore {
                 10_000,
             )
             .await?;
-        let mut conns: Vec<Connection> = items
-            .into_iter()
-            .map(|i| from_item::<ConnectionItem>("connection", i).map(Into::into))
-            .collect::<Result<_, _>>()?;
+        let mut conns = decode_all::<ConnectionItem>(items)?;
         conns.sort_by(|a, b| a.id.cmp(&b.id));
         Ok(conns)
     }
