@@ -146,7 +146,10 @@ fn google_from_env() -> Result<Arc<dyn crate::translation::Translator>, ConfigEr
             GoogleTranslateConfig::DEFAULT_BASE_URL.to_owned(),
         )?,
     )?;
-    let http = reqwest::Client::new();
+    let roots = crate::tls::TrustedRoots::from_env(&crate::config::Env::process())?;
+    let http = crate::tls::http_client_builder(roots)
+        .build()
+        .map_err(|e| ConfigError::invalid(crate::tls::TLS_ROOTS, e))?;
     if let Ok(parameter) = required("GOOGLE_TRANSLATE_API_KEY_PARAMETER") {
         let port: u16 = optional("PARAMETERS_SECRETS_EXTENSION_HTTP_PORT", 2773)?;
         let extension_url = url(

@@ -9,10 +9,14 @@
 //! nothing is read from disk at start, and a certificate from any other authority is refused,
 //! even one the machine would trust.
 //!
-//! `TLS_ROOTS=system` trusts the platform's store instead, for a network that inspects TLS with
-//! its own authority, or an HTTPS test endpoint with a private one. rustls-native-certs then
-//! honours `SSL_CERT_FILE` and `SSL_CERT_DIR`. Plain-HTTP endpoints (moto, the local gateway)
-//! are not affected either way.
+//! The two plain HTTPS clients (the JWKS fetch, Google's translation API: [`http_client_builder`])
+//! call endpoints outside Amazon's roots (Google's), so by default they trust the web's public
+//! authorities as Mozilla lists them, compiled in (webpki-roots): again nothing read at start.
+//!
+//! `TLS_ROOTS=system` makes every client trust the platform's store instead, for a network that
+//! inspects TLS with its own authority, or an HTTPS test endpoint with a private one.
+//! rustls-native-certs then honours `SSL_CERT_FILE` and `SSL_CERT_DIR`. Plain-HTTP endpoints
+//! (moto, the local gateway) are not affected either way.
 
 use crate::config::{ConfigError, Env};
 use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode, TlsContext, TrustStore};
@@ -70,6 +74,17 @@ pub fn sdk_http_client(roots: TrustedRoots) -> SharedHttpClient {
         .tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc))
         .tls_context(context)
         .build_https()
+}
+
+/// A builder for a plain HTTPS client (reqwest) that trusts what `roots` chooses: the public
+/// authorities compiled in (webpki-roots) by default, the platform's store with
+/// [`TrustedRoots::System`]. Never both: the platform's store is read only when chosen.
+#[cfg(any(feature = "jwks-fetch", feature = "google-translate"))]
+pub fn http_client_builder(roots: TrustedRoots) -> reqwest::ClientBuilder {
+    let system = roots == TrustedRoots::System;
+    reqwest::Client::builder()
+        .tls_built_in_webpki_certs(!system)
+        .tls_built_in_native_certs(system)
 }
 
 #[cfg(test)]

@@ -1,10 +1,12 @@
-//! The SDK clients trust Amazon's roots and nothing else unless `TLS_ROOTS=system` says so
-//! (`bluelamp::tls`). An HTTPS endpoint whose certificate comes from a private authority is
+//! The SDK clients trust Amazon's roots, and the plain HTTPS client the public authorities
+//! compiled in, and nothing else unless `TLS_ROOTS=system` says so (`bluelamp::tls`). An HTTPS endpoint whose certificate comes from a private authority is
 //! refused by default, even when the machine's store (`SSL_CERT_FILE`) holds that authority,
 //! and accepted with `TLS_ROOTS=system`. One test in its own binary: it sets the process's
 //! `SSL_CERT_FILE`, which the platform store reads once.
 
+use bluelamp::auth::{fetch_jwks, JwksError};
 use bluelamp::config::aws_from;
+use bluelamp::tls::TrustedRoots;
 use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, IsCa, KeyPair};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -71,7 +73,12 @@ async fn https_server(authority: &Authority) -> (String, Arc<AtomicUsize>) {
                         Ok(n) => seen.extend_from_slice(&buf[..n]),
                     }
                 }
-                let body = r#"{"TableNames":["reached"]}"#;
+                // A GET is the JWKS fetch (a key set with no keys); anything else is the SDK.
+                let body = if seen.starts_with(b"GET ") {
+                    r#"{"keys":[]}"#
+                } else {
+                    r#"{"TableNames":["reached"]}"#
+                };
                 let reply = format!(
                     "HTTP/1.1 200 OK\r\ncontent-type: application/x-amz-json-1.0\r\n\
                      content-length: {}\r\nconnection: close\r\n\r\n{body}",
@@ -153,6 +160,22 @@ async fn a_private_authority_is_refused_unless_tls_roots_says_system() {
         .expect("the machine's store trusts the server");
     assert_eq!(tables.table_names(), ["reached"]);
     assert_eq!(handshakes.load(Ordering::SeqCst), 1);
+
+    // The plain HTTPS client (the JWKS fetch, Google's translation API) makes the same
+    // choice: by default the public authorities compiled in, which the private one is not...
+    let jwks_url = format!("{url}/.well-known/jwks.json");
+    let refused = fetch_jwks(&jwks_url, TrustedRoots::Amazon)
+        .await
+        .expect_err("a certificate outside the public authorities is refused");
+    assert!(matches!(refused, JwksError::Fetch { .. }), "{refused:?}");
+    assert_eq!(handshakes.load(Ordering::SeqCst), 1);
+    // ...and with `TLS_ROOTS=system`, the machine's store: the server is reached, and its
+    // key set (empty) is what fails.
+    let reached = fetch_jwks(&jwks_url, TrustedRoots::System)
+        .await
+        .expect_err("the test server's key set has no keys");
+    assert!(matches!(reached, JwksError::NoUsableKeys), "{reached:?}");
+    assert_eq!(handshakes.load(Ordering::SeqCst), 2);
 
     // Anything else stops the start with the variable's name.
     let refused = aws_from(lambda_environment(&url, Some("none")))

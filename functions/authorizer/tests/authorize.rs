@@ -11,6 +11,7 @@ use bluelamp::auth::test_tokens::{
     OPERATOR_SUB,
 };
 use bluelamp::auth::{AuthConfig, TokenVerifier};
+use bluelamp::tls::TrustedRoots;
 use serde_json::{json, Value};
 
 const CONNECT_EVENT: &str = include_str!("fixtures/operator-connect-request.json");
@@ -272,7 +273,7 @@ async fn the_verifier_fetches_the_jwks_from_the_issuers_well_known_url() {
     let issuer = format!("{base}/eu-west-2_TestPool1");
     let config = AuthConfig::for_access_tokens(issuer.clone(), CLIENT_ID);
 
-    let verifier = TokenVerifier::fetch(config, None)
+    let verifier = TokenVerifier::fetch(config, None, TrustedRoots::Amazon)
         .await
         .expect("JWKS fetched");
 
@@ -291,7 +292,7 @@ async fn an_explicit_jwks_url_is_used_instead_of_the_issuers() {
     let (base, server) = serve_once("200 OK", issuer_jwks_json()).await;
     let config = AuthConfig::for_access_tokens(ISSUER, CLIENT_ID);
 
-    TokenVerifier::fetch(config, Some(&format!("{base}/keys")))
+    TokenVerifier::fetch(config, Some(&format!("{base}/keys")), TrustedRoots::Amazon)
         .await
         .expect("JWKS fetched");
 
@@ -303,7 +304,12 @@ async fn a_jwks_fetch_that_fails_is_an_error_not_an_empty_key_set() {
     let (base, _server) = serve_once("404 Not Found", "{}".to_owned()).await;
     let config = AuthConfig::for_access_tokens(ISSUER, CLIENT_ID);
 
-    let result = TokenVerifier::fetch(config, Some(&format!("{base}/missing"))).await;
+    let result = TokenVerifier::fetch(
+        config,
+        Some(&format!("{base}/missing")),
+        TrustedRoots::Amazon,
+    )
+    .await;
 
     assert!(matches!(
         result,

@@ -83,12 +83,15 @@ impl AuthConfig {
 
 /// The Cognito settings of a function that verifies operators' access tokens (the operator
 /// API's authorizer and report-intake), read once at start: `COGNITO_ISSUER` and
-/// `COGNITO_CLIENT_ID` (required) and `JWKS_URL` (optional).
+/// `COGNITO_CLIENT_ID` (required) and `JWKS_URL` (optional), and `TLS_ROOTS` for the fetch
+/// of the signing keys ([`crate::tls`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignInConfig {
     pub auth: AuthConfig,
     /// Where to fetch the JWKS; `None` means `{issuer}/.well-known/jwks.json`.
     pub jwks_url: Option<String>,
+    /// The authorities the JWKS fetch trusts.
+    pub roots: crate::tls::TrustedRoots,
 }
 
 impl SignInConfig {
@@ -99,6 +102,7 @@ impl SignInConfig {
         Ok(Self {
             auth: AuthConfig::for_access_tokens(issuer, &client_ids),
             jwks_url: env.get(ENV_JWKS_URL),
+            roots: crate::tls::TrustedRoots::from_env(&env)?,
         })
     }
 
@@ -115,13 +119,14 @@ impl SignInConfig {
     /// Fetches the issuer's signing keys and builds the verifier. Call once, at start.
     #[cfg(feature = "jwks-fetch")]
     pub async fn verifier(self) -> Result<super::TokenVerifier, super::JwksError> {
-        super::TokenVerifier::fetch(self.auth, self.jwks_url.as_deref()).await
+        super::TokenVerifier::fetch(self.auth, self.jwks_url.as_deref(), self.roots).await
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tls::TrustedRoots;
 
     #[test]
     fn the_jwks_url_is_under_the_issuer_well_known_path() {
@@ -187,6 +192,25 @@ mod tests {
             explicit.map(|c| c.jwks_url),
             Ok(Some("http://127.0.0.1:9000/jwks.json".to_owned()))
         );
+    }
+
+    #[test]
+    fn the_signing_keys_fetch_trusts_what_tls_roots_chooses() {
+        let base = [(ENV_ISSUER, "https://issuer"), (ENV_CLIENT_ID, "c")];
+        let with = |roots: &'static str| {
+            let mut vars = base.to_vec();
+            vars.push((crate::tls::TLS_ROOTS, roots));
+            read(&vars)
+        };
+        assert_eq!(read(&base).unwrap().roots, TrustedRoots::Amazon);
+        assert_eq!(with("system").unwrap().roots, TrustedRoots::System);
+        assert!(matches!(
+            with("everything"),
+            Err(ConfigError::Invalid {
+                var: crate::tls::TLS_ROOTS,
+                ..
+            })
+        ));
     }
 
     #[test]

@@ -154,15 +154,15 @@ fn modulus_bits(n: &[u8]) -> usize {
 #[cfg(feature = "jwks-fetch")]
 const MAX_JWKS_BYTES: usize = 64 * 1024;
 
-/// Fetches and parses a JWKS over HTTP(S), once, at start. Tests build a [`Jwks`] from JSON
-/// instead, so they need no network.
+/// Fetches and parses a JWKS over HTTP(S), once, at start, trusting the authorities `roots`
+/// chooses. Tests build a [`Jwks`] from JSON instead, so they need no network.
 #[cfg(feature = "jwks-fetch")]
-pub async fn fetch_jwks(url: &str) -> Result<Jwks, JwksError> {
+pub async fn fetch_jwks(url: &str, roots: crate::tls::TrustedRoots) -> Result<Jwks, JwksError> {
     let fetch_error = |source| JwksError::Fetch {
         url: url.to_owned(),
         source,
     };
-    let client = reqwest::Client::builder()
+    let client = crate::tls::http_client_builder(roots)
         .connect_timeout(std::time::Duration::from_secs(3))
         .timeout(std::time::Duration::from_secs(5))
         .build()

@@ -136,15 +136,16 @@ impl TokenVerifier {
         Ok(Self::new(config, Jwks::from_json(jwks_json)?))
     }
 
-    /// Fetches the issuer's JWKS (from `jwks_url`, or `{issuer}/.well-known/jwks.json`) and builds
-    /// a verifier. Call once, at start.
+    /// Fetches the issuer's JWKS (from `jwks_url`, or `{issuer}/.well-known/jwks.json`), trusting
+    /// the authorities `roots` chooses, and builds a verifier. Call once, at start.
     #[cfg(feature = "jwks-fetch")]
     pub async fn fetch(
         config: AuthConfig,
         jwks_url: Option<&str>,
+        roots: crate::tls::TrustedRoots,
     ) -> Result<Self, super::JwksError> {
         let url = jwks_url.map_or_else(|| config.jwks_url(), str::to_owned);
-        let jwks = super::fetch_jwks(&url).await?;
+        let jwks = super::fetch_jwks(&url, roots).await?;
         Ok(Self::new(config, jwks))
     }
 
