@@ -10,8 +10,9 @@
 use crate::faults::{Fault, FaultPlan, Injected, InjectedFault};
 use async_trait::async_trait;
 use bluelamp::domain::{
-    Chat, ChatId, ChatMessage, ChatPatch, Connection, ConnectionId, FeedbackCounts, ForceId, Guard,
-    LanguageCode, MessageTranslation, NewMessage, OperatorId, Presence, Rating, Side,
+    Chat, ChatEvent, ChatId, ChatMessage, ChatPatch, Connection, ConnectionId, FeedbackCounts,
+    ForceId, Guard, LanguageCode, MessageTranslation, NewMessage, OperatorId, Presence, Rating,
+    Side,
 };
 use bluelamp::faq::{UnansweredLog, UnansweredLogError, UnansweredQuestion};
 use bluelamp::store::{
@@ -99,9 +100,10 @@ impl ChatStore for FaultyStore {
         id: &ChatId,
         guard: &Guard,
         patch: &ChatPatch,
-        event: NewMessage,
+        event: ChatEvent,
+        sent_ms: i64,
     ) -> Result<Moved, UpdateError> {
-        let call = self.inner.move_chat(id, guard, patch, event);
+        let call = self.inner.move_chat(id, guard, patch, event, sent_ms);
         self.plan.around("move_chat", WRITE, call).await
     }
     async fn append_message(&self, chat: &Chat, msg: NewMessage) -> Result<Appended, AppendError> {

@@ -1,7 +1,8 @@
 //! The SDK clients trust Amazon's roots, and the plain HTTPS client the public authorities
-//! compiled in, and nothing else unless `TLS_ROOTS=system` says so (`bluelamp::tls`). An HTTPS endpoint whose certificate comes from a private authority is
-//! refused by default, even when the machine's store (`SSL_CERT_FILE`) holds that authority,
-//! and accepted with `TLS_ROOTS=system`. One test in its own binary: it sets the process's
+//! compiled in, and nothing else unless `TLS_ROOTS=system` says so (`bluelamp::tls`). An HTTPS
+//! endpoint whose certificate comes from a private authority is refused by default, even when
+//! the machine's store (`SSL_CERT_FILE`) holds that authority, and accepted with
+//! `TLS_ROOTS=system`. One test in its own binary: it sets the process's
 //! `SSL_CERT_FILE`, which the platform store reads once.
 
 use bluelamp::auth::{fetch_jwks, JwksError};

@@ -4,7 +4,7 @@
 //! is — it may no longer apply, and the domain then says why.
 
 use super::Deps;
-use crate::domain::{now_ms, Chat, ChatMessage, Move, NewMessage, TransitionError};
+use crate::domain::{now_ms, Chat, ChatMessage, Move, TransitionError};
 use crate::store::{StoreError, UpdateError};
 
 /// How often a move is decided again after losing a race before it gives up (each loss means
@@ -62,12 +62,7 @@ where
         let written = match m.event {
             Some(event) => deps
                 .chats
-                .move_chat(
-                    &current.id,
-                    &m.guard,
-                    &m.patch,
-                    NewMessage::event(event, now_ms()),
-                )
+                .move_chat(&current.id, &m.guard, &m.patch, event, now_ms())
                 .await
                 .map(|moved| (moved.chat, Some(moved.event))),
             None => deps

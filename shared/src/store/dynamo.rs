@@ -49,8 +49,8 @@ use super::{
     RateError, RateLimit, StoreError, TranslationSlots, UpdateError,
 };
 use crate::domain::{
-    Chat, ChatId, ChatMessage, ChatPatch, ChatState, Connection, ConnectionId, ForceId, Guard,
-    LanguageCode, MessageBody, MessageTranslation, NewMessage, OperatorId, Side,
+    Chat, ChatEvent, ChatId, ChatMessage, ChatPatch, ChatState, Connection, ConnectionId, ForceId,
+    Guard, LanguageCode, MessageBody, MessageTranslation, NewMessage, OperatorId, Side,
 };
 use crate::dynamo::{self, n, s, AdapterError, Item};
 use async_trait::async_trait;
@@ -665,7 +665,8 @@ impl ChatStore for DynamoStore {
         id: &ChatId,
         guard: &Guard,
         patch: &ChatPatch,
-        event: NewMessage,
+        event: ChatEvent,
+        sent_ms: i64,
     ) -> Result<Moved, UpdateError> {
         let mut current = self.get_chat(id).await?.ok_or(UpdateError::NotFound)?;
         for attempt in 0..APPEND_ATTEMPTS {
@@ -680,11 +681,7 @@ impl ChatStore for DynamoStore {
             let prev = e.value(n(current.last_seq));
             condition.push_str(&format!(" AND {last_seq} = {prev}"));
             e.set("last_seq", n(seq));
-            let message = NewMessage {
-                client_message_id: None,
-                ..event.clone()
-            }
-            .stored_as(id.clone(), seq);
+            let message = NewMessage::event(event.clone(), sent_ms).stored_as(id.clone(), seq);
             let update = built(
                 Update::builder()
                     .table_name(&self.tables.chats)

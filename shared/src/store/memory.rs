@@ -6,9 +6,9 @@ use super::{
     RateError, RateLimit, StoreError, TranslationSlots, UpdateError,
 };
 use crate::domain::{
-    Chat, ChatId, ChatMessage, ChatPatch, ChatState, ClientMessageId, Connection, ConnectionId,
-    ForceId, Guard, LanguageCode, MessageBody, MessageTranslation, NewMessage, OperatorId, Role,
-    Side,
+    Chat, ChatEvent, ChatId, ChatMessage, ChatPatch, ChatState, ClientMessageId, Connection,
+    ConnectionId, ForceId, Guard, LanguageCode, MessageBody, MessageTranslation, NewMessage,
+    OperatorId, Role, Side,
 };
 use async_trait::async_trait;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -123,7 +123,8 @@ impl ChatStore for MemoryStore {
         id: &ChatId,
         guard: &Guard,
         patch: &ChatPatch,
-        event: NewMessage,
+        event: ChatEvent,
+        sent_ms: i64,
     ) -> Result<Moved, UpdateError> {
         let mut inner = self.lock();
         let rec = inner.chats.get_mut(id).ok_or(UpdateError::NotFound)?;
@@ -133,11 +134,7 @@ impl ChatStore for MemoryStore {
         }
         patch.apply(chat);
         chat.last_seq += 1;
-        let message = NewMessage {
-            client_message_id: None,
-            ..event
-        }
-        .stored_as(id.clone(), chat.last_seq);
+        let message = NewMessage::event(event, sent_ms).stored_as(id.clone(), chat.last_seq);
         let chat = chat.clone();
         rec.messages.push(message.clone());
         self.feed.stored(&message, chat.expires_at);

@@ -26,8 +26,8 @@ pub use memory::MemoryStore;
 pub use translation_cache::DynamoTranslationCache;
 
 use crate::domain::{
-    Chat, ChatId, ChatMessage, ChatPatch, Connection, ConnectionId, ForceId, Guard, LanguageCode,
-    MessageTranslation, NewMessage, OperatorId, Side,
+    Chat, ChatEvent, ChatId, ChatMessage, ChatPatch, Connection, ConnectionId, ForceId, Guard,
+    LanguageCode, MessageTranslation, NewMessage, OperatorId, Side,
 };
 use async_trait::async_trait;
 
@@ -151,13 +151,15 @@ pub trait ChatStore: Send + Sync {
     /// [`update_chat`](Self::update_chat) does and stores `event` as its next message, both or
     /// neither, so that the transcript's events always agree with the chat's state (a move
     /// whose event could not follow it, because the chat ended in between, would otherwise be
-    /// missing from the transcript). `event` carries no client message id.
+    /// missing from the transcript). The event is the system's, sent at `sent_ms`, with no
+    /// client message id ([`NewMessage::event`]).
     async fn move_chat(
         &self,
         id: &ChatId,
         guard: &Guard,
         patch: &ChatPatch,
-        event: NewMessage,
+        event: ChatEvent,
+        sent_ms: i64,
     ) -> Result<Moved, UpdateError>;
 
     /// Stores a message as the next in the chat's order. A message whose client message id was
